@@ -1,0 +1,1 @@
+"""The `brandguard` command line (ARCHITECTURE §4.1)."""

@@ -1,0 +1,92 @@
+"""`brandguard analyze` (JSONL in, analyses out, no store) and `brandguard ingest`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from brandguard.cli.context import AppContext, pass_app, progress
+from brandguard.errors import InputError
+from brandguard.inputs import numbered_lines
+from brandguard.pipeline import IngestReport, Pipeline, analyze_line
+from nlp.analyzer import Analyzer
+
+MODEL_OPTION = click.option("--sentiment-model", type=click.Path(path_type=Path, dir_okay=False,
+                                                                  exists=True),
+                            help="Sentiment model from train-sentiment (default: shipped).")
+ENCODING_OPTION = click.option("--encoding", default="auto", show_default=True,
+                               help="Input encoding; auto = UTF-8, else GB18030, per line.")
+
+
+@click.command()
+@click.argument("source", default="-")
+@MODEL_OPTION
+@ENCODING_OPTION
+@pass_app
+def analyze(app: AppContext, source: str, sentiment_model: Path | None, encoding: str) -> None:
+    """Analyse JSONL documents from SOURCE (file or -); write one JSON analysis per line."""
+    analyzer = Analyzer.from_config(app.config, sentiment_model)
+    out = sys.stdout
+    with progress(None, "doc", "analyze") as bar:
+        for number, raw in numbered_lines(source):
+            try:
+                _doc, analysis = analyze_line(analyzer, app.config.settings, raw, encoding)
+                record = analysis.to_json()
+            except InputError as exc:
+                record = {"id": _id_hint(raw), "line": number, "error": str(exc)}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            bar.update(1)
+
+
+def _id_hint(raw: bytes) -> str | None:
+    try:
+        value = json.loads(raw).get("id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+@click.command()
+@click.argument("source", default="-")
+@MODEL_OPTION
+@ENCODING_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_app
+def ingest(app: AppContext, source: str, sentiment_model: Path | None, encoding: str,
+           as_json: bool) -> None:
+    """Run JSONL documents through the whole pipeline into the store."""
+    report = run_ingest(app, source, sentiment_model, encoding)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print_report(report)
+    if report.read and report.rejected and not report.accepted and not report.stored.unchanged:
+        sys.exit(2)
+
+
+def run_ingest(app: AppContext, source: str, model: Path | None = None,
+               encoding: str = "auto") -> IngestReport:
+    analyzer = Analyzer.from_config(app.config, model)
+    with app.store() as store, progress(None, "doc", "ingest") as bar:
+        return Pipeline(analyzer, store, app.config.settings).ingest(
+            numbered_lines(source), encoding, bar.update)
+
+
+def print_report(report: IngestReport) -> None:
+    s = report.stored
+    click.echo(f"read {report.read}: accepted {report.accepted} (new {s.inserted}, "
+               f"updated {s.updated}), duplicates {s.unchanged}, near-duplicates linked "
+               f"{s.near_duplicates}, no configured brand {report.unmatched}, "
+               f"rejected {len(report.rejected)}")
+    for rejection in report.rejected[:50]:
+        click.echo(f"  line {rejection.line}: {rejection.reason}", err=True)
+    if len(report.rejected) > 50:
+        click.echo(f"  … and {len(report.rejected) - 50} more rejections", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(analyze)
+    group.add_command(ingest)

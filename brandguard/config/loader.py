@@ -1,0 +1,106 @@
+"""Load and validate a configuration folder into one `Config`.
+
+Files: `brands.yaml` (required), `settings.yaml` and `lexicon.yaml` (optional; defaults
+apply, the lexicon defaults to the one shipped in `nlp/data/lexicon.yaml`). Every problem in
+every file is collected and raised together as `ConfigError`, so `brandguard check` can show
+them all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from brandguard.config.envref import resolve_env
+from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, Settings
+from brandguard.config.semantics import check_brands
+from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
+from brandguard.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything loaded from one configuration folder."""
+
+    root: Path
+    settings: Settings
+    organizations: tuple[Organization, ...]
+    brands: tuple[Brand, ...]
+    lexicon: Lexicon
+
+    def brand(self, brand_id: str) -> Brand | None:
+        return next((b for b in self.brands if b.id == brand_id), None)
+
+    def brands_of(self, org_id: str) -> tuple[Brand, ...]:
+        return tuple(b for b in self.brands if b.organization == org_id)
+
+
+def builtin_lexicon_path() -> Path:
+    return Path(str(resources.files("nlp") / "data" / "lexicon.yaml"))
+
+
+def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
+    """Load `root`; raise ConfigError listing every problem found."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ConfigError([Problem(str(root), None, "", "configuration folder not found")])
+    brands_path = root / "brands.yaml"
+    if not brands_path.is_file():
+        problems.append(Problem(str(brands_path), None, "", "required file is missing"))
+        brands_file = BrandsFile()
+    else:
+        brands_file = _parse(brands_path, BrandsFile, BrandsFile(), env, problems)
+    settings = _optional(root / "settings.yaml", Settings, Settings(), env, problems)
+    lexicon_path = root / "lexicon.yaml"
+    if not lexicon_path.is_file():
+        lexicon_path = builtin_lexicon_path()
+    lexicon = _parse(lexicon_path, Lexicon, None, env, problems)
+    if brands_path.is_file():
+        problems.extend(check_brands(load_yaml(brands_path), brands_file))
+    if problems:
+        raise ConfigError(problems)
+    assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
+    return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
+                  lexicon)
+
+
+def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | None,
+              problems: list[Problem]) -> M:
+    if not path.is_file():
+        return default
+    parsed: M = _parse(path, model, default, env, problems)
+    return parsed
+
+
+def _parse(path: Path, model: type[M], default: Any, env: Mapping[str, str] | None,
+           problems: list[Problem]) -> Any:
+    loaded = load_yaml(path)
+    data = resolve_env(loaded, env) if not loaded.problems else None
+    if loaded.problems:
+        problems.extend(loaded.problems)
+        return default
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems.extend(_located(loaded, exc))
+        return default
+
+
+def _located(loaded: LoadedYaml, exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        if err["type"] not in ("extra_forbidden", "missing") and "input" in err:
+            message += f" (got {err['input']!r})"
+        out.append(Problem(loaded.file, loaded.line_of(loc), dotted(loc), message))
+    return out

@@ -1,0 +1,111 @@
+"""Typed models for the configuration folder.
+
+`brands.yaml` follows ARCHITECTURE §4.4 (a contract); `settings.yaml` and `lexicon.yaml`
+are brandguard's own. Every model forbids unknown keys so a typo is an error, not silence.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BrandKind(StrEnum):
+    REGIONAL = "regional"
+    ENTERPRISE = "enterprise"
+
+
+class Organization(Strict):
+    id: Id
+    name: NonEmpty
+
+
+class Brand(Strict):
+    id: Id
+    name: NonEmpty
+    kind: BrandKind
+    organization: Id
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    exclude: list[NonEmpty] = Field(default_factory=list)
+    parent: Id | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The name itself always counts, then the aliases."""
+        return [self.name, *(a for a in self.aliases if a != self.name)]
+
+
+class BrandsFile(Strict):
+    organizations: list[Organization] = Field(default_factory=list)
+    brands: list[Brand] = Field(default_factory=list)
+
+
+class AnalysisSettings(Strict):
+    segmenter: Literal["rjieba", "jieba"] = "rjieba"
+    sentiment_model: Path | None = None
+    unmatched: Literal["drop", "keep"] = "drop"
+    near_duplicate_distance: Annotated[int, Field(ge=0, le=7)] = 6
+    keywords: Annotated[int, Field(ge=0, le=50)] = 8
+    max_document_bytes: Annotated[int, Field(ge=1024)] = 1_000_000
+    opinion_kinds: list[NonEmpty] = Field(default_factory=lambda: ["review", "social"])
+
+
+class Settings(Strict):
+    store: str = "sqlite:///./brandguard-data/brandguard.db"
+    timezone: str = "Asia/Shanghai"
+    allow_private_targets: list[str] = Field(default_factory=list)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (expected e.g. Asia/Shanghai)") from exc
+        return value
+
+    @field_validator("allow_private_targets")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{cidr!r} is not a CIDR such as 127.0.0.0/8") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class DamageCategory(Strict):
+    label: NonEmpty
+    weight: Annotated[float, Field(gt=0, le=5)] = 1.0
+    terms: dict[NonEmpty, Annotated[float, Field(gt=0, le=5)]]
+
+
+class PolarityCues(Strict):
+    negative: list[NonEmpty] = Field(default_factory=list)
+    positive: list[NonEmpty] = Field(default_factory=list)
+
+
+class Lexicon(Strict):
+    categories: dict[Id, DamageCategory]
+    negators: list[NonEmpty] = Field(default_factory=list)
+    hedges: list[NonEmpty] = Field(default_factory=list)
+    negation_window: Annotated[int, Field(ge=0, le=20)] = 6
+    polarity_cues: PolarityCues = Field(default_factory=PolarityCues)

@@ -1,0 +1,114 @@
+"""Domain records shared by every stage: documents in, analyses out (ARCHITECTURE §4.2-4.3).
+
+They are frozen dataclasses so a stage cannot mutate what another stage handed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+Polarity = Literal["positive", "neutral", "negative"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One collected item. `extra` keeps unknown input fields so nothing is lost."""
+
+    id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    source: str | None = None
+    kind: str | None = None
+    rating: float | None = None
+    seller: str | None = None
+    author: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def full_text(self) -> str:
+        """Title and body as one text; the title is where a headline names the brand."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.extra)
+        out.update({
+            "id": self.id, "url": self.url, "title": self.title, "text": self.text,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "source": self.source, "kind": self.kind, "rating": self.rating,
+            "seller": self.seller, "author": self.author,
+        })
+        return {k: v for k, v in out.items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    brand: str
+    polarity: Polarity
+    score: float
+    spans: tuple[tuple[int, int], ...]
+    parent: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"brand": self.brand, "polarity": self.polarity,
+                               "score": round(self.score, 4),
+                               "spans": [list(s) for s in self.spans]}
+        if self.parent:
+            out["parent"] = self.parent
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DamageTag:
+    category: str
+    score: float
+    evidence: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"category": self.category, "score": round(self.score, 4),
+                "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What `nlp` derives from one document. Spans index `Document.full_text`."""
+
+    id: str
+    sentiment: float
+    polarity: Polarity
+    mentions: tuple[Mention, ...]
+    damage: tuple[DamageTag, ...]
+    keywords: tuple[str, ...]
+    simhash: int
+
+    @property
+    def brand_ids(self) -> tuple[str, ...]:
+        return tuple(m.brand for m in self.mentions)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sentiment": round(self.sentiment, 4),
+            "polarity": self.polarity,
+            "mentions": [m.to_json() for m in self.mentions],
+            "damage": [d.to_json() for d in self.damage],
+            "keywords": list(self.keywords),
+            "simhash": f"{self.simhash:016x}",
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Analysis:
+        return cls(
+            id=data["id"], sentiment=float(data["sentiment"]), polarity=data["polarity"],
+            mentions=tuple(Mention(m["brand"], m["polarity"], m["score"],
+                                   tuple((s[0], s[1]) for s in m["spans"]), m.get("parent"))
+                           for m in data["mentions"]),
+            damage=tuple(DamageTag(d["category"], d["score"], tuple(d["evidence"]))
+                         for d in data["damage"]),
+            keywords=tuple(data["keywords"]), simhash=int(data["simhash"], 16),
+        )

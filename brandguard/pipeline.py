@@ -1,0 +1,105 @@
+"""Wire the stages: input lines -> Document -> Analysis -> store -> batch hooks.
+
+Every line is judged on its own: a bad line is rejected with its line number and reason and
+the run goes on; accepted documents are stored in batches (one transaction each), then
+handed to every `BatchHook` (the risk engine plugs in here) so judgement follows storage
+within the same batch, not after a polling gap. Documents that mention no configured brand
+are dropped and counted (`analysis.unmatched: drop`, the default) or stored for text search
+(`keep`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from brandguard.documents import parse_line
+from brandguard.errors import InputError
+from brandguard.store.base import Store, UpsertResult
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from brandguard.config.models import Settings
+    from brandguard.models import Analysis, Document
+    from nlp.analyzer import Analyzer
+
+
+class BatchHook(Protocol):
+    def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    stored: UpsertResult = field(default_factory=UpsertResult)
+    unmatched: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return self.stored.inserted + self.stored.updated
+
+    def to_json(self) -> dict[str, object]:
+        return {"read": self.read, "accepted": self.accepted, "inserted": self.stored.inserted,
+                "updated": self.stored.updated, "duplicates": self.stored.unchanged,
+                "near_duplicates": self.stored.near_duplicates, "unmatched": self.unmatched,
+                "rejected": len(self.rejected),
+                "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejected]}
+
+
+def analyze_line(analyzer: Analyzer, settings: Settings, raw: bytes,
+                 encoding: str = "auto") -> tuple[Document, Analysis]:
+    doc = parse_line(raw, settings.tz, max_bytes=settings.analysis.max_document_bytes,
+                     encoding=encoding)
+    try:
+        return doc, analyzer.analyze(doc)
+    except Exception as exc:  # one document must never stop the others
+        raise InputError(f"analysis failed: {type(exc).__name__}: {exc}") from exc
+
+
+class Pipeline:
+    def __init__(self, analyzer: Analyzer, store: Store, settings: Settings,
+                 hooks: Sequence[BatchHook] = (), batch_size: int = 500) -> None:
+        self.analyzer = analyzer
+        self.store = store
+        self.settings = settings
+        self.hooks = list(hooks)
+        self.batch_size = batch_size
+
+    def ingest(self, lines: Iterable[tuple[int, bytes]], encoding: str = "auto",
+               progress: Callable[[int], object] | None = None) -> IngestReport:
+        report = IngestReport()
+        batch: list[tuple[Document, Analysis]] = []
+        for number, raw in lines:
+            report.read += 1
+            try:
+                doc, analysis = analyze_line(self.analyzer, self.settings, raw, encoding)
+            except InputError as exc:
+                report.rejected.append(Rejection(number, str(exc)))
+                continue
+            if not analysis.mentions and self.settings.analysis.unmatched == "drop":
+                report.unmatched += 1
+                continue
+            batch.append((doc, analysis))
+            if len(batch) >= self.batch_size:
+                self._flush(batch, report, progress)
+        self._flush(batch, report, progress)
+        return report
+
+    def _flush(self, batch: list[tuple[Document, Analysis]], report: IngestReport,
+               progress: Callable[[int], None] | None) -> None:
+        if not batch:
+            return
+        report.stored = report.stored + self.store.upsert(batch)
+        for hook in self.hooks:
+            hook.on_batch_stored(batch)
+        if progress:
+            progress(len(batch))
+        batch.clear()

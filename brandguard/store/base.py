@@ -1,0 +1,126 @@
+"""The store interface every backend implements, and the records it speaks in.
+
+Semantics every backend keeps (tests/store runs one suite against each):
+- `upsert` is idempotent by document id: the same content again changes nothing; new
+  content for a known id replaces it. Batches are applied item by item.
+- Near-duplicates (a repost, 转载) of a stored text of at least `NEAR_DUP_MIN_CHARS` are
+  linked to the first copy (`duplicate_of`) and left out of searches and counts unless asked
+  for; short texts (reviews such as "质量很好") are never folded, their repetition is signal.
+- Searching for text matches substrings of two or more Chinese characters exactly.
+- With a brand filter, `polarity` means the polarity of that brand's mention.
+- Times come back in the store's time zone.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime, timedelta
+
+    from brandguard.models import Analysis, Document, Polarity
+
+NEAR_DUP_MIN_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    document: Document
+    analysis: Analysis
+    ingested_at: datetime
+    duplicate_of: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.document.to_json()
+        out.update(self.analysis.to_json())
+        out["ingested_at"] = self.ingested_at.isoformat()
+        if self.duplicate_of:
+            out["duplicate_of"] = self.duplicate_of
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    near_duplicates: int = 0
+
+    def __add__(self, other: UpsertResult) -> UpsertResult:
+        return UpsertResult(self.inserted + other.inserted, self.updated + other.updated,
+                            self.unchanged + other.unchanged,
+                            self.near_duplicates + other.near_duplicates)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    text: str | None = None
+    brands: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    polarity: Polarity | None = None
+    category: str | None = None
+    source: str | None = None
+    include_duplicates: bool = False
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    total: int
+    hits: list[StoredDocument] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    brand: str
+    bucket: datetime
+    polarity: Polarity
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DamageCountRow:
+    brand: str
+    bucket: datetime
+    category: str
+    count: int
+
+
+class Store(ABC):
+    """A document store. Backends register in `brandguard.store.registry.BACKENDS`."""
+
+    @abstractmethod
+    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult: ...
+
+    @abstractmethod
+    def get(self, doc_id: str) -> StoredDocument | None: ...
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    @abstractmethod
+    def counts(self, brands: Sequence[str], since: datetime, until: datetime,
+               bucket: timedelta) -> list[CountRow]:
+        """Mentions per brand, time bucket (aligned to the store's zone) and polarity."""
+
+    @abstractmethod
+    def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
+                      bucket: timedelta) -> list[DamageCountRow]:
+        """Documents per brand, bucket and trust-damage category."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,49 @@
+"""Pick a store backend from its URL: `sqlite:///path` (default) or `http(s)://` (Elasticsearch).
+
+A backend is a class plus an entry in `BACKENDS`; the Elasticsearch backend arrives with
+its own issue and registers the `http`/`https` schemes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from brandguard.errors import NotConfigured
+from brandguard.store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from brandguard.config.models import Settings
+    from brandguard.store.base import Store
+
+
+def _sqlite(url: str, settings: Settings) -> Store:
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+    if not path:
+        raise NotConfigured(f"store URL {url!r}: expected sqlite:///path/to/file.db")
+    return SqliteStore(Path(path) if path != ":memory:" else ":memory:", settings.tz,
+                       settings.analysis.near_duplicate_distance)
+
+
+def _elasticsearch(url: str, settings: Settings) -> Store:
+    raise NotConfigured(f"store URL {url!r}: the Elasticsearch backend is not available in "
+                        "this version yet; use sqlite:///path")
+
+
+BACKENDS: dict[str, Callable[[str, Settings], Store]] = {
+    "sqlite": _sqlite,
+    "http": _elasticsearch,
+    "https": _elasticsearch,
+}
+
+
+def open_store(url: str, settings: Settings) -> Store:
+    scheme = urlsplit(url).scheme
+    factory = BACKENDS.get(scheme)
+    if factory is None:
+        raise NotConfigured(f"store URL {url!r}: unknown scheme {scheme!r} "
+                            f"(expected one of {sorted(BACKENDS)})")
+    return factory(url, settings)

@@ -1,0 +1,290 @@
+"""The embedded default store: one SQLite file (WAL) with an FTS5 index.
+
+Tables: `documents` (the document and its analysis as JSON, plus the columns queries filter
+on), `mentions` (one row per brand mentioned, keyed for brand + time queries), `damage`
+(trust-damage categories), and `fts`, a contentless FTS5 index over bigram terms
+(`brandguard.store.fts`). A SimHash is split into eight 8-bit bands, each indexed with the
+publication time: two texts within Hamming distance 7 share at least one band, so finding
+the first copy of a repost is eight index probes within a time window, not a scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from brandguard.documents import document_from_json
+from brandguard.models import Analysis, Document
+from brandguard.store.base import (
+    NEAR_DUP_MIN_CHARS,
+    CountRow,
+    DamageCountRow,
+    SearchQuery,
+    SearchResult,
+    Store,
+    StoredDocument,
+    UpsertResult,
+)
+from brandguard.store.fts import index_terms, match_expression
+from nlp.simhash import hamming
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  published_at INTEGER NOT NULL,
+  ingested_at INTEGER NOT NULL,
+  source TEXT, kind TEXT,
+  polarity TEXT NOT NULL, sentiment REAL NOT NULL,
+  simhash INTEGER NOT NULL, b0 INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER,
+  b4 INTEGER, b5 INTEGER, b6 INTEGER, b7 INTEGER,
+  duplicate_of TEXT,
+  content_hash TEXT NOT NULL,
+  doc TEXT NOT NULL, analysis TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_time ON documents(published_at);
+CREATE INDEX IF NOT EXISTS documents_b0 ON documents(b0, published_at);
+CREATE INDEX IF NOT EXISTS documents_b1 ON documents(b1, published_at);
+CREATE INDEX IF NOT EXISTS documents_b2 ON documents(b2, published_at);
+CREATE INDEX IF NOT EXISTS documents_b3 ON documents(b3, published_at);
+CREATE INDEX IF NOT EXISTS documents_b4 ON documents(b4, published_at);
+CREATE INDEX IF NOT EXISTS documents_b5 ON documents(b5, published_at);
+CREATE INDEX IF NOT EXISTS documents_b6 ON documents(b6, published_at);
+CREATE INDEX IF NOT EXISTS documents_b7 ON documents(b7, published_at);
+CREATE TABLE IF NOT EXISTS mentions (
+  brand TEXT NOT NULL, published_at INTEGER NOT NULL, doc INTEGER NOT NULL,
+  polarity TEXT NOT NULL, duplicate INTEGER NOT NULL,
+  PRIMARY KEY (brand, published_at, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc);
+CREATE TABLE IF NOT EXISTS damage (
+  doc INTEGER NOT NULL, category TEXT NOT NULL, score REAL NOT NULL,
+  PRIMARY KEY (doc, category)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', tokenize='unicode61');
+"""
+
+
+def _epoch(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+BANDS = 8
+REPOST_WINDOW = 30 * 86400  # reposts of a story appear within days; bounds the probe
+
+
+def _bands(simhash: int) -> list[int]:
+    return [(simhash >> (8 * i)) & 0xFF for i in range(BANDS)]
+
+
+class SqliteStore(Store):
+    def __init__(self, path: Path | str, tz: tzinfo, near_duplicate_distance: int = 6) -> None:
+        self.tz = tz
+        self.distance = near_duplicate_distance
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"store schema {version} is newer than this brandguard "
+                               f"({SCHEMA_VERSION}); upgrade brandguard")
+        self.db.executescript(SCHEMA)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing -----------------------------------------------------------------------
+    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+        total = UpsertResult()
+        with self._transaction():
+            for doc, analysis in items:
+                total = total + self._upsert_one(doc, analysis)
+        return total
+
+    def _upsert_one(self, doc: Document, analysis: Analysis) -> UpsertResult:
+        doc_json = json.dumps(doc.to_json(), ensure_ascii=False, sort_keys=True)
+        analysis_json = json.dumps(analysis.to_json(), ensure_ascii=False, sort_keys=True)
+        digest = hashlib.blake2b((doc_json + analysis_json).encode(), digest_size=16).hexdigest()
+        row = self.db.execute("SELECT rowid, content_hash, doc FROM documents WHERE id=?",
+                              (doc.id,)).fetchone()
+        if row is not None and row[1] == digest:
+            return UpsertResult(unchanged=1)
+        if row is not None:
+            self._delete(row[0], json.loads(row[2]))
+        now = datetime.now(UTC)
+        published = doc.published_at or now
+        duplicate_of = self._first_copy(doc, analysis.simhash, _epoch(published))
+        bands = _bands(analysis.simhash)
+        cursor = self.db.execute(
+            "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
+            " sentiment, simhash, b0, b1, b2, b3, b4, b5, b6, b7, duplicate_of, content_hash,"
+            " doc, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, _epoch(published), _epoch(now), doc.source, doc.kind, analysis.polarity,
+             analysis.sentiment, _signed(analysis.simhash), *bands, duplicate_of, digest,
+             doc_json, analysis_json))
+        rowid = cursor.lastrowid
+        self._index(rowid, doc, analysis, _epoch(published), duplicate_of is not None)
+        near = int(duplicate_of is not None)
+        return UpsertResult(updated=1, near_duplicates=near) if row else UpsertResult(
+            inserted=1, near_duplicates=near)
+
+    def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
+               duplicate: bool) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO mentions (brand, published_at, doc, polarity, duplicate)"
+            " VALUES (?,?,?,?,?)",
+            [(m.brand, published, rowid, m.polarity, int(duplicate)) for m in analysis.mentions])
+        self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score) VALUES (?,?,?)",
+                            [(rowid, d.category, d.score) for d in analysis.damage])
+        self.db.execute("INSERT INTO fts (rowid, body) VALUES (?, ?)",
+                        (rowid, index_terms(doc.full_text)))
+
+    def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
+        old = document_from_json(old_doc, self.tz)
+        # A contentless FTS5 table forgets a row only when given the exact terms it indexed.
+        self.db.execute("INSERT INTO fts (fts, rowid, body) VALUES ('delete', ?, ?)",
+                        (rowid, index_terms(old.full_text)))
+        self.db.execute("DELETE FROM mentions WHERE doc=?", (rowid,))
+        self.db.execute("DELETE FROM damage WHERE doc=?", (rowid,))
+        self.db.execute("DELETE FROM documents WHERE rowid=?", (rowid,))
+
+    def _first_copy(self, doc: Document, simhash: int, published: int) -> str | None:
+        if len(doc.full_text) < NEAR_DUP_MIN_CHARS or self.distance == 0:
+            return None
+        probes = " UNION ".join(
+            f"SELECT rowid, id, simhash, duplicate_of FROM documents WHERE b{i}=?"  # noqa: S608
+            " AND published_at BETWEEN ? AND ?" for i in range(BANDS))
+        params: list[Any] = []
+        for band in _bands(simhash):
+            params += [band, published - REPOST_WINDOW, published + REPOST_WINDOW]
+        rows = self.db.execute(f"SELECT * FROM ({probes}) ORDER BY rowid", params)  # noqa: S608
+        for _, other_id, other_hash, other_dup in rows:
+            if other_id != doc.id and hamming(simhash, other_hash & 0xFFFFFFFFFFFFFFFF) \
+                    <= self.distance:
+                return str(other_dup or other_id)
+        return None
+
+    # -- reading -----------------------------------------------------------------------
+    def _hydrate(self, row: sqlite3.Row | tuple[Any, ...]) -> StoredDocument:
+        doc_json, analysis_json, ingested, duplicate_of = row
+        doc = document_from_json(json.loads(doc_json), self.tz)
+        if doc.published_at is not None:
+            doc = _with_time(doc, doc.published_at.astimezone(self.tz))
+        return StoredDocument(doc, Analysis.from_json(json.loads(analysis_json)),
+                              datetime.fromtimestamp(ingested, self.tz), duplicate_of)
+
+    def get(self, doc_id: str) -> StoredDocument | None:
+        row = self.db.execute("SELECT doc, analysis, ingested_at, duplicate_of FROM documents"
+                              " WHERE id=?", (doc_id,)).fetchone()
+        return self._hydrate(row) if row else None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        where, params = self._conditions(query)
+        if where is None:
+            return SearchResult(0)
+        clause = " AND ".join(where) or "1"
+        total = self.db.execute(f"SELECT count(*) FROM documents d WHERE {clause}",  # noqa: S608
+                                params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT d.doc, d.analysis, d.ingested_at, d.duplicate_of FROM documents d"  # noqa: S608
+            f" WHERE {clause} ORDER BY d.published_at DESC, d.rowid DESC LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset]).fetchall()
+        return SearchResult(total, [self._hydrate(r) for r in rows])
+
+    def _conditions(self, q: SearchQuery) -> tuple[list[str] | None, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if q.text:
+            expression = match_expression(q.text)
+            if expression is None:
+                return None, []
+            where.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(expression)
+        if q.brands:
+            marks = ",".join("?" * len(q.brands))
+            polarity = " AND m.polarity=?" if q.polarity else ""
+            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc=d.rowid"  # noqa: S608
+                         f" AND m.brand IN ({marks}){polarity})")
+            params.extend([*q.brands, *([q.polarity] if q.polarity else [])])
+        elif q.polarity:
+            where.append("d.polarity=?")
+            params.append(q.polarity)
+        for column, op, value in (("d.published_at", ">=", q.since),
+                                  ("d.published_at", "<", q.until)):
+            if value is not None:
+                where.append(f"{column} {op} ?")
+                params.append(_epoch(value))
+        if q.category:
+            where.append("EXISTS (SELECT 1 FROM damage g WHERE g.doc=d.rowid AND g.category=?)")
+            params.append(q.category)
+        if q.source:
+            where.append("d.source=?")
+            params.append(q.source)
+        if not q.include_duplicates:
+            where.append("d.duplicate_of IS NULL")
+        return where, params
+
+    def _bucket_sql(self, bucket: timedelta, since: datetime) -> tuple[str, int, int]:
+        size = int(bucket.total_seconds())
+        offset = int((since.astimezone(self.tz).utcoffset() or timedelta()).total_seconds())
+        return "((m.published_at + ?) / ?) * ? - ?", size, offset
+
+    def counts(self, brands: Sequence[str], since: datetime, until: datetime,
+               bucket: timedelta) -> list[CountRow]:
+        expr, size, offset = self._bucket_sql(bucket, since)
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT m.brand, {expr} AS b, m.polarity, count(*) FROM mentions m"  # noqa: S608
+            f" WHERE m.brand IN ({marks}) AND m.published_at >= ? AND m.published_at < ?"
+            f" AND m.duplicate=0 GROUP BY m.brand, b, m.polarity ORDER BY m.brand, b",
+            [offset, size, size, offset, *brands, _epoch(since), _epoch(until)]).fetchall()
+        return [CountRow(r[0], datetime.fromtimestamp(r[1], self.tz), r[2], r[3]) for r in rows]
+
+    def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
+                      bucket: timedelta) -> list[DamageCountRow]:
+        expr, size, offset = self._bucket_sql(bucket, since)
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT m.brand, {expr} AS b, g.category, count(*) FROM mentions m"  # noqa: S608
+            f" JOIN damage g ON g.doc=m.doc WHERE m.brand IN ({marks})"
+            f" AND m.published_at >= ? AND m.published_at < ? AND m.duplicate=0"
+            f" GROUP BY m.brand, b, g.category ORDER BY m.brand, b",
+            [offset, size, size, offset, *brands, _epoch(since), _epoch(until)]).fetchall()
+        return [DamageCountRow(r[0], datetime.fromtimestamp(r[1], self.tz), r[2], r[3])
+                for r in rows]
+
+
+def _with_time(doc: Document, published: datetime) -> Document:
+    from dataclasses import replace
+
+    return replace(doc, published_at=published)

@@ -1,0 +1,150 @@
+"""Analyse one document: everything ARCHITECTURE §4.3 promises, from one segmentation.
+
+The text is split into sentences and each sentence is cut once; sentence features feed both
+the document's sentiment and each mention's own polarity (read from the sentences around the
+mention, so a text that praises one brand and exposes another gets both right). One
+automaton pass finds brands, one finds every lexicon phrase. Reviews and social posts are
+judged as opinions, other kinds as news (`analysis.opinion_kinds`, see nlp/sentiment.py).
+A review's `seller` naming a brand is a mention of it, with no spans in the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brandguard.models import Analysis, Document, Mention, Polarity
+from nlp.brand_matcher import BrandHit, BrandMatcher
+from nlp.damage import DamageTagger, LexiconHits
+from nlp.keywords import idf_table, keywords
+from nlp.segmenter import Segmenter, make_segmenter
+from nlp.sentences import sentence_spans
+from nlp.sentiment import Evidence, SentimentModel, features
+from nlp.simhash import simhash
+
+if TYPE_CHECKING:
+    from brandguard.config.loader import Config
+    from brandguard.config.models import Brand
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("nlp") / "models" / "default.json.gz"))
+
+
+def load_sentiment_model(path: Path | None) -> SentimentModel:
+    return SentimentModel.load(path or default_model_path())
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentences:
+    spans: list[tuple[int, int]]
+    starts: list[int]
+    feats: list[set[str]]
+
+    def index_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+
+class Analyzer:
+    def __init__(self, brands: tuple[Brand, ...], tagger: DamageTagger, model: SentimentModel,
+                 segmenter: Segmenter, keyword_count: int = 8,
+                 opinion_kinds: frozenset[str] = frozenset({"review", "social"})) -> None:
+        self.matcher = BrandMatcher(brands)
+        self.tagger = tagger
+        self.model = model
+        self.segmenter = segmenter
+        self.keyword_count = keyword_count
+        self.opinion_kinds = opinion_kinds
+        self._brand_words = frozenset(n for b in brands for n in b.names)
+
+    @classmethod
+    def from_config(cls, config: Config, model_path: Path | None = None,
+                    model: SentimentModel | None = None) -> Analyzer:
+        """Build from config; `model` overrides loading (training starts from no model)."""
+        analysis = config.settings.analysis
+        path = model_path or analysis.sentiment_model
+        if path is not None and not path.is_absolute():
+            path = path if path.exists() else config.root / path
+        words = [n for b in config.brands for n in b.names]
+        return cls(config.brands, DamageTagger(config.lexicon),
+                   model or load_sentiment_model(path),
+                   make_segmenter(analysis.segmenter, words), analysis.keywords,
+                   frozenset(analysis.opinion_kinds))
+
+    def _prepare(self, text: str) -> tuple[list[list[str]], _Sentences, LexiconHits, Evidence]:
+        spans = sentence_spans(text)
+        tokens = [self.segmenter.cut(text[s:e]) for s, e in spans]
+        sentences = _Sentences(spans, [s for s, _ in spans], [features(t) for t in tokens])
+        lexicon = self.tagger.scan(text, spans)
+        doc_ev = self._evidence(set().union(*sentences.feats), lexicon, None, sentences)
+        return tokens, sentences, lexicon, doc_ev
+
+    def evidence(self, text: str) -> Evidence:
+        """Document-level sentiment evidence; what training and band fitting consume."""
+        return self._prepare(text)[3]
+
+    def features(self, text: str) -> set[str]:
+        return set().union(*self._prepare(text)[1].feats)
+
+    def analyze(self, doc: Document) -> Analysis:
+        text = doc.full_text
+        tokens, sentences, lexicon, doc_ev = self._prepare(text)
+        opinion = doc.kind in self.opinion_kinds
+        sentiment, polarity = self.model.judge(doc_ev, opinion)
+        flat = [t for sentence in tokens for t in sentence]
+        body_start = len(doc.title) + 1 if doc.title else 0
+        body = [t for (start, _), sentence in zip(sentences.spans, tokens, strict=True)
+                if start >= body_start for t in sentence]
+        mentions = self._mentions(self.matcher.find(text), sentences, lexicon, doc, opinion)
+        return Analysis(
+            id=doc.id, sentiment=sentiment, polarity=polarity,
+            mentions=mentions + self._seller_mentions(doc, mentions, polarity),
+            damage=self.tagger.tags(lexicon.terms),
+            keywords=tuple(keywords(flat, self.keyword_count, self._brand_words)),
+            # reposts rewrite headlines, so the fingerprint is of the body
+            simhash=simhash(body or flat, *idf_table()),
+        )
+
+    def _seller_mentions(self, doc: Document, found: tuple[Mention, ...],
+                         polarity: Polarity) -> tuple[Mention, ...]:
+        """A review on "雾山茶业官方旗舰店" is about 雾山茶业 even if the text never says so."""
+        if not doc.seller:
+            return ()
+        seen = {m.brand for m in found}
+        out = []
+        for hit in self.matcher.find(doc.seller):
+            if hit.brand.id not in seen:
+                seen.add(hit.brand.id)
+                out.append(Mention(hit.brand.id, polarity, 0.5, (), hit.brand.parent))
+        return tuple(out)
+
+    def _evidence(self, feats: set[str], lexicon: LexiconHits, only: set[int] | None,
+                  sentences: _Sentences) -> Evidence:
+        def distinct(hits: list) -> int:  # type: ignore[type-arg]
+            return len({h.phrase for h in hits
+                        if only is None or sentences.index_of(h.start) in only})
+
+        negative = distinct(lexicon.terms) + distinct(lexicon.negative_cues)
+        return self.model.evidence(feats, negative, distinct(lexicon.positive_cues))
+
+    def _mentions(self, hits: list[BrandHit], sentences: _Sentences, lexicon: LexiconHits,
+                  doc: Document, opinion: bool) -> tuple[Mention, ...]:
+        grouped: dict[str, list[BrandHit]] = {}
+        for hit in hits:
+            grouped.setdefault(hit.brand.id, []).append(hit)
+        headline_end = len(doc.title) if doc.title else (sentences.spans or [(0, 0)])[0][1]
+        mentions = []
+        for brand_hits in grouped.values():
+            brand = brand_hits[0].brand
+            around = {sentences.index_of(h.start) for h in brand_hits}
+            feats = set().union(*(sentences.feats[i] for i in around))
+            ev = self._evidence(feats, lexicon, around, sentences)
+            in_headline = brand_hits[0].start < headline_end
+            score = min(1.0, 0.5 + 0.1 * (len(brand_hits) - 1) + (0.3 if in_headline else 0.0))
+            mentions.append(Mention(brand.id, self.model.judge(ev, opinion)[1], score,
+                                    tuple((h.start, h.end) for h in brand_hits), brand.parent))
+        return tuple(mentions)
+
