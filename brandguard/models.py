@@ -85,6 +85,10 @@ class Analysis:
     damage: tuple[DamageTag, ...]
     keywords: tuple[str, ...]
     simhash: int
+    # Near-duplicate fingerprint for the store (MinHash signature and LSH band keys);
+    # internal, not part of the §4.3 output.
+    fingerprint: bytes = b""
+    dedup_keys: tuple[int, ...] = ()
 
     @property
     def brand_ids(self) -> tuple[str, ...]:

@@ -94,7 +94,7 @@ class Pipeline:
         return report
 
     def _flush(self, batch: list[tuple[Document, Analysis]], report: IngestReport,
-               progress: Callable[[int], None] | None) -> None:
+               progress: Callable[[int], object] | None) -> None:
         if not batch:
             return
         report.stored = report.stored + self.store.upsert(batch)

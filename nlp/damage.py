@@ -19,7 +19,7 @@ from nlp.phrases import Hit, PhraseMatcher
 if TYPE_CHECKING:
     from brandguard.config.models import Lexicon
 
-Kind = Literal["term", "negator", "hedge", "neg_cue", "pos_cue"]
+Kind = Literal["term", "negator", "hedge", "neg_cue", "pos_cue", "op_neg", "op_pos"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class LexiconHits:
     terms: list[Hit[Cue]]
     negative_cues: list[Hit[Cue]]
     positive_cues: list[Hit[Cue]]
+    opinion_negative: list[Hit[Cue]]
+    opinion_positive: list[Hit[Cue]]
 
 
 def build_matcher(lexicon: Lexicon) -> PhraseMatcher[Cue]:
@@ -45,7 +47,9 @@ def build_matcher(lexicon: Lexicon) -> PhraseMatcher[Cue]:
             phrases.setdefault(term, []).append(Cue("term", cat_id, weight))
     for kind, words in (("negator", lexicon.negators), ("hedge", lexicon.hedges),
                         ("neg_cue", lexicon.polarity_cues.negative),
-                        ("pos_cue", lexicon.polarity_cues.positive)):
+                        ("pos_cue", lexicon.polarity_cues.positive),
+                        ("op_neg", lexicon.opinion_cues.negative),
+                        ("op_pos", lexicon.opinion_cues.positive)):
         for word in words:
             phrases.setdefault(word, []).append(Cue(kind))  # type: ignore[arg-type]
     return PhraseMatcher(phrases)
@@ -56,15 +60,16 @@ class DamageTagger:
         self.lexicon = lexicon
         self.matcher = build_matcher(lexicon)
 
-    def scan(self, text: str, sentences: list[tuple[int, int]]) -> LexiconHits:
+    def scan(self, text: str, sentences: list[tuple[int, int]],
+             headline_end: int = 0) -> LexiconHits:
         hits = self.matcher.find(text)
-        by_kind: dict[str, list[Hit[Cue]]] = {"term": [], "negator": [], "hedge": [],
-                                              "neg_cue": [], "pos_cue": []}
+        by_kind: dict[str, list[Hit[Cue]]] = {k: [] for k in (
+            "term", "negator", "hedge", "neg_cue", "pos_cue", "op_neg", "op_pos")}
         for hit in hits:
             by_kind[hit.payload.kind].append(hit)
         hedged = {self._sentence_of(h.start, sentences) for h in by_kind["hedge"]}
-        if 0 in hedged:  # a denial in the headline ("…消息不实") covers the whole text
-            hedged = set(range(len(sentences)))
+        if any(h.start < headline_end for h in by_kind["hedge"]):
+            hedged = set(range(len(sentences)))  # a headline denial ("…消息不实") covers all
 
         def stands(hit: Hit[Cue]) -> bool:
             return (self._sentence_of(hit.start, sentences) not in hedged
@@ -72,7 +77,11 @@ class DamageTagger:
 
         terms = [t for t in _longest(by_kind["term"]) if stands(t)]
         negative = [c for c in by_kind["neg_cue"] if stands(c)]
-        return LexiconHits(terms, negative, by_kind["pos_cue"])
+        # "不好喝": a negated positive opinion word is negative evidence, not positive
+        op_pos = [c for c in by_kind["op_pos"] if not self._negated(c, by_kind["negator"], text)]
+        op_neg = [c for c in by_kind["op_neg"] if stands(c)]
+        op_neg += [c for c in by_kind["op_pos"] if c not in op_pos]
+        return LexiconHits(terms, negative, by_kind["pos_cue"], op_neg, op_pos)
 
     def _negated(self, term: Hit[Cue], negators: list[Hit[Cue]], text: str) -> bool:
         window = self.lexicon.negation_window

@@ -16,6 +16,7 @@ cue weights are placed by `fit_band` on three-class data (`train-sentiment --ban
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from collections import Counter
@@ -39,23 +40,24 @@ _SKIP = frozenset("，。！？、；：,.!?;:~～…　 \n\t\r\"“”'‘’()
 
 
 def features(tokens: Iterable[str]) -> set[str]:
-    """Binarised features: tokens (negation-marked) and plain bigrams."""
-    words = [t for t in tokens if t not in _SKIP and not t.isspace()]
-    out: set[str] = set()
-    reach = 0
-    previous = ""
-    for word in words:
-        if word in NEGATORS:
-            reach = NEGATION_REACH
-            out.add(word)
-        elif reach:
-            reach -= 1
-            out.add("!" + word)
-        else:
-            out.add(word)
-        if previous:
-            out.add(previous + "_" + word)
-        previous = word
+    """Binarised features: tokens (negation-marked) and plain bigrams.
+
+    Written as C-level builtins over lists (this is the hot loop of `analyze`); the
+    negation pass runs only when a negator is present.
+    """
+    words = [t for t in tokens if t not in _SKIP and t.strip()]
+    marked = words
+    if not NEGATORS.isdisjoint(words):
+        marked = list(words)
+        reach = 0
+        for i, word in enumerate(words):
+            if word in NEGATORS:
+                reach = NEGATION_REACH
+            elif reach:
+                reach -= 1
+                marked[i] = "!" + word
+    out = set(marked)
+    out.update(map("_".join, itertools.pairwise(words)))
     return out
 
 
@@ -67,6 +69,8 @@ class Evidence:
     count: int
     negative_cues: int = 0
     positive_cues: int = 0
+    opinion_negative: int = 0
+    opinion_positive: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,17 +81,19 @@ class SentimentModel:
     cue_weights: tuple[float, float] = (0.5, 0.5)
     name: str = "custom"
 
-    def evidence(self, feats: set[str], negative_cues: int = 0,
-                 positive_cues: int = 0) -> Evidence:
-        get = self.table.get
-        total = 0.0
-        for feat in feats:
-            total += get(feat, 0.0)
-        return Evidence(total, len(feats), negative_cues, positive_cues)
+    def ratio_sum(self, feats: set[str]) -> float:
+        # unknown features weigh 0, so dropping the Nones (and zeros) changes nothing
+        return float(sum(filter(None, map(self.table.get, feats))))
+
+    def evidence(self, feats: set[str], cues: tuple[int, int, int, int] = (0, 0, 0, 0),
+                 ) -> Evidence:
+        """`cues`: event negative, event positive, opinion negative, opinion positive."""
+        return Evidence(self.ratio_sum(feats), len(feats), *cues)
 
     def probability(self, ev: Evidence) -> float:
         """NB posterior; each lexicon cue (超标, 假冒 … 荣获) adds a fixed log-odds step."""
-        cues = OPINION_CUE_LOGIT * (ev.positive_cues - ev.negative_cues)
+        cues = OPINION_CUE_LOGIT * (ev.positive_cues + ev.opinion_positive
+                                    - ev.negative_cues - ev.opinion_negative)
         return _sigmoid(self.prior + ev.ratio_sum + cues)
 
     def z(self, ev: Evidence) -> float:

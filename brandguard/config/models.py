@@ -12,10 +12,28 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _cidr(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a CIDR such as 127.0.0.0/8") from exc
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
 
 
 class Strict(BaseModel):
@@ -56,7 +74,7 @@ class AnalysisSettings(Strict):
     segmenter: Literal["rjieba", "jieba"] = "rjieba"
     sentiment_model: Path | None = None
     unmatched: Literal["drop", "keep"] = "drop"
-    near_duplicate_distance: Annotated[int, Field(ge=0, le=7)] = 6
+    near_duplicate_similarity: Annotated[float, Field(ge=0.5, le=1.0)] = 0.7
     keywords: Annotated[int, Field(ge=0, le=50)] = 8
     max_document_bytes: Annotated[int, Field(ge=1024)] = 1_000_000
     opinion_kinds: list[NonEmpty] = Field(default_factory=lambda: ["review", "social"])
@@ -65,7 +83,7 @@ class AnalysisSettings(Strict):
 class Settings(Strict):
     store: str = "sqlite:///./brandguard-data/brandguard.db"
     timezone: str = "Asia/Shanghai"
-    allow_private_targets: list[str] = Field(default_factory=list)
+    allow_private_targets: list[Cidr] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
 
     @field_validator("timezone")
@@ -75,16 +93,6 @@ class Settings(Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r} (expected e.g. Asia/Shanghai)") from exc
-        return value
-
-    @field_validator("allow_private_targets")
-    @classmethod
-    def _cidrs(cls, value: list[str]) -> list[str]:
-        for cidr in value:
-            try:
-                ipaddress.ip_network(cidr, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"{cidr!r} is not a CIDR such as 127.0.0.0/8") from exc
         return value
 
     @property
@@ -109,3 +117,4 @@ class Lexicon(Strict):
     hedges: list[NonEmpty] = Field(default_factory=list)
     negation_window: Annotated[int, Field(ge=0, le=20)] = 6
     polarity_cues: PolarityCues = Field(default_factory=PolarityCues)
+    opinion_cues: PolarityCues = Field(default_factory=PolarityCues)

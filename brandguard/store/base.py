@@ -3,9 +3,11 @@
 Semantics every backend keeps (tests/store runs one suite against each):
 - `upsert` is idempotent by document id: the same content again changes nothing; new
   content for a known id replaces it. Batches are applied item by item.
-- Near-duplicates (a repost, 转载) of a stored text of at least `NEAR_DUP_MIN_CHARS` are
-  linked to the first copy (`duplicate_of`) and left out of searches and counts unless asked
-  for; short texts (reviews such as "质量很好") are never folded, their repetition is signal.
+- Near-duplicates (a repost, 转载: estimated shingle similarity at least
+  `analysis.near_duplicate_similarity`, published within 30 days) of a stored text of at
+  least `NEAR_DUP_MIN_CHARS` are linked to the first copy (`duplicate_of`) and left out of
+  searches and counts unless asked for; short texts (reviews such as "质量很好") are never
+  folded, their repetition is signal.
 - Searching for text matches substrings of two or more Chinese characters exactly.
 - With a brand filter, `polarity` means the polarity of that brand's mention.
 - Times come back in the store's time zone.

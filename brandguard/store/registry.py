@@ -25,7 +25,7 @@ def _sqlite(url: str, settings: Settings) -> Store:
     if not path:
         raise NotConfigured(f"store URL {url!r}: expected sqlite:///path/to/file.db")
     return SqliteStore(Path(path) if path != ":memory:" else ":memory:", settings.tz,
-                       settings.analysis.near_duplicate_distance)
+                       settings.analysis.near_duplicate_similarity)
 
 
 def _elasticsearch(url: str, settings: Settings) -> Store:

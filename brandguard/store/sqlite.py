@@ -3,9 +3,9 @@
 Tables: `documents` (the document and its analysis as JSON, plus the columns queries filter
 on), `mentions` (one row per brand mentioned, keyed for brand + time queries), `damage`
 (trust-damage categories), and `fts`, a contentless FTS5 index over bigram terms
-(`brandguard.store.fts`). A SimHash is split into eight 8-bit bands, each indexed with the
-publication time: two texts within Hamming distance 7 share at least one band, so finding
-the first copy of a repost is eight index probes within a time window, not a scan.
+(`brandguard.store.fts`), and `dedup`, the MinHash band keys of each text (nlp/fingerprint.py):
+finding the first copy of a repost is sixteen index probes within a time window, confirmed
+by the estimated similarity of the stored signatures, never a scan.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from brandguard.documents import document_from_json
 from brandguard.models import Analysis, Document
+from brandguard.neardup import similarity
 from brandguard.store.base import (
     NEAR_DUP_MIN_CHARS,
     CountRow,
@@ -31,7 +32,6 @@ from brandguard.store.base import (
     UpsertResult,
 )
 from brandguard.store.fts import index_terms, match_expression
-from nlp.simhash import hamming
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -45,27 +45,23 @@ CREATE TABLE IF NOT EXISTS documents (
   ingested_at INTEGER NOT NULL,
   source TEXT, kind TEXT,
   polarity TEXT NOT NULL, sentiment REAL NOT NULL,
-  simhash INTEGER NOT NULL, b0 INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER,
-  b4 INTEGER, b5 INTEGER, b6 INTEGER, b7 INTEGER,
+  simhash INTEGER NOT NULL, minhash BLOB NOT NULL,
   duplicate_of TEXT,
   content_hash TEXT NOT NULL,
   doc TEXT NOT NULL, analysis TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_time ON documents(published_at);
-CREATE INDEX IF NOT EXISTS documents_b0 ON documents(b0, published_at);
-CREATE INDEX IF NOT EXISTS documents_b1 ON documents(b1, published_at);
-CREATE INDEX IF NOT EXISTS documents_b2 ON documents(b2, published_at);
-CREATE INDEX IF NOT EXISTS documents_b3 ON documents(b3, published_at);
-CREATE INDEX IF NOT EXISTS documents_b4 ON documents(b4, published_at);
-CREATE INDEX IF NOT EXISTS documents_b5 ON documents(b5, published_at);
-CREATE INDEX IF NOT EXISTS documents_b6 ON documents(b6, published_at);
-CREATE INDEX IF NOT EXISTS documents_b7 ON documents(b7, published_at);
 CREATE TABLE IF NOT EXISTS mentions (
   brand TEXT NOT NULL, published_at INTEGER NOT NULL, doc INTEGER NOT NULL,
   polarity TEXT NOT NULL, duplicate INTEGER NOT NULL,
   PRIMARY KEY (brand, published_at, doc)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc);
+CREATE TABLE IF NOT EXISTS dedup (
+  key INTEGER NOT NULL, published_at INTEGER NOT NULL, doc INTEGER NOT NULL,
+  PRIMARY KEY (key, published_at, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_doc ON dedup(doc);
 CREATE TABLE IF NOT EXISTS damage (
   doc INTEGER NOT NULL, category TEXT NOT NULL, score REAL NOT NULL,
   PRIMARY KEY (doc, category)
@@ -82,18 +78,14 @@ def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-BANDS = 8
 REPOST_WINDOW = 30 * 86400  # reposts of a story appear within days; bounds the probe
 
 
-def _bands(simhash: int) -> list[int]:
-    return [(simhash >> (8 * i)) & 0xFF for i in range(BANDS)]
-
-
 class SqliteStore(Store):
-    def __init__(self, path: Path | str, tz: tzinfo, near_duplicate_distance: int = 6) -> None:
+    def __init__(self, path: Path | str, tz: tzinfo, near_duplicate_similarity: float = 0.7,
+                 ) -> None:
         self.tz = tz
-        self.distance = near_duplicate_distance
+        self.similarity = near_duplicate_similarity
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -143,15 +135,14 @@ class SqliteStore(Store):
             self._delete(row[0], json.loads(row[2]))
         now = datetime.now(UTC)
         published = doc.published_at or now
-        duplicate_of = self._first_copy(doc, analysis.simhash, _epoch(published))
-        bands = _bands(analysis.simhash)
+        duplicate_of = self._first_copy(doc, analysis, _epoch(published))
         cursor = self.db.execute(
             "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
-            " sentiment, simhash, b0, b1, b2, b3, b4, b5, b6, b7, duplicate_of, content_hash,"
-            " doc, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " sentiment, simhash, minhash, duplicate_of, content_hash, doc, analysis)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, _epoch(published), _epoch(now), doc.source, doc.kind, analysis.polarity,
-             analysis.sentiment, _signed(analysis.simhash), *bands, duplicate_of, digest,
-             doc_json, analysis_json))
+             analysis.sentiment, _signed(analysis.simhash), analysis.fingerprint, duplicate_of,
+             digest, doc_json, analysis_json))
         rowid = cursor.lastrowid
         self._index(rowid, doc, analysis, _epoch(published), duplicate_of is not None)
         near = int(duplicate_of is not None)
@@ -168,6 +159,10 @@ class SqliteStore(Store):
                             [(rowid, d.category, d.score) for d in analysis.damage])
         self.db.execute("INSERT INTO fts (rowid, body) VALUES (?, ?)",
                         (rowid, index_terms(doc.full_text)))
+        if len(doc.full_text) >= NEAR_DUP_MIN_CHARS:
+            self.db.executemany("INSERT OR IGNORE INTO dedup (key, published_at, doc)"
+                                " VALUES (?,?,?)",
+                                [(k, published, rowid) for k in analysis.dedup_keys])
 
     def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
         old = document_from_json(old_doc, self.tz)
@@ -176,21 +171,21 @@ class SqliteStore(Store):
                         (rowid, index_terms(old.full_text)))
         self.db.execute("DELETE FROM mentions WHERE doc=?", (rowid,))
         self.db.execute("DELETE FROM damage WHERE doc=?", (rowid,))
+        self.db.execute("DELETE FROM dedup WHERE doc=?", (rowid,))
         self.db.execute("DELETE FROM documents WHERE rowid=?", (rowid,))
 
-    def _first_copy(self, doc: Document, simhash: int, published: int) -> str | None:
-        if len(doc.full_text) < NEAR_DUP_MIN_CHARS or self.distance == 0:
+    def _first_copy(self, doc: Document, analysis: Analysis, published: int) -> str | None:
+        if len(doc.full_text) < NEAR_DUP_MIN_CHARS or not analysis.dedup_keys:
             return None
-        probes = " UNION ".join(
-            f"SELECT rowid, id, simhash, duplicate_of FROM documents WHERE b{i}=?"  # noqa: S608
-            " AND published_at BETWEEN ? AND ?" for i in range(BANDS))
-        params: list[Any] = []
-        for band in _bands(simhash):
-            params += [band, published - REPOST_WINDOW, published + REPOST_WINDOW]
-        rows = self.db.execute(f"SELECT * FROM ({probes}) ORDER BY rowid", params)  # noqa: S608
-        for _, other_id, other_hash, other_dup in rows:
-            if other_id != doc.id and hamming(simhash, other_hash & 0xFFFFFFFFFFFFFFFF) \
-                    <= self.distance:
+        marks = ",".join("?" * len(analysis.dedup_keys))
+        rows = self.db.execute(
+            f"SELECT d.id, d.minhash, d.duplicate_of FROM documents d WHERE d.rowid IN"  # noqa: S608
+            f" (SELECT doc FROM dedup WHERE key IN ({marks}) AND published_at BETWEEN ? AND ?)"
+            f" ORDER BY d.rowid",
+            [*analysis.dedup_keys, published - REPOST_WINDOW, published + REPOST_WINDOW])
+        for other_id, other_sig, other_dup in rows:
+            if other_id != doc.id and similarity(analysis.fingerprint, other_sig) \
+                    >= self.similarity:
                 return str(other_dup or other_id)
         return None
 
@@ -224,7 +219,7 @@ class SqliteStore(Store):
     def _conditions(self, q: SearchQuery) -> tuple[list[str] | None, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
-        if q.text:
+        if q.text and q.text.strip():
             expression = match_expression(q.text)
             if expression is None:
                 return None, []

@@ -1,0 +1,5 @@
+"""`python -m brandguard` is the `brandguard` command."""
+
+from brandguard.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Benchmarks behind `brandguard bench …`: measured figures beside a same-run baseline."""

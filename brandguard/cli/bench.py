@@ -1,0 +1,119 @@
+"""`brandguard bench analyze|ingest`: throughput and memory against ARCHITECTURE §6 targets.
+
+Each prints the measured median, the baseline measured in the same run
+(`SnowNLP(text).sentiments` on the same documents) and the ratio, so a noisy machine still
+gives a meaningful comparison. Pin to one core with `taskset -c 0` for the "one core" figure.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from brandguard.bench.corpus import bench_config, documents, source_texts
+from brandguard.bench.runner import Measure, peak_rss_mb, rate
+from brandguard.store.sqlite import SqliteStore
+from nlp.analyzer import Analyzer
+
+if TYPE_CHECKING:
+    from brandguard.config.loader import Config
+    from brandguard.models import Document
+
+COMMON = [
+    click.option("--brands", default=500, show_default=True, help="Configured brands."),
+    click.option("--docs", default=2000, show_default=True, help="Documents per run."),
+    click.option("--repeat", default=5, show_default=True, help="Runs; the median is reported."),
+    click.option("--baseline-docs", default=60, show_default=True,
+                 help="Documents scored by SnowNLP for the baseline."),
+    click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False),
+                 help="CSV with a text column (default: ../shared/data news if present)."),
+]
+
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def common(func: F) -> F:
+    for option in reversed(COMMON):
+        func = option(func)
+    return func
+
+
+def _setup(brands: int, docs: int, corpus: Path | None) -> tuple[Config, Analyzer, list[Document]]:
+    config = bench_config(Path(tempfile.mkdtemp(prefix="bg-bench-")), brands)
+    texts, origin = source_texts(corpus)
+    sample = list(documents(config, texts, docs))
+    mean = sum(len(d.text) for d in sample) / len(sample)
+    click.echo(f"corpus: {origin}; {len(sample)} documents, mean {mean:.0f} characters; "
+               f"{len(config.brands)} brands; CPU affinity {sorted(os.sched_getaffinity(0))}")
+    return config, Analyzer.from_config(config), sample
+
+
+def _baseline(sample: list[Document], count: int) -> Measure:
+    from snownlp import SnowNLP
+
+    subset = sample[:count]
+    return rate("baseline SnowNLP(text).sentiments", len(subset),
+                lambda: [SnowNLP(d.text).sentiments for d in subset], 3)
+
+
+def _report(measure: Measure, sample: list[Document], baseline_docs: int,
+            target: float) -> None:
+    worker_rss = peak_rss_mb()  # before SnowNLP loads its own models for the baseline
+    baseline = _baseline(sample, baseline_docs)
+    click.echo(baseline.line())
+    click.echo(measure.line())
+    verdict = "meets" if measure.value >= target else "MISSES"
+    click.echo(f"ratio to baseline: {measure.value / baseline.value:,.1f}x; target "
+               f"{target:,.0f} docs/s: {verdict}; peak RSS without the baseline "
+               f"{worker_rss:,.0f} MB (target 400 MB)")
+
+
+@click.group()
+def bench() -> None:
+    """Measure throughput and memory (ARCHITECTURE §6 targets)."""
+
+
+@bench.command("analyze")
+@common
+def bench_analyze(brands: int, docs: int, repeat: int, baseline_docs: int,
+                  corpus: Path | None) -> None:
+    """analyze throughput: target >= 3,000 docs/s on one core."""
+    _, analyzer, sample = _setup(brands, docs, corpus)
+    analyzer.analyze(sample[0])  # warm caches outside the timing
+    measure = rate("brandguard analyze", len(sample),
+                   lambda: [analyzer.analyze(d) for d in sample], repeat)
+    _report(measure, sample, baseline_docs, 3000)
+
+
+@bench.command("ingest")
+@common
+def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
+                 corpus: Path | None) -> None:
+    """ingest into SQLite (analysis + store): target >= 2,000 docs/s on one core."""
+    config, analyzer, sample = _setup(brands, docs, corpus)
+    folder = Path(tempfile.mkdtemp(prefix="bg-bench-store-"))
+    runs = iter(range(repeat * 2))
+
+    def ingest_once(pre: list[tuple[Document, object]] | None = None) -> None:
+        store = SqliteStore(folder / f"run{next(runs)}.db", config.settings.tz)
+        batch = pre or [(d, analyzer.analyze(d)) for d in sample]
+        for i in range(0, len(batch), 500):
+            store.upsert(batch[i:i + 500])  # type: ignore[arg-type]
+        store.close()
+
+    measure = rate("brandguard ingest into SQLite (end to end)", len(sample), ingest_once, repeat)
+    analyzed = [(d, analyzer.analyze(d)) for d in sample]
+    store_only = rate("  of which store writes alone", len(sample),
+                      lambda: ingest_once(analyzed), repeat)  # type: ignore[arg-type]
+    _report(measure, sample, baseline_docs, 2000)
+    click.echo(store_only.line())
+
+
+def register(group: click.Group) -> None:
+    group.add_command(bench)

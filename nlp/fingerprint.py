@@ -1,0 +1,95 @@
+"""Both text fingerprints from one pass over character 3-shingles.
+
+MinHash (one-permutation hashing: the shingle hashes are split into 64 bins by their top
+bits and each bin keeps its minimum; empty bins borrow from the next non-empty one, so the
+signature costs one sort, not 64 passes) finds reposts (转载): a repost is the
+original plus a little, so the Jaccard similarity of shingle sets stays high (~0.9) while
+different stories sit near 0; 16 bands of 4 values make lookup exact index probes, and a
+pair at similarity 0.7 shares a band with probability 1-(1-0.7^4)^16 ~= 0.99.
+SimHash (64-bit, ARCHITECTURE §4.3 output) is the bitwise majority of the same shingle
+hashes. Everything is numpy over one array of shingle hashes, so both cost tens of
+microseconds per document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from brandguard.neardup import SIGNATURE_LENGTH
+
+PERMUTATIONS = SIGNATURE_LENGTH
+BANDS = 16
+ROWS = PERMUTATIONS // BANDS
+SHINGLE = 3
+_RNG = np.random.default_rng(20261125)  # fixed: signatures must be stable across processes
+_BIN_SHIFT = np.uint64(64 - 6)  # 64 bins
+_BIN_STARTS = np.arange(PERMUTATIONS, dtype=np.uint64) << _BIN_SHIFT
+_EMPTY = np.uint32(0xFFFFFFFF)
+_BAND_MIX = _RNG.integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
+_KEEP = re.compile(r"[^\W_]+", re.UNICODE)
+_P1, _P2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+_BIT_WEIGHTS = np.uint64(1) << np.arange(64, dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    simhash: int
+    signature: np.ndarray  # uint32[64], empty for texts under three characters
+
+    @property
+    def band_keys(self) -> list[int]:
+        return band_keys(self.signature)
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 64-bit hashes of the 3-character shingles (letters and digits only)."""
+    chars = "".join(_KEEP.findall(text.lower()))
+    if len(chars) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = (codes[:-2] * _P1 + codes[1:-1] * _P2 + codes[2:]) * _MIX
+    return np.unique(mixed ^ (mixed >> np.uint64(29)))
+
+
+def _signature(sorted_hashes: np.ndarray) -> np.ndarray:
+    """Minimum per bin of the sorted hashes: the first hash at or after each bin start."""
+    first = np.searchsorted(sorted_hashes, _BIN_STARTS)
+    safe = np.minimum(first, sorted_hashes.size - 1)
+    values = (sorted_hashes[safe] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    present = (first < sorted_hashes.size) & ((sorted_hashes[safe] >> _BIN_SHIFT)
+                                              == np.arange(PERMUTATIONS, dtype=np.uint64))
+    signature = np.where(present, values, _EMPTY)
+    if not present.all():  # densify: an empty bin takes the next non-empty bin's value
+        filled = np.flatnonzero(present)
+        nxt = filled[np.searchsorted(filled, np.arange(PERMUTATIONS)) % filled.size]
+        signature = np.where(present, signature, values[nxt] ^ np.uint32(0x9E3779B9))
+    return signature.astype(np.uint32)
+
+
+def fingerprint(text: str) -> Fingerprint:
+    shingles = shingle_hashes(text)  # sorted and distinct
+    if shingles.size == 0:
+        return Fingerprint(0, np.zeros(0, dtype=np.uint32))
+    signature = _signature(shingles)
+    bits = np.unpackbits(shingles.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > shingles.size
+    return Fingerprint(int(_BIT_WEIGHTS[majority].sum()), signature)
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """One non-negative 63-bit key per band (band index mixed in) for an integer index."""
+    if sig.size != PERMUTATIONS:
+        return []
+    rows = sig.astype(np.uint64).reshape(BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        mixed = (rows * _BAND_MIX).sum(axis=1) + np.arange(BANDS, dtype=np.uint64) * _P1
+    return [int(k) >> 1 for k in mixed]
+
+
+def hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()

@@ -1,0 +1,3 @@
+"""Judge: signals, spike detection, graded incidents and contingency plans (built in the risk-
+engine issue; nothing here yet).
+"""

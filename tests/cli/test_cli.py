@@ -1,0 +1,138 @@
+"""The CLI contract (ARCHITECTURE §4.1), run as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_CONFIG, jsonl, run_cli, write_config
+
+DOCS = [
+    {"url": "http://news.example/1?utm_source=x", "title": "八马茶业抽检不合格",
+     "text": "八马茶业一批次铁观音农药残留超标。", "published_at": "2026-11-20T09:00:00"},
+    {"url": "http://news.example/2", "text": "安溪铁观音荣获金奖，品质优秀。",
+     "published_at": "2026-11-10T09:00:00", "kind": "news"},
+    {"url": "http://news.example/3", "text": "今天天气晴朗。"},
+]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> dict[str, str]:
+    config = write_config(tmp_path / "config")
+    store = f"sqlite:///{tmp_path / 'data' / 'bg.db'}"
+    (tmp_path / "docs.jsonl").write_text(jsonl(*DOCS) + "{broken\n" + jsonl({"url": "http://x/4"}),
+                                         encoding="utf-8")
+    return {"config": str(config), "store": store, "docs": str(tmp_path / "docs.jsonl")}
+
+
+def bg(ws: dict[str, str], *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return run_cli("--config", ws["config"], "--store", ws["store"], *args, stdin=stdin)
+
+
+def test_check_accepts_the_example_and_rejects_a_broken_config(tmp_path: Path) -> None:
+    ok = run_cli("--config", str(EXAMPLE_CONFIG), "check")
+    assert ok.returncode == 0, ok.stderr
+    assert "OK" in ok.stdout
+    bad = write_config(tmp_path / "bad", "organizations: []\nbrands:\n  - {id: a, name: 甲}\n")
+    result = run_cli("--config", str(bad), "check")
+    assert result.returncode == 2
+    assert "brands.yaml:3: brands[0].kind: Field required" in result.stderr
+    assert "brands[0].organization: Field required" in result.stderr
+
+
+def test_analyze_writes_one_analysis_per_line_in_order(workspace: dict[str, str]) -> None:
+    result = bg(workspace, "analyze", workspace["docs"])
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(lines) == 5
+    assert lines[0]["mentions"][0]["brand"] == "bama"
+    assert lines[0]["damage"][0]["category"] == "quality_safety"
+    assert lines[2]["mentions"] == []
+    assert lines[3]["line"] == 4
+    assert "malformed JSON" in lines[3]["error"]
+    assert "missing required field 'text'" in lines[4]["error"]
+    assert not Path(workspace["store"][len("sqlite:///"):]).exists()
+
+
+def test_analyze_reads_stdin(workspace: dict[str, str]) -> None:
+    result = bg(workspace, "analyze", "-", stdin=jsonl(DOCS[1]))
+    assert json.loads(result.stdout)["polarity"] == "positive"
+
+
+def test_ingest_counts_and_reingest_changes_nothing(workspace: dict[str, str]) -> None:
+    first = bg(workspace, "ingest", workspace["docs"], "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["read"], report["accepted"], report["unmatched"], report["rejected"]) == \
+        (5, 2, 1, 2)
+    assert report["rejections"][0]["line"] == 4
+    again = json.loads(bg(workspace, "ingest", workspace["docs"], "--json").stdout)
+    assert (again["accepted"], again["duplicates"]) == (0, 2)
+    human = bg(workspace, "ingest", workspace["docs"])
+    assert "duplicates 2" in human.stdout
+    assert "line 4: malformed JSON" in human.stderr
+
+
+def test_search_finds_by_chinese_word_brand_and_time(workspace: dict[str, str]) -> None:
+    bg(workspace, "ingest", workspace["docs"])
+    found = json.loads(bg(workspace, "search", "农药", "--json").stdout)
+    assert found["total"] == 1
+    hit = found["hits"][0]
+    assert hit["title"] == "八马茶业抽检不合格"
+    assert hit["mentions"][0]["brand"] == "bama"
+    assert hit["published_at"] == "2026-11-20T09:00:00+08:00"
+    assert {"sentiment", "polarity", "damage", "keywords", "simhash", "url"} <= set(hit)
+    by_brand = json.loads(bg(workspace, "search", "--brand", "anxi-tieguanyin", "--json").stdout)
+    assert by_brand["total"] == 2
+    windowed = json.loads(bg(workspace, "search", "--since", "2026-11-15", "--until",
+                             "2026-11-21", "--json").stdout)
+    assert [h["url"] for h in windowed["hits"]] == ["http://news.example/1?utm_source=x"]
+    negative = json.loads(bg(workspace, "search", "--brand", "bama", "--polarity", "negative",
+                             "--json").stdout)
+    assert negative["total"] == 1
+    human = bg(workspace, "search", "金奖")
+    assert human.returncode == 0
+    assert "1 document(s)" in human.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("search", "--brand", "nope"), "unknown brand id(s): nope"),
+    (("search", "--since", "last tuesday"), "expected ISO 8601 or an age"),
+    (("--store", "mysql://x", "search"), "unknown scheme 'mysql'"),
+    (("ingest", "/no/such/file.jsonl"), "No such file"),
+])
+def test_bad_input_exits_2_with_a_specific_message(workspace: dict[str, str], args: tuple[str, ...],
+                                                    message: str) -> None:
+    result = bg(workspace, *args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert message in result.stderr
+
+
+def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
+    result = run_cli("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "溪源茶业" in result.stdout
+    assert "质量安全" in result.stdout
+    assert "负面集中爆发 burst: 溪源茶业" in result.stdout
+    assert "(转载, folded)" in result.stdout
+    assert (tmp_path / "brandguard-data" / "demo.db").exists()
+
+
+def test_train_and_eval_sentiment_round_trip(tmp_path: Path) -> None:
+    rows = ["text,label"] + [f"这个茶很好喝{i},1" for i in range(6)] + \
+           [f"这个茶太难喝{i},0" for i in range(6)] + ["坏行,9"]
+    csv = tmp_path / "train.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    model = tmp_path / "m.json.gz"
+    trained = run_cli("--config", str(tmp_path / "none"), "train-sentiment", str(csv),
+                      "--out", str(model))
+    assert trained.returncode == 0, trained.stderr
+    assert "skipped" in trained.stderr
+    assert "label must be one of" in trained.stderr
+    result = run_cli("--config", str(tmp_path / "none"), "eval-sentiment", str(csv),
+                     "--sentiment-model", str(model))
+    assert result.returncode == 0, result.stderr
+    assert "brandguard (train): 1.0000" in result.stdout
+    assert "SnowNLP baseline:" in result.stdout

@@ -1,0 +1,37 @@
+"""Fingerprints: MinHash finds reposts (转载) of short news; SimHash is its 64-bit summary."""
+
+from __future__ import annotations
+
+from brandguard.neardup import similarity
+from nlp.fingerprint import fingerprint, hamming
+
+STORY = ("市场监管总局发布食品安全监督抽检信息，溪源茶业生产的一批次绿茶检出农药残留超标，抽检不合格。"
+         "监管部门已责令企业召回问题产品，并立案调查。此事引发消费者对云岭茶质量的担忧。")
+OTHER = ("在日前闭幕的国际茶业博览会上，云岭毛尖凭借鲜爽的口感和独特的兰花香荣获金奖。"
+         "协会将继续推动标准化种植，提升品牌价值，带动茶农增收致富。")
+REPOST = "转自新闻门户：" + STORY + "（来源：新闻门户）"
+
+
+def test_fingerprints_are_deterministic() -> None:
+    assert fingerprint(STORY).simhash == fingerprint(STORY).simhash != 0
+    assert (fingerprint(STORY).signature == fingerprint(STORY).signature).all()
+    assert hamming(0b1011, 0b0001) == 2
+
+
+def test_repost_is_similar_and_shares_a_band_other_story_does_not() -> None:
+    story, repost, other = fingerprint(STORY), fingerprint(REPOST), fingerprint(OTHER)
+    assert similarity(story.signature.tobytes(), repost.signature.tobytes()) >= 0.8
+    assert similarity(story.signature.tobytes(), other.signature.tobytes()) < 0.2
+    assert set(story.band_keys) & set(repost.band_keys)
+    assert not set(story.band_keys) & set(other.band_keys)
+    assert hamming(story.simhash, repost.simhash) < hamming(story.simhash, other.simhash)
+
+
+def test_punctuation_and_case_do_not_change_the_fingerprint() -> None:
+    assert fingerprint("Hello，世界！品牌").simhash == fingerprint("hello 世界 品牌").simhash
+
+
+def test_too_short_text_has_no_fingerprint() -> None:
+    assert fingerprint("好").signature.size == 0
+    assert fingerprint("好").band_keys == []
+    assert fingerprint("好").simhash == 0
