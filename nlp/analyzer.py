@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from brandguard.models import Analysis, Document, Mention, Polarity
 from nlp.brand_matcher import BrandHit, BrandMatcher
-from nlp.damage import DamageTagger, LexiconHits
+from nlp.damage import Cue, DamageTagger, LexiconHits
 from nlp.fingerprint import fingerprint
 from nlp.keywords import KeywordRanker
 from nlp.segmenter import Segmenter, make_segmenter
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
+    from nlp.phrases import Hit
 
 
 def default_model_path() -> Path:
@@ -136,7 +137,7 @@ class Analyzer:
 
     def _evidence(self, indices: Iterable[int], lexicon: LexiconHits, only: set[int] | None,
                   sentences: _Sentences) -> Evidence:
-        def distinct(hits: list) -> int:  # type: ignore[type-arg]
+        def distinct(hits: list[Hit[Cue]]) -> int:
             return len({h.phrase for h in hits
                         if only is None or sentences.index_of(h.start) in only})
 

@@ -160,7 +160,10 @@ def train(samples: Iterable[tuple[set[str], int]], *, alpha: float = 1.0, min_co
     """Fit from (feature set, label) pairs, label 1 positive / 0 negative.
 
     Features seen in fewer than `min_count` texts are dropped: they carry noise, not signal,
-    and would triple the model file.
+    and would triple the model file. Training counts a feature once per text; scoring
+    (nlp/analyzer.py) sums per sentence, so a feature repeated in two sentences counts twice
+    there: that saves a set union per mention, and the figures in README are measured on
+    the scoring path.
     """
     counts = (Counter[str](), Counter[str]())
     docs = [0, 0]

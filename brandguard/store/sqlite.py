@@ -14,6 +14,7 @@ import hashlib
 import json
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,8 @@ CREATE TABLE IF NOT EXISTS damage (
   doc INTEGER NOT NULL, category TEXT NOT NULL, score REAL NOT NULL,
   PRIMARY KEY (doc, category)
 ) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
+                                               tokenize='unicode61');
 """
 
 
@@ -194,7 +196,7 @@ class SqliteStore(Store):
         doc_json, analysis_json, ingested, duplicate_of = row
         doc = document_from_json(json.loads(doc_json), self.tz)
         if doc.published_at is not None:
-            doc = _with_time(doc, doc.published_at.astimezone(self.tz))
+            doc = replace(doc, published_at=doc.published_at.astimezone(self.tz))
         return StoredDocument(doc, Analysis.from_json(json.loads(analysis_json)),
                               datetime.fromtimestamp(ingested, self.tz), duplicate_of)
 
@@ -249,37 +251,28 @@ class SqliteStore(Store):
             where.append("d.duplicate_of IS NULL")
         return where, params
 
-    def _bucket_sql(self, bucket: timedelta, since: datetime) -> tuple[str, int, int]:
+    def _bucketed(self, group_column: str, join: str, brands: Sequence[str], since: datetime,
+                  until: datetime, bucket: timedelta) -> list[tuple[str, datetime, str, int]]:
+        """Non-duplicate mentions per brand, time bucket (aligned to the store's zone) and
+        `group_column`."""
         size = int(bucket.total_seconds())
         offset = int((since.astimezone(self.tz).utcoffset() or timedelta()).total_seconds())
-        return "((m.published_at + ?) / ?) * ? - ?", size, offset
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT m.brand, ((m.published_at + ?) / ?) * ? - ? AS b, {group_column},"  # noqa: S608
+            f" count(*) FROM mentions m {join} WHERE m.brand IN ({marks})"
+            f" AND m.published_at >= ? AND m.published_at < ? AND m.duplicate=0"
+            f" GROUP BY m.brand, b, {group_column} ORDER BY m.brand, b",
+            [offset, size, size, offset, *brands, _epoch(since), _epoch(until)]).fetchall()
+        return [(r[0], datetime.fromtimestamp(r[1], self.tz), r[2], r[3]) for r in rows]
 
     def counts(self, brands: Sequence[str], since: datetime, until: datetime,
                bucket: timedelta) -> list[CountRow]:
-        expr, size, offset = self._bucket_sql(bucket, since)
-        marks = ",".join("?" * len(brands))
-        rows = self.db.execute(
-            f"SELECT m.brand, {expr} AS b, m.polarity, count(*) FROM mentions m"  # noqa: S608
-            f" WHERE m.brand IN ({marks}) AND m.published_at >= ? AND m.published_at < ?"
-            f" AND m.duplicate=0 GROUP BY m.brand, b, m.polarity ORDER BY m.brand, b",
-            [offset, size, size, offset, *brands, _epoch(since), _epoch(until)]).fetchall()
-        return [CountRow(r[0], datetime.fromtimestamp(r[1], self.tz), r[2], r[3]) for r in rows]
+        return [CountRow(brand, when, polarity, n) for brand, when, polarity, n  # type: ignore[arg-type]
+                in self._bucketed("m.polarity", "", brands, since, until, bucket)]
 
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:
-        expr, size, offset = self._bucket_sql(bucket, since)
-        marks = ",".join("?" * len(brands))
-        rows = self.db.execute(
-            f"SELECT m.brand, {expr} AS b, g.category, count(*) FROM mentions m"  # noqa: S608
-            f" JOIN damage g ON g.doc=m.doc WHERE m.brand IN ({marks})"
-            f" AND m.published_at >= ? AND m.published_at < ? AND m.duplicate=0"
-            f" GROUP BY m.brand, b, g.category ORDER BY m.brand, b",
-            [offset, size, size, offset, *brands, _epoch(since), _epoch(until)]).fetchall()
-        return [DamageCountRow(r[0], datetime.fromtimestamp(r[1], self.tz), r[2], r[3])
-                for r in rows]
+        return [DamageCountRow(*row) for row in self._bucketed(
+            "g.category", "JOIN damage g ON g.doc=m.doc", brands, since, until, bucket)]
 
-
-def _with_time(doc: Document, published: datetime) -> Document:
-    from dataclasses import replace
-
-    return replace(doc, published_at=published)
