@@ -43,7 +43,7 @@ def load_sentiment_model(path: Path | None) -> SentimentModel:
 
 @dataclass(frozen=True, slots=True)
 class _Sentences:
-    """Per sentence: span, binarised features, and their ratio sum and count.
+    """Per sentence: span, and the ratio sum and count of its binarised features.
 
     A text's evidence is the sum over its sentences, so a mention's evidence (its own
     sentences) costs no further lookups; a feature repeated in two sentences counts twice.
@@ -51,8 +51,8 @@ class _Sentences:
 
     spans: list[tuple[int, int]]
     starts: list[int]
-    feats: list[set[str]]
     sums: list[float]
+    counts: list[int]
 
     def index_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
@@ -88,9 +88,9 @@ class Analyzer:
                  ) -> tuple[list[list[str]], _Sentences, LexiconHits, Evidence]:
         spans = sentence_spans(text)
         tokens = [self.segmenter.cut(text[s:e]) for s, e in spans]
-        feats = [features(t) for t in tokens]
-        sums = [self.model.ratio_sum(f) for f in feats]
-        sentences = _Sentences(spans, [s for s, _ in spans], feats, sums)
+        scored = [self.model.score_tokens(t) for t in tokens]
+        sentences = _Sentences(spans, [s for s, _ in spans], [x[0] for x in scored],
+                               [x[1] for x in scored])
         lexicon = self.tagger.scan(text, spans, headline_end)
         doc_ev = self._evidence(range(len(spans)), lexicon, None, sentences)
         return tokens, sentences, lexicon, doc_ev
@@ -144,7 +144,7 @@ class Analyzer:
         chosen = list(indices)
         negative = distinct(lexicon.terms) + distinct(lexicon.negative_cues)
         return Evidence(sum(sentences.sums[i] for i in chosen),
-                        sum(len(sentences.feats[i]) for i in chosen),
+                        sum(sentences.counts[i] for i in chosen),
                         negative, distinct(lexicon.positive_cues),
                         distinct(lexicon.opinion_negative), distinct(lexicon.opinion_positive))
 

