@@ -1,16 +1,16 @@
 """Wire the stages: input lines -> Document -> Analysis -> store -> batch hooks.
 
 Every line is judged on its own: a bad line is rejected with its line number and reason and
-the run goes on; accepted documents are stored in batches (one transaction each), then
-handed to every `BatchHook` (the risk engine plugs in here) so judgement follows storage
-within the same batch, not after a polling gap. Documents that mention no configured brand
-are dropped and counted (`analysis.unmatched: drop`, the default) or stored for text search
-(`keep`).
+the run goes on; accepted documents are stored in batches (one transaction each), then the
+new or changed ones are handed to every `BatchHook` (the risk engine plugs in here), so
+judgement follows storage within the same batch, not after a polling gap. Documents that
+mention no configured brand are dropped and counted (`analysis.unmatched: drop`, the
+default) or stored for text search (`keep`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from brandguard.documents import parse_line
@@ -97,9 +97,13 @@ class Pipeline:
                progress: Callable[[int], object] | None) -> None:
         if not batch:
             return
-        report.stored = report.stored + self.store.upsert(batch)
-        for hook in self.hooks:
-            hook.on_batch_stored(batch)
+        result = self.store.upsert(batch)
+        report.stored = report.stored + replace(result, changed=())
+        changed = set(result.changed)
+        fresh = [item for item in batch if item[0].id in changed]
+        for hook in self.hooks:  # an unchanged document was judged when first stored
+            if fresh:
+                hook.on_batch_stored(fresh)
         if progress:
             progress(len(batch))
         batch.clear()

@@ -1,3 +1,6 @@
-"""Judge: signals, spike detection, graded incidents and contingency plans (built in the risk-
-engine issue; nothing here yet).
+"""Judge: trust-damage signals per brand and category, spike detection against the brand's
+own baseline, graded incidents and their events.
+
+Not yet here (see the risk-engine issue): contingency-plan checklists, silences,
+regional roll-up and unauthorised-seller signals.
 """

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from brandguard.cli.main import cli
 from brandguard.config.models import Lexicon, Settings
+from brandguard.config.rules import Rules
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -43,6 +44,11 @@ def test_every_cli_verb_is_documented(verb: str) -> None:
 
 @pytest.mark.parametrize("key", keys(Settings))
 def test_every_setting_is_documented(key: str) -> None:
+    assert f"`{key}`" in README
+
+
+@pytest.mark.parametrize("key", list(Rules.model_fields))
+def test_every_rule_is_documented(key: str) -> None:
     assert f"`{key}`" in README
 
 

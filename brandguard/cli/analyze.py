@@ -13,6 +13,7 @@ from brandguard.errors import InputError
 from brandguard.inputs import numbered_lines
 from brandguard.pipeline import IngestReport, Pipeline, analyze_line
 from nlp.analyzer import Analyzer
+from risk.engine import RiskEngine
 
 MODEL_OPTION = click.option("--sentiment-model", type=click.Path(path_type=Path, dir_okay=False,
                                                                   exists=True),
@@ -57,7 +58,7 @@ def _id_hint(raw: bytes) -> str | None:
 @pass_app
 def ingest(app: AppContext, source: str, sentiment_model: Path | None, encoding: str,
            as_json: bool) -> None:
-    """Run JSONL documents through the whole pipeline into the store."""
+    """Run JSONL documents through the whole pipeline into the store, then the risk engine."""
     report = run_ingest(app, source, sentiment_model, encoding)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
@@ -71,7 +72,8 @@ def run_ingest(app: AppContext, source: str, model: Path | None = None,
                encoding: str = "auto") -> IngestReport:
     analyzer = Analyzer.from_config(app.config, model)
     with app.store() as store, progress(None, "doc", "ingest") as bar:
-        return Pipeline(analyzer, store, app.config.settings).ingest(
+        engine = RiskEngine(store, app.config)
+        return Pipeline(analyzer, store, app.config.settings, hooks=[engine]).ingest(
             numbered_lines(source), encoding, bar.update)
 
 

@@ -16,7 +16,9 @@ import click
 
 from brandguard.cli.analyze import print_report, run_ingest
 from brandguard.cli.context import AppContext, pad, pass_app, printable
+from brandguard.cli.incidents import show
 from brandguard.store.base import CountRow, SearchQuery, Store
+from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
@@ -47,8 +49,23 @@ def demo(app: AppContext) -> None:
     print_report(report)
     with app.store() as store:
         show_findings(app.config, store)
+        show_incidents(app, store)
     click.echo(f"\nNext: brandguard --config {app.config_dir} --store {app.store_url} "
-               "search 农药残留 --brand xiyuan")
+               "search 农药残留 --brand xiyuan   (or: incidents, incident ID)")
+
+
+def show_incidents(app: AppContext, store: Store) -> None:
+    """The incidents the risk engine opened while ingesting, then a replay of quiet time."""
+    found = store.list_incidents()
+    click.echo(f"\n风险事件 incidents opened: {len(found)}")
+    for item in found:
+        show(app, store, item)
+    if not found:
+        return
+    later = max(i.last_evidence_at for i in found) + app.config.rules.quiet_period
+    resolved = RiskEngine(store, app.config).tick(later + timedelta(minutes=1))
+    click.echo(f"\nReplaying time to {later:%Y-%m-%d %H:%M} ({app.config.rules.quiet_period} "
+               f"without new evidence): {len(resolved)} incident(s) resolved automatically.")
 
 
 def show_findings(config: Config, store: Store) -> None:

@@ -1,14 +1,15 @@
 """Load and validate a configuration folder into one `Config`.
 
-Files: `brands.yaml` (required), `settings.yaml` and `lexicon.yaml` (optional; defaults
-apply, the lexicon defaults to the one shipped in `nlp/data/lexicon.yaml`). Every problem in
+Files: `brands.yaml` (required), `settings.yaml`, `lexicon.yaml` and `rules.yaml`
+(optional; defaults apply, the lexicon defaults to the one shipped in
+`nlp/data/lexicon.yaml`). Every problem in
 every file is collected and raised together as `ConfigError`, so `brandguard check` can show
 them all at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from brandguard.config.envref import resolve_env
 from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, Settings
+from brandguard.config.rules import Rules
 from brandguard.config.semantics import check_brands
 from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
 from brandguard.errors import ConfigError, Problem
@@ -36,6 +38,7 @@ class Config:
     organizations: tuple[Organization, ...]
     brands: tuple[Brand, ...]
     lexicon: Lexicon
+    rules: Rules = field(default_factory=Rules)
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -64,13 +67,14 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     if not lexicon_path.is_file():
         lexicon_path = builtin_lexicon_path()
     lexicon = _parse(lexicon_path, Lexicon, None, env, problems)
+    rules = _optional(root / "rules.yaml", Rules, Rules(), env, problems)
     if brands_path.is_file():
         problems.extend(check_brands(load_yaml(brands_path), brands_file))
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
-                  lexicon)
+                  lexicon, rules)
 
 
 def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | None,

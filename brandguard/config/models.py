@@ -48,6 +48,7 @@ class BrandKind(StrEnum):
 class Organization(Strict):
     id: Id
     name: NonEmpty
+    staff: list[NonEmpty] = Field(default_factory=list)  # who may act on incidents
 
 
 class Brand(Strict):

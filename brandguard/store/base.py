@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime, timedelta
 
+    from brandguard.incident import Event, Incident
     from brandguard.models import Analysis, Document, Polarity
 
 NEAR_DUP_MIN_CHARS = 80
@@ -50,11 +51,13 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     near_duplicates: int = 0
+    changed: tuple[str, ...] = ()  # ids inserted or updated: what downstream stages judge
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         return UpsertResult(self.inserted + other.inserted, self.updated + other.updated,
                             self.unchanged + other.unchanged,
-                            self.near_duplicates + other.near_duplicates)
+                            self.near_duplicates + other.near_duplicates,
+                            self.changed + other.changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,36 @@ class Store(ABC):
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:
         """Documents per brand, bucket and trust-damage category."""
+
+    # -- incidents and the event outbox (risk engine, alerting) --------------------------
+    @abstractmethod
+    def get_incident(self, incident_id: str) -> Incident | None: ...
+
+    @abstractmethod
+    def open_incident_for(self, brand: str, category: str) -> Incident | None:
+        """The open (or acknowledged) incident for this pair, if any: there is at most one."""
+
+    @abstractmethod
+    def list_incidents(self, brands: Sequence[str] | None = None,
+                       status: str | None = None) -> list[Incident]:
+        """Newest first."""
+
+    @abstractmethod
+    def stale_incidents(self, before: datetime) -> list[Incident]:
+        """Open incidents whose last evidence is older than `before` (auto-resolve)."""
+
+    @abstractmethod
+    def save_incident(self, incident: Incident, events: Sequence[Event] = ()) -> Incident:
+        """Insert or update, and append `events` to the outbox, in one transaction.
+
+        `incident.version` must equal the stored version (0 for a new incident), else
+        `ConcurrentUpdate`; the saved record comes back with the version bumped. An event
+        whose key is already in the outbox is not added twice.
+        """
+
+    @abstractmethod
+    def events(self, after: int = 0, limit: int = 100) -> list[Event]:
+        """Outbox entries with sequence number > `after`, oldest first."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

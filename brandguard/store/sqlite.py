@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brandguard.documents import document_from_json
+from brandguard.incident import ConcurrentUpdate, Event, Incident
 from brandguard.models import Analysis, Document
 from brandguard.neardup import similarity
 from brandguard.store.base import (
@@ -37,7 +38,7 @@ from brandguard.store.fts import index_terms, match_expression
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -67,6 +68,18 @@ CREATE TABLE IF NOT EXISTS damage (
   doc INTEGER NOT NULL, category TEXT NOT NULL, score REAL NOT NULL,
   PRIMARY KEY (doc, category)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS incidents (
+  id TEXT PRIMARY KEY, brand TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
+  opened_at INTEGER NOT NULL, last_evidence_at INTEGER NOT NULL, version INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS incidents_one_open ON incidents(brand, category)
+  WHERE status != 'resolved';
+CREATE INDEX IF NOT EXISTS incidents_brand ON incidents(brand, opened_at);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+  incident TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
                                                tokenize='unicode61');
 """
@@ -148,8 +161,9 @@ class SqliteStore(Store):
         rowid = cursor.lastrowid
         self._index(rowid, doc, analysis, _epoch(published), duplicate_of is not None)
         near = int(duplicate_of is not None)
-        return UpsertResult(updated=1, near_duplicates=near) if row else UpsertResult(
-            inserted=1, near_duplicates=near)
+        if row:
+            return UpsertResult(updated=1, near_duplicates=near, changed=(doc.id,))
+        return UpsertResult(inserted=1, near_duplicates=near, changed=(doc.id,))
 
     def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
                duplicate: bool) -> None:
@@ -190,6 +204,66 @@ class SqliteStore(Store):
                     >= self.similarity:
                 return str(other_dup or other_id)
         return None
+
+    # -- incidents and events ------------------------------------------------------------
+    def _incident_rows(self, where: str, params: Sequence[Any]) -> list[Incident]:
+        rows = self.db.execute(f"SELECT body, version FROM incidents WHERE {where}"  # noqa: S608
+                               " ORDER BY opened_at DESC, id", params).fetchall()
+        return [replace(Incident.from_json(json.loads(body)), version=version)
+                for body, version in rows]
+
+    def get_incident(self, incident_id: str) -> Incident | None:
+        found = self._incident_rows("id=?", [incident_id])
+        return found[0] if found else None
+
+    def open_incident_for(self, brand: str, category: str) -> Incident | None:
+        found = self._incident_rows("brand=? AND category=? AND status != 'resolved'",
+                                    [brand, category])
+        return found[0] if found else None
+
+    def list_incidents(self, brands: Sequence[str] | None = None,
+                       status: str | None = None) -> list[Incident]:
+        where: list[str] = ["1"]
+        params: list[Any] = []
+        if brands is not None:
+            where.append(f"brand IN ({','.join('?' * len(brands))})")
+            params.extend(brands)
+        if status is not None:
+            where.append("status=?")
+            params.append(status)
+        return self._incident_rows(" AND ".join(where), params)
+
+    def stale_incidents(self, before: datetime) -> list[Incident]:
+        return self._incident_rows("status != 'resolved' AND last_evidence_at < ?",
+                                   [_epoch(before)])
+
+    def save_incident(self, incident: Incident, events: Sequence[Event] = ()) -> Incident:
+        saved = replace(incident, version=incident.version + 1)
+        body = json.dumps(saved.to_json(), ensure_ascii=False)
+        with self._transaction():
+            row = self.db.execute("SELECT version FROM incidents WHERE id=?",
+                                  (incident.id,)).fetchone()
+            if (row[0] if row else 0) != incident.version:
+                raise ConcurrentUpdate(f"incident {incident.id} changed (stored version "
+                                       f"{row[0] if row else 0}, given {incident.version})")
+            self.db.execute(
+                "INSERT OR REPLACE INTO incidents (id, brand, category, status, opened_at,"
+                " last_evidence_at, version, body) VALUES (?,?,?,?,?,?,?,?)",
+                (saved.id, saved.brand, saved.category, saved.status,
+                 _epoch(saved.opened_at), _epoch(saved.last_evidence_at), saved.version, body))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO events (key, type, incident, at, payload)"
+                " VALUES (?,?,?,?,?)",
+                [(e.key, e.type, e.incident, _epoch(e.at),
+                  json.dumps(e.payload, ensure_ascii=False)) for e in events])
+        return saved
+
+    def events(self, after: int = 0, limit: int = 100) -> list[Event]:
+        rows = self.db.execute("SELECT seq, key, type, incident, at, payload FROM events"
+                               " WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
+        return [Event(key, type_, incident, datetime.fromtimestamp(at, self.tz),
+                      json.loads(payload), seq)
+                for seq, key, type_, incident, at, payload in rows]
 
     # -- reading -----------------------------------------------------------------------
     def _hydrate(self, row: sqlite3.Row | tuple[Any, ...]) -> StoredDocument:

@@ -117,6 +117,9 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "质量安全" in result.stdout
     assert "负面集中爆发 burst: 溪源茶业" in result.stdout
     assert "(转载, folded)" in result.stdout
+    assert "风险事件 incidents opened: 1" in result.stdout
+    assert "III级 黄色 较大 -> II级 橙色 重大" in result.stdout
+    assert "1 incident(s) resolved automatically" in result.stdout
     assert (tmp_path / "brandguard-data" / "demo.db").exists()
 
 
@@ -136,3 +139,32 @@ def test_train_and_eval_sentiment_round_trip(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "brandguard (train): 1.0000" in result.stdout
     assert "SnowNLP baseline:" in result.stdout
+
+
+def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'bg.db'}"
+    base = ("--config", str(EXAMPLE_CONFIG), "--store", store)
+    sample = str(EXAMPLE_CONFIG / "demo" / "documents.jsonl")
+    assert run_cli(*base, "ingest", sample).returncode == 0
+    listed = json.loads(run_cli(*base, "incidents", "--json").stdout)
+    assert [(i["brand"], i["category"], i["status"]) for i in listed] == \
+        [("xiyuan", "quality_safety", "open")]
+    incident_id = listed[0]["id"]
+    detail = json.loads(run_cli(*base, "incident", incident_id, "--json").stdout)
+    assert len(detail["evidence"]) >= 3
+    assert next(t["action"] for t in detail["timeline"]) == "opened"
+    human = run_cli(*base, "incident", incident_id)
+    assert "溪源茶业" in human.stdout
+    assert "timeline:" in human.stdout
+    assert run_cli(*base, "ack", incident_id, "--by", "王秘书").returncode == 0
+    again = run_cli(*base, "ack", incident_id, "--by", "王秘书")
+    assert again.returncode == 2
+    assert "already acknowledged by 王秘书" in again.stderr
+    done = run_cli(*base, "resolve", incident_id, "--by", "王秘书", "--note", "已发布声明")
+    assert done.returncode == 0
+    assert "resolved" in done.stdout
+    assert run_cli(*base, "incident", "nope").returncode == 2
+    assert "resolved 0 quiet incident(s)" in run_cli(*base, "tick").stdout
+    reingest = json.loads(run_cli(*base, "ingest", sample, "--json").stdout)
+    assert reingest["duplicates"] == 25
+    assert len(json.loads(run_cli(*base, "incidents", "--json").stdout)) == 1

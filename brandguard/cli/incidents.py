@@ -1,0 +1,131 @@
+"""`brandguard incidents`, `incident ID`, `ack`, `resolve`, `tick`: work the incidents."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from brandguard.cli.context import AppContext, pad, pass_app, printable
+from brandguard.cli.search import parse_when
+from risk.engine import RiskEngine
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from brandguard.incident import Incident
+    from brandguard.store.base import Store
+
+STATUSES = click.Choice(["open", "acknowledged", "resolved"])
+
+
+def _line(app: AppContext, incident: Incident) -> str:
+    brand = app.config.brand(incident.brand)
+    category = app.config.lexicon.categories.get(incident.category)
+    return (f"{incident.id}  {pad(incident.level.label, 16)} {pad(incident.status, 13)}"
+            f"{pad(brand.name if brand else incident.brand, 14)} "
+            f"{category.label if category else incident.category}  "
+            f"opened {incident.opened_at:%Y-%m-%d %H:%M}, {len(incident.evidence)} reports")
+
+
+@click.command()
+@click.option("--brand", "brands", multiple=True, help="Brand id (repeatable).")
+@click.option("--status", type=STATUSES)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of incidents.")
+@pass_app
+def incidents(app: AppContext, brands: tuple[str, ...], status: str | None,
+              as_json: bool) -> None:
+    """List incidents, newest first."""
+    with app.store() as store:
+        found = store.list_incidents(list(brands) or None, status)
+    if as_json:
+        click.echo(json.dumps([i.to_json() for i in found], ensure_ascii=False))
+        return
+    click.echo(f"{len(found)} incident(s)")
+    for incident in found:
+        click.echo(_line(app, incident))
+
+
+@click.command()
+@click.argument("incident_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the incident as JSON.")
+@pass_app
+def incident(app: AppContext, incident_id: str, as_json: bool) -> None:
+    """Show one incident with its signal, evidence and timeline."""
+    with app.store() as store:
+        found = store.get_incident(incident_id)
+        if found is None:
+            raise click.BadParameter(f"no incident {incident_id!r}", param_hint="INCIDENT_ID")
+        if as_json:
+            click.echo(json.dumps(found.to_json(), ensure_ascii=False))
+            return
+        show(app, store, found)
+
+
+def show(app: AppContext, store: Store, found: Incident) -> None:
+    click.echo(_line(app, found))
+    s = found.signal
+    click.echo(f"  signal: {s['count']} reports in {s['window_s'] // 60} min (expected "
+               f"{s['expected']}, p={s['p_value']}), {s['spread']} sources, score {s['score']}"
+               + (f", triggers {', '.join(s['triggers'])}" if s["triggers"] else ""))
+    click.echo("  evidence:")
+    for doc_id in found.evidence[:10]:
+        hit = store.get(doc_id)
+        if hit is not None:
+            when = hit.document.published_at
+            stamp = f"{when:%m-%d %H:%M}" if when else "-"
+            click.echo(f"    {stamp}  {printable(hit.document.title or hit.document.text, 50)}"
+                       f"  {printable(hit.document.url or '', 60)}")
+    click.echo("  timeline:")
+    for entry in found.timeline:
+        click.echo(f"    {entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {entry.action}"
+                   + (f"  {printable(entry.detail, 80)}" if entry.detail else ""))
+
+
+def _engine(app: AppContext, store: Store) -> RiskEngine:
+    return RiskEngine(store, app.config)
+
+
+@click.command()
+@click.argument("incident_id")
+@click.option("--by", "actor", required=True, help="Who acknowledges (a staff name).")
+@pass_app
+def ack(app: AppContext, incident_id: str, actor: str) -> None:
+    """Acknowledge an open incident."""
+    with app.store() as store:
+        done = _engine(app, store).acknowledge(incident_id, actor)
+    click.echo(_line(app, done))
+
+
+@click.command()
+@click.argument("incident_id")
+@click.option("--by", "actor", required=True, help="Who resolves (a staff name).")
+@click.option("--note", default="", help="What was done.")
+@pass_app
+def resolve(app: AppContext, incident_id: str, actor: str, note: str) -> None:
+    """Resolve an incident."""
+    with app.store() as store:
+        done = _engine(app, store).resolve(incident_id, actor, note)
+    click.echo(_line(app, done))
+
+
+@click.command()
+@click.option("--at", "at_text", help="Evaluate as of this time (ISO 8601), for replays.")
+@pass_app
+def tick(app: AppContext, at_text: str | None) -> None:
+    """Apply time-based transitions now: resolve incidents quiet for the quiet period."""
+    at: datetime | None = parse_when(at_text, app.config.settings.tz)
+    with app.store() as store:
+        resolved = _engine(app, store).tick(at)
+    click.echo(f"resolved {len(resolved)} quiet incident(s)")
+    for item in resolved:
+        click.echo(_line(app, item))
+
+
+def register(group: click.Group) -> None:
+    for command in (incidents, incident, ack, resolve, tick):
+        group.add_command(command)
+
+
+

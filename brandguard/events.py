@@ -1,0 +1,22 @@
+"""Every event brandguard emits, declared here before it is used anywhere.
+
+Events are written to the store's outbox in the same transaction as the incident
+transition that causes them (one event per transition); the alerting stage delivers them
+at least once, and each carries a stable idempotency key so receivers can drop repeats.
+"""
+
+from __future__ import annotations
+
+INCIDENT_OPENED = "incident.opened"
+"""A (brand, category) signal crossed the opening rule; payload: the incident."""
+
+INCIDENT_ESCALATED = "incident.escalated"
+"""An open incident's level rose (e.g. III -> II); payload: the incident, previous level."""
+
+INCIDENT_RESOLVED = "incident.resolved"
+"""Resolved by a person, or automatically after the quiet period; payload: the incident."""
+
+CHECKLIST_OVERDUE = "checklist.overdue"
+"""A contingency-plan step passed its deadline unchecked; payload: incident and step."""
+
+ALL = (INCIDENT_OPENED, INCIDENT_ESCALATED, INCIDENT_RESOLVED, CHECKLIST_OVERDUE)

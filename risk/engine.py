@@ -1,0 +1,174 @@
+"""The risk engine: evaluates every stored batch, and ticks for time-based transitions.
+
+For each trust-damage report in a batch (a brand mention that is not positive, on a
+document tagged with a category), the (brand, category) signal is computed at the report's
+own publication time, so replaying history detects a burst when it happened. With no open
+incident, one opens when the window holds at least `min_evidence` reports, the Poisson
+p-value is at most `p_value` and the score reaches level IV; hard triggers raise the level
+but never open an incident alone. An open incident takes new evidence and escalates when
+the level rises. `tick` resolves incidents quiet for `quiet_period`. Every transition is
+saved with its event in one transaction; a concurrent change is re-read and re-applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from brandguard import events
+from brandguard.errors import InputError
+from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
+from risk import levels
+from risk.signal import Signal, compute
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from brandguard.config.loader import Config
+    from brandguard.config.rules import Level, Rules
+    from brandguard.models import Analysis, Document
+    from brandguard.store.base import Store
+
+log = logging.getLogger(__name__)
+SYSTEM = "brandguard"
+RETRIES = 3
+
+
+def _event(kind: str, incident: Incident, at: datetime, **extra: object) -> Event:
+    # the version the transition produces makes the key stable across retries and restarts
+    key = f"{incident.id}:{kind}:{incident.version + 1}"
+    return Event(key, kind, incident.id, at, {"incident": incident.to_json(), **extra})
+
+
+class RiskEngine:
+    def __init__(self, store: Store, config: Config, rules: Rules | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.rules = rules or config.rules
+        self.clock = clock or (lambda: datetime.now(config.settings.tz))
+
+    # -- the pipeline hook ---------------------------------------------------------------
+    def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None:
+        now = self.clock()
+        ordered = sorted(items, key=lambda item: item[0].published_at or now)
+        for doc, analysis in ordered:
+            for brand, category in self._reports(analysis):
+                self.evaluate(brand, category, min(doc.published_at or now, now))
+
+    @staticmethod
+    def _reports(analysis: Analysis) -> list[tuple[str, str]]:
+        return [(m.brand, d.category) for m in analysis.mentions if m.polarity != "positive"
+                for d in analysis.damage]
+
+    def evaluate(self, brand: str, category: str, at: datetime) -> Incident | None:
+        for _ in range(RETRIES):
+            try:
+                return self._evaluate_once(brand, category, at)
+            except ConcurrentUpdate:
+                log.info("incident for %s/%s changed concurrently; re-evaluating", brand,
+                         category)
+        raise RuntimeError(f"incident for {brand}/{category} kept changing; giving up")
+
+    def _evaluate_once(self, brand: str, category: str, at: datetime) -> Incident | None:
+        current = self.store.open_incident_for(brand, category)
+        signal = compute(self.store, self.rules, brand, category, at)
+        texts = [h.document.full_text for h in signal.evidence]
+        triggers = levels.triggered(self.rules, texts, [h.document.source or ""
+                                                         for h in signal.evidence])
+        signal = replace(signal, triggers=tuple(t.name for t in triggers))
+        level = levels.raise_to(levels.level_for(signal.score, self.rules), triggers)
+        if current is None:
+            if level is None or signal.count < self.rules.min_evidence \
+                    or signal.p_value > self.rules.p_value:
+                return None
+            return self._open(brand, category, level, signal)
+        return self._update(current, level, signal)
+
+    def _open(self, brand: str, category: str, level: Level, signal: Signal) -> Incident:
+        incident_id = f"{signal.at:%Y%m%d-%H%M}-{brand}-{category}"
+        existing = self.store.get_incident(incident_id)
+        if existing is not None:  # this opening was already decided (a replay, a retry)
+            return existing
+        owner = self.config.brand(brand)
+        incident = Incident(
+            id=incident_id,
+            organization=owner.organization if owner else "", brand=brand,
+            category=category, level=level, status="open", opened_at=signal.at,
+            last_evidence_at=signal.at, signal=signal.to_json(),
+            evidence=tuple(h.document.id for h in signal.evidence),
+            timeline=(TimelineEntry(signal.at, SYSTEM, "opened",
+                                    f"{level.label}: {signal.count} reports in "
+                                    f"{signal.window}, expected {signal.expected:.2f}, "
+                                    f"p={signal.p_value:.2g}"),))
+        return self.store.save_incident(incident, [_event(events.INCIDENT_OPENED, incident,
+                                                          signal.at)])
+
+    def _update(self, current: Incident, level: Level | None, signal: Signal) -> Incident:
+        new_ids = [h.document.id for h in signal.evidence if h.document.id not in
+                   current.evidence]
+        updated = replace(current, evidence=(*current.evidence, *new_ids),
+                          last_evidence_at=max(current.last_evidence_at, signal.at))
+        if level is None or level >= current.level:  # not more severe
+            if not new_ids:
+                return current
+            return self.store.save_incident(replace(updated, signal=signal.to_json()))
+        escalated = updated.with_entry(
+            TimelineEntry(signal.at, SYSTEM, "escalated",
+                          f"{current.level.label} -> {level.label}: score {signal.score:.1f}"),
+            level=level, signal=signal.to_json())
+        return self.store.save_incident(escalated, [_event(
+            events.INCIDENT_ESCALATED, escalated, signal.at, previous_level=current.level.name)])
+
+    # -- time and people -----------------------------------------------------------------
+    def tick(self, now: datetime | None = None) -> list[Incident]:
+        """Resolve incidents with no new evidence for `quiet_period`."""
+        now = now or self.clock()
+        resolved = []
+        for incident in self.store.stale_incidents(now - self.rules.quiet_period):
+            detail = f"no new evidence for {self.rules.quiet_period}"
+            resolved.append(self._resolve(incident, SYSTEM, detail, now))
+        return resolved
+
+    def acknowledge(self, incident_id: str, actor: str, now: datetime | None = None) -> Incident:
+        incident = self._get(incident_id)
+        self._check_actor(incident, actor)
+        if incident.status != "open":
+            who = next((t for t in reversed(incident.timeline)
+                        if t.action in ("acknowledged", "resolved")), None)
+            by = f" by {who.actor} at {who.at:%Y-%m-%d %H:%M}" if who else ""
+            raise InputError(f"incident {incident_id} is already {incident.status}{by}")
+        at = now or self.clock()
+        return self.store.save_incident(incident.with_entry(
+            TimelineEntry(at, actor, "acknowledged"), status="acknowledged"))
+
+    def resolve(self, incident_id: str, actor: str, note: str = "",
+                now: datetime | None = None) -> Incident:
+        incident = self._get(incident_id)
+        self._check_actor(incident, actor)
+        if not incident.is_open:
+            raise InputError(f"incident {incident_id} is already resolved")
+        return self._resolve(incident, actor, note, now or self.clock())
+
+    def _resolve(self, incident: Incident, actor: str, note: str, at: datetime) -> Incident:
+        resolved = incident.with_entry(TimelineEntry(at, actor, "resolved", note),
+                                       status="resolved", resolved_at=at)
+        return self.store.save_incident(resolved, [_event(events.INCIDENT_RESOLVED, resolved,
+                                                          at)])
+
+    def _get(self, incident_id: str) -> Incident:
+        incident = self.store.get_incident(incident_id)
+        if incident is None:
+            raise InputError(f"no incident {incident_id!r}")
+        return incident
+
+    def _check_actor(self, incident: Incident, actor: str) -> None:
+        if not actor.strip():
+            raise InputError("an actor is required (--by NAME): every transition says who")
+        org = next((o for o in self.config.organizations if o.id == incident.organization),
+                   None)
+        if org is not None and org.staff and actor not in org.staff:
+            raise InputError(f"{actor!r} is not on the staff list of organization {org.id} "
+                             f"({', '.join(org.staff)})")

@@ -1,0 +1,157 @@
+"""The risk engine on a real store: open, escalate, resolve, refuse — one event each."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from brandguard import events
+from brandguard.config.loader import Config, load_config
+from brandguard.errors import InputError
+from brandguard.incident import ConcurrentUpdate
+from brandguard.pipeline import Pipeline
+from nlp.analyzer import Analyzer
+from risk.engine import RiskEngine
+from tests.conftest import BRANDS_YAML, jsonl, make_doc, write_config
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from brandguard.store.base import Store
+
+TZ = ZoneInfo("Asia/Shanghai")
+REPORT = "八马茶业一批次茶叶被检出农药残留超标，抽检不合格，消费者担忧产品质量。第{n}条报道来自{s}。"
+
+
+@pytest.fixture
+def staffed_config(tmp_path: Path) -> Config:
+    brands = BRANDS_YAML.replace("{id: anxi-tea, name: 安溪县茶业协会}",
+                                 "{id: anxi-tea, name: 安溪县茶业协会, staff: [王秘书, 李主任]}")
+    return load_config(write_config(tmp_path / "cfg", brands))
+
+
+def feed(pipeline: Pipeline, docs: list[dict[str, object]]) -> None:
+    lines = [(i + 1, line.encode()) for i, line in enumerate(jsonl(*docs).splitlines())]
+    report = pipeline.ingest(lines)
+    assert not report.rejected, report.rejected
+
+
+def reports(start: datetime, count: int, minutes: int = 10) -> list[dict[str, object]]:
+    return [{"url": f"http://s{n}.example/{start:%d%H%M}/{n}", "source": f"s{n}.example",
+             "text": REPORT.format(n=n, s=f"站点{n}"),
+             "published_at": (start + timedelta(minutes=minutes * n)).isoformat()}
+            for n in range(count)]
+
+
+def setup(make_store: Callable[[], Store], config: Config, analyzer: Analyzer,
+          ) -> tuple[Store, RiskEngine, Pipeline]:
+    store = make_store()
+    engine = RiskEngine(store, config, clock=lambda: datetime(2026, 12, 1, tzinfo=TZ))
+    analyzer = Analyzer.from_config(config, model=analyzer.model)
+    return store, engine, Pipeline(analyzer, store, config.settings, hooks=[engine])
+
+
+def test_burst_opens_one_incident_with_one_event(make_store: Callable[[], Store],
+                                                 staffed_config: Config,
+                                                 analyzer: Analyzer) -> None:
+    store, _, pipeline = setup(make_store, staffed_config, analyzer)
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
+    feed(pipeline, reports(start, 2))
+    assert store.list_incidents() == []
+    feed(pipeline, reports(start + timedelta(minutes=25), 3))
+    [incident] = store.list_incidents()
+    assert (incident.brand, incident.category, incident.status) == ("bama", "quality_safety",
+                                                                     "open")
+    assert incident.opened_at == start + timedelta(minutes=25)  # the third report's time
+    assert incident.signal["count"] >= 3
+    assert incident.signal["p_value"] < 0.001
+    assert len(incident.evidence) >= 3
+    types = [e.type for e in store.events()]
+    assert types[0] == events.INCIDENT_OPENED
+    assert types.count(events.INCIDENT_OPENED) == 1
+    assert set(types[1:]) <= {events.INCIDENT_ESCALATED}
+
+
+def test_more_evidence_escalates_once_and_quiet_resolves(make_store: Callable[[], Store],
+                                                         staffed_config: Config,
+                                                         analyzer: Analyzer) -> None:
+    store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
+    feed(pipeline, reports(start, 3, minutes=5))
+    opened = store.list_incidents()[0]
+    feed(pipeline, reports(start + timedelta(minutes=16), 8, minutes=5))
+    current = store.get_incident(opened.id)
+    assert current is not None
+    assert current.level < opened.level
+    types = [e.type for e in store.events()]
+    assert types.count(events.INCIDENT_OPENED) == 1
+    assert types.count(events.INCIDENT_ESCALATED) >= 1
+    assert len({e.key for e in store.events()}) == len(types)
+    assert engine.tick(start + timedelta(hours=2)) == []
+    [resolved] = engine.tick(start + timedelta(days=4))
+    assert resolved.status == "resolved"
+    assert resolved.timeline[-1].actor == "brandguard"
+    assert store.events()[-1].type == events.INCIDENT_RESOLVED
+
+
+def test_people_transitions_are_checked_and_say_why(make_store: Callable[[], Store],
+                                                    staffed_config: Config,
+                                                    analyzer: Analyzer) -> None:
+    store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4))
+    incident_id = store.list_incidents()[0].id
+    with pytest.raises(InputError, match="not on the staff list"):
+        engine.acknowledge(incident_id, "陌生人")
+    engine.acknowledge(incident_id, "王秘书")
+    with pytest.raises(InputError, match="already acknowledged by 王秘书"):
+        engine.acknowledge(incident_id, "李主任")
+    done = engine.resolve(incident_id, "李主任", "已核实并发布声明")
+    assert [t.action for t in done.timeline] == ["opened", "acknowledged", "resolved"]
+    with pytest.raises(InputError, match="already resolved"):
+        engine.resolve(incident_id, "李主任")
+    with pytest.raises(InputError, match="no incident"):
+        engine.acknowledge("nope", "王秘书")
+
+
+def test_stale_version_is_refused(make_store: Callable[[], Store], staffed_config: Config,
+                                  analyzer: Analyzer) -> None:
+    store, _, pipeline = setup(make_store, staffed_config, analyzer)
+    feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4))
+    incident = store.list_incidents()[0]
+    store.save_incident(incident)
+    with pytest.raises(ConcurrentUpdate):
+        store.save_incident(incident)
+
+
+def test_praise_and_denials_open_nothing(make_store: Callable[[], Store],
+                                         staffed_config: Config, analyzer: Analyzer) -> None:
+    store, _, pipeline = setup(make_store, staffed_config, analyzer)
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
+    docs = [{"url": f"http://d.example/{n}", "source": f"d{n}",
+             "text": f"经检测，八马茶业产品未发现农药残留超标，网传抽检不合格系谣言。第{n}条",
+             "published_at": (start + timedelta(minutes=5 * n)).isoformat()} for n in range(6)]
+    feed(pipeline, docs)
+    assert store.list_incidents() == []
+    assert make_doc("x", config=staffed_config).text == "x"
+
+
+def test_reingest_and_replay_do_not_reopen_or_duplicate(make_store: Callable[[], Store],
+                                                        staffed_config: Config,
+                                                        analyzer: Analyzer) -> None:
+    store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    batch = reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4)
+    feed(pipeline, batch)
+    incident_id = store.list_incidents()[0].id
+    engine.resolve(incident_id, "王秘书")
+    events_before = len(store.events())
+    feed(pipeline, batch)  # the same documents again: nothing new to judge
+    assert [i.status for i in store.list_incidents()] == ["resolved"]
+    assert len(store.events()) == events_before
+    # a crash between storing and the hand-off: the engine re-evaluates the same moment
+    engine.evaluate("bama", "quality_safety", datetime(2026, 11, 20, 9, 20, tzinfo=TZ))
+    assert len(store.list_incidents()) == 1
+    assert len(store.events()) == events_before
