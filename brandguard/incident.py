@@ -31,6 +31,34 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistStep:
+    """One contingency-plan step attached to an incident (风险控制预案 checklist)."""
+
+    id: str
+    title: str
+    owner: str
+    due_at: datetime
+    min_level: Level
+    done_at: datetime | None = None
+    done_by: str = ""
+    note: str = ""
+    overdue: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "owner": self.owner,
+                "due_at": self.due_at.isoformat(), "min_level": self.min_level.name,
+                "done_at": self.done_at.isoformat() if self.done_at else None,
+                "done_by": self.done_by, "note": self.note, "overdue": self.overdue}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChecklistStep:
+        return cls(data["id"], data["title"], data["owner"],
+                   datetime.fromisoformat(data["due_at"]), Level[data["min_level"]],
+                   datetime.fromisoformat(data["done_at"]) if data.get("done_at") else None,
+                   data.get("done_by", ""), data.get("note", ""), bool(data.get("overdue")))
+
+
+@dataclass(frozen=True, slots=True)
 class Incident:
     id: str
     organization: str
@@ -44,6 +72,8 @@ class Incident:
     evidence: tuple[str, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     resolved_at: datetime | None = None
+    checklist: tuple[ChecklistStep, ...] = ()
+    silenced_until: datetime | None = None
     version: int = 0
 
     @property
@@ -61,7 +91,10 @@ class Incident:
             "last_evidence_at": self.last_evidence_at.isoformat(),
             "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
             "signal": self.signal, "evidence": list(self.evidence),
-            "timeline": [t.to_json() for t in self.timeline], "version": self.version,
+            "timeline": [t.to_json() for t in self.timeline],
+            "checklist": [c.to_json() for c in self.checklist],
+            "silenced_until": self.silenced_until.isoformat() if self.silenced_until else None,
+            "version": self.version,
         }
 
     @classmethod
@@ -77,6 +110,9 @@ class Incident:
             timeline=tuple(TimelineEntry(datetime.fromisoformat(t["at"]), t["actor"],
                                          t["action"], t.get("detail", ""))
                            for t in data["timeline"]),
+            checklist=tuple(ChecklistStep.from_json(c) for c in data.get("checklist", [])),
+            silenced_until=(datetime.fromisoformat(data["silenced_until"])
+                            if data.get("silenced_until") else None),
             version=int(data.get("version", 0)),
         )
 

@@ -6,8 +6,10 @@ own publication time, so replaying history detects a burst when it happened. Wit
 incident, one opens when the window holds at least `min_evidence` reports, the Poisson
 p-value is at most `p_value` and the score reaches level IV; hard triggers raise the level
 but never open an incident alone. An open incident takes new evidence and escalates when
-the level rises. `tick` resolves incidents quiet for `quiet_period`. Every transition is
-saved with its event in one transaction; a concurrent change is re-read and re-applied.
+the level rises, gaining the checklist steps its new level calls for (risk/plans.py).
+`tick` reports overdue checklist steps and resolves incidents quiet for `quiet_period`.
+Every transition is saved with its event in one transaction; a concurrent change is re-read
+and re-applied.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from brandguard import events
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from risk import levels
+from risk.plans import overdue, steps_for
 from risk.signal import Signal, compute
 
 if TYPE_CHECKING:
@@ -99,6 +102,7 @@ class RiskEngine:
             category=category, level=level, status="open", opened_at=signal.at,
             last_evidence_at=signal.at, signal=signal.to_json(),
             evidence=tuple(h.document.id for h in signal.evidence),
+            checklist=steps_for(self.config.plans.get(category), level, signal.at),
             timeline=(TimelineEntry(signal.at, SYSTEM, "opened",
                                     f"{level.label}: {signal.count} reports in "
                                     f"{signal.window}, expected {signal.expected:.2f}, "
@@ -118,19 +122,78 @@ class RiskEngine:
         escalated = updated.with_entry(
             TimelineEntry(signal.at, SYSTEM, "escalated",
                           f"{current.level.label} -> {level.label}: score {signal.score:.1f}"),
-            level=level, signal=signal.to_json())
+            level=level, signal=signal.to_json(),
+            checklist=steps_for(self.config.plans.get(current.category), level, signal.at,
+                                current.checklist))
         return self.store.save_incident(escalated, [_event(
             events.INCIDENT_ESCALATED, escalated, signal.at, previous_level=current.level.name)])
 
     # -- time and people -----------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> list[Incident]:
-        """Resolve incidents with no new evidence for `quiet_period`."""
+        """Report overdue checklist steps, then resolve incidents quiet for `quiet_period`.
+
+        Returns the incidents resolved."""
         now = now or self.clock()
+        for incident in self._open_incidents():
+            self._report_overdue(incident, now)
         resolved = []
         for incident in self.store.stale_incidents(now - self.rules.quiet_period):
             detail = f"no new evidence for {self.rules.quiet_period}"
             resolved.append(self._resolve(incident, SYSTEM, detail, now))
         return resolved
+
+    def _open_incidents(self) -> list[Incident]:
+        return [*self.store.list_incidents(status="open"),
+                *self.store.list_incidents(status="acknowledged")]
+
+    def _report_overdue(self, incident: Incident, now: datetime) -> Incident:
+        late = overdue(incident.checklist, now)
+        if not late:
+            return incident
+        late_ids = {s.id for s in late}
+        checklist = tuple(replace(s, overdue=True) if s.id in late_ids else s
+                          for s in incident.checklist)
+        updated = replace(incident, checklist=checklist, timeline=(*incident.timeline, *(
+            TimelineEntry(now, SYSTEM, "overdue", f"{s.id}: {s.title} (due "
+                          f"{s.due_at:%Y-%m-%d %H:%M}, {s.owner})") for s in late)))
+        step_events = [Event(f"{incident.id}:{events.CHECKLIST_OVERDUE}:{s.id}",
+                             events.CHECKLIST_OVERDUE, incident.id, now,
+                             {"incident": updated.to_json(), "step": s.to_json()})
+                       for s in late]
+        return self.store.save_incident(updated, step_events)
+
+    def check_step(self, incident_id: str, step_id: str, actor: str, note: str = "",
+                   now: datetime | None = None) -> Incident:
+        """Check a checklist step off: who, when, and a note."""
+        incident = self._get(incident_id)
+        self._check_actor(incident, actor)
+        step = next((s for s in incident.checklist if s.id == step_id), None)
+        if step is None:
+            known = ", ".join(s.id for s in incident.checklist) or "none"
+            raise InputError(f"incident {incident_id} has no step {step_id!r} (steps: {known})")
+        if step.done_at is not None:
+            raise InputError(f"step {step_id!r} was already checked by {step.done_by} at "
+                             f"{step.done_at:%Y-%m-%d %H:%M}")
+        at = now or self.clock()
+        checklist = tuple(replace(s, done_at=at, done_by=actor, note=note)
+                          if s.id == step_id else s for s in incident.checklist)
+        return self.store.save_incident(incident.with_entry(
+            TimelineEntry(at, actor, "checked", f"{step_id}: {step.title}"
+                          + (f" — {note}" if note else "")), checklist=checklist))
+
+    def silence(self, incident_id: str, actor: str, until: datetime,
+                now: datetime | None = None) -> Incident:
+        """Silence notifications about an incident until `until`; the incident stays open."""
+        incident = self._get(incident_id)
+        self._check_actor(incident, actor)
+        at = now or self.clock()
+        if not incident.is_open:
+            raise InputError(f"incident {incident_id} is resolved; nothing to silence")
+        if until <= at:
+            raise InputError(f"silence must end in the future (got {until:%Y-%m-%d %H:%M})")
+        return self.store.save_incident(incident.with_entry(
+            TimelineEntry(at, actor, "silenced", f"until {until:%Y-%m-%d %H:%M}"),
+            silenced_until=until))
 
     def acknowledge(self, incident_id: str, actor: str, now: datetime | None = None) -> Incident:
         incident = self._get(incident_id)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from brandguard import events
 from brandguard.cli.analyze import print_report, run_ingest
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.incidents import show
@@ -64,8 +65,11 @@ def show_incidents(app: AppContext, store: Store) -> None:
         return
     later = max(i.last_evidence_at for i in found) + app.config.rules.quiet_period
     resolved = RiskEngine(store, app.config).tick(later + timedelta(minutes=1))
+    overdue = sum(1 for e in store.events() if e.type == events.CHECKLIST_OVERDUE)
     click.echo(f"\nReplaying time to {later:%Y-%m-%d %H:%M} ({app.config.rules.quiet_period} "
-               f"without new evidence): {len(resolved)} incident(s) resolved automatically.")
+               f"without new evidence): {overdue} unchecked plan step(s) reported overdue, "
+               f"{len(resolved)} incident(s) resolved automatically.")
+    click.echo("Events in the outbox: " + ", ".join(e.type for e in store.events()))
 
 
 def show_findings(config: Config, store: Store) -> None:

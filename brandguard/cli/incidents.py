@@ -1,4 +1,4 @@
-"""`brandguard incidents`, `incident ID`, `ack`, `resolve`, `tick`: work the incidents."""
+"""`brandguard incidents`, `incident`, `ack`, `resolve`, `check-step`, `silence`, `tick`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.search import parse_when
+from brandguard.config.rules import parse_duration
 from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
@@ -77,6 +78,15 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
             stamp = f"{when:%m-%d %H:%M}" if when else "-"
             click.echo(f"    {stamp}  {printable(hit.document.title or hit.document.text, 50)}"
                        f"  {printable(hit.document.url or '', 60)}")
+    if found.checklist:
+        click.echo("  checklist (风险控制预案):")
+    for step in found.checklist:
+        mark = "x" if step.done_at else ("!" if step.overdue else " ")
+        done = (f"  done by {step.done_by} {step.done_at:%m-%d %H:%M}" if step.done_at
+                else f"  due {step.due_at:%m-%d %H:%M}")
+        click.echo(f"    [{mark}] {pad(step.id, 10)} {pad(step.title, 44)} {step.owner}{done}")
+    if found.silenced_until:
+        click.echo(f"  silenced until {found.silenced_until:%Y-%m-%d %H:%M}")
     click.echo("  timeline:")
     for entry in found.timeline:
         click.echo(f"    {entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {entry.action}"
@@ -110,11 +120,41 @@ def resolve(app: AppContext, incident_id: str, actor: str, note: str) -> None:
     click.echo(_line(app, done))
 
 
+@click.command("check-step")
+@click.argument("incident_id")
+@click.argument("step_id")
+@click.option("--by", "actor", required=True, help="Who did it (a staff name).")
+@click.option("--note", default="", help="What was done.")
+@pass_app
+def check_step(app: AppContext, incident_id: str, step_id: str, actor: str, note: str) -> None:
+    """Check a contingency-plan step off an incident's checklist."""
+    with app.store() as store:
+        done = _engine(app, store).check_step(incident_id, step_id, actor, note)
+        show(app, store, done)
+
+
+@click.command()
+@click.argument("incident_id")
+@click.option("--by", "actor", required=True, help="Who silences (a staff name).")
+@click.option("--for", "duration", required=True, help="How long, e.g. 12h or 2d.")
+@pass_app
+def silence(app: AppContext, incident_id: str, actor: str, duration: str) -> None:
+    """Silence an incident's notifications for a while; it stays open."""
+    try:
+        length = parse_duration(duration)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--for") from exc
+    with app.store() as store:
+        engine = _engine(app, store)
+        done = engine.silence(incident_id, actor, engine.clock() + length)
+    click.echo(_line(app, done) + f"  silenced until {done.silenced_until:%Y-%m-%d %H:%M}")
+
+
 @click.command()
 @click.option("--at", "at_text", help="Evaluate as of this time (ISO 8601), for replays.")
 @pass_app
 def tick(app: AppContext, at_text: str | None) -> None:
-    """Apply time-based transitions now: resolve incidents quiet for the quiet period."""
+    """Time-based transitions: report overdue checklist steps, resolve quiet incidents."""
     at: datetime | None = parse_when(at_text, app.config.settings.tz)
     with app.store() as store:
         resolved = _engine(app, store).tick(at)
@@ -124,7 +164,7 @@ def tick(app: AppContext, at_text: str | None) -> None:
 
 
 def register(group: click.Group) -> None:
-    for command in (incidents, incident, ack, resolve, tick):
+    for command in (incidents, incident, ack, resolve, check_step, silence, tick):
         group.add_command(command)
 
 

@@ -1,7 +1,7 @@
 """Load and validate a configuration folder into one `Config`.
 
-Files: `brands.yaml` (required), `settings.yaml`, `lexicon.yaml` and `rules.yaml`
-(optional; defaults apply, the lexicon defaults to the one shipped in
+Files: `brands.yaml` (required), `settings.yaml`, `lexicon.yaml`, `rules.yaml` and
+`plans/*.yaml` (optional; defaults apply, the lexicon defaults to the one shipped in
 `nlp/data/lexicon.yaml`). Every problem in
 every file is collected and raised together as `ConfigError`, so `brandguard check` can show
 them all at once.
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from brandguard.config.envref import resolve_env
 from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, Settings
+from brandguard.config.plans import Plan
 from brandguard.config.rules import Rules
 from brandguard.config.semantics import check_brands
 from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
@@ -39,6 +40,7 @@ class Config:
     brands: tuple[Brand, ...]
     lexicon: Lexicon
     rules: Rules = field(default_factory=Rules)
+    plans: dict[str, Plan] = field(default_factory=dict)
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -68,13 +70,40 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
         lexicon_path = builtin_lexicon_path()
     lexicon = _parse(lexicon_path, Lexicon, None, env, problems)
     rules = _optional(root / "rules.yaml", Rules, Rules(), env, problems)
+    plans = _plans(root / "plans", lexicon, env, problems)
     if brands_path.is_file():
         problems.extend(check_brands(load_yaml(brands_path), brands_file))
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
-                  lexicon, rules)
+                  lexicon, rules, plans)
+
+
+def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
+           problems: list[Problem]) -> dict[str, Plan]:
+    """Every `plans/*.yaml`; a category may have one plan, and it must be a known one."""
+    plans: dict[str, Plan] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        plan = _parse(path, Plan, None, env, problems)
+        if plan is None:
+            continue
+        where = load_yaml(path)
+        if lexicon is not None and plan.category not in lexicon.categories:
+            problems.append(Problem(str(path), where.line_of(("category",)), "category",
+                                    f"unknown category {plan.category!r} (expected one of "
+                                    f"{sorted(lexicon.categories)})"))
+        if plan.category in plans:
+            problems.append(Problem(str(path), where.line_of(("category",)), "category",
+                                    f"a second plan for {plan.category!r}"))
+        seen: set[str] = set()
+        for i, step in enumerate(plan.steps):
+            if step.id in seen:
+                problems.append(Problem(str(path), where.line_of(("steps", i, "id")),
+                                        f"steps[{i}].id", f"duplicate step id {step.id!r}"))
+            seen.add(step.id)
+        plans[plan.category] = plan
+    return plans
 
 
 def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | None,

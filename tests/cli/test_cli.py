@@ -120,6 +120,8 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "风险事件 incidents opened: 1" in result.stdout
     assert "III级 黄色 较大 -> II级 橙色 重大" in result.stdout
     assert "1 incident(s) resolved automatically" in result.stdout
+    assert "checklist (风险控制预案):" in result.stdout
+    assert "reported overdue" in result.stdout
     assert (tmp_path / "brandguard-data" / "demo.db").exists()
 
 
@@ -156,6 +158,14 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     human = run_cli(*base, "incident", incident_id)
     assert "溪源茶业" in human.stdout
     assert "timeline:" in human.stdout
+    assert "checklist (风险控制预案):" in human.stdout
+    checked = run_cli(*base, "check-step", incident_id, "verify", "--by", "王秘书", "--note", "已核实")
+    assert checked.returncode == 0, checked.stderr
+    assert "[x] verify" in checked.stdout
+    assert run_cli(*base, "check-step", incident_id, "verify", "--by", "王秘书").returncode == 2
+    silenced = run_cli(*base, "silence", incident_id, "--by", "王秘书", "--for", "12h")
+    assert "silenced until" in silenced.stdout
+    assert run_cli(*base, "silence", incident_id, "--by", "王秘书", "--for", "soon").returncode == 2
     assert run_cli(*base, "ack", incident_id, "--by", "王秘书").returncode == 0
     again = run_cli(*base, "ack", incident_id, "--by", "王秘书")
     assert again.returncode == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from brandguard.incident import ConcurrentUpdate
 from brandguard.pipeline import Pipeline
 from nlp.analyzer import Analyzer
 from risk.engine import RiskEngine
-from tests.conftest import BRANDS_YAML, jsonl, make_doc, write_config
+from tests.conftest import BRANDS_YAML, EXAMPLE_CONFIG, jsonl, make_doc, write_config
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,7 +32,9 @@ REPORT = "八马茶业一批次茶叶被检出农药残留超标，抽检不合�
 def staffed_config(tmp_path: Path) -> Config:
     brands = BRANDS_YAML.replace("{id: anxi-tea, name: 安溪县茶业协会}",
                                  "{id: anxi-tea, name: 安溪县茶业协会, staff: [王秘书, 李主任]}")
-    return load_config(write_config(tmp_path / "cfg", brands))
+    root = write_config(tmp_path / "cfg", brands)
+    shutil.copytree(EXAMPLE_CONFIG / "plans", root / "plans")
+    return load_config(root)
 
 
 def feed(pipeline: Pipeline, docs: list[dict[str, object]]) -> None:
@@ -155,3 +158,50 @@ def test_reingest_and_replay_do_not_reopen_or_duplicate(make_store: Callable[[],
     engine.evaluate("bama", "quality_safety", datetime(2026, 11, 20, 9, 20, tzinfo=TZ))
     assert len(store.list_incidents()) == 1
     assert len(store.events()) == events_before
+
+
+def test_checklist_attached_upgraded_overdue_once_and_checked(
+        make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
+    store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
+    feed(pipeline, reports(start, 3, minutes=5))
+    opened = store.list_incidents()[0]
+    first_ids = [s.id for s in opened.checklist]
+    assert first_ids[:2] == ["verify", "contact"]
+    assert all(s.due_at > opened.opened_at for s in opened.checklist)
+    feed(pipeline, reports(start + timedelta(minutes=16), 8, minutes=5))
+    escalated = store.get_incident(opened.id)
+    assert escalated is not None
+    added = [s for s in escalated.checklist if s.id not in first_ids]
+    assert {"suspend", "report"} <= {s.id for s in added}
+    assert all(s.due_at > opened.opened_at + timedelta(minutes=16) for s in added)
+    engine.check_step(opened.id, "verify", "王秘书", "来源为市场监管总局通报")
+    late = start + timedelta(days=2)
+    engine.tick(late)
+    engine.tick(late + timedelta(hours=1))
+    overdue = [e for e in store.events() if e.type == events.CHECKLIST_OVERDUE]
+    current = store.get_incident(opened.id)
+    assert current is not None
+    expected = {s.id for s in current.checklist if s.id != "verify"}
+    assert {e.payload["step"]["id"] for e in overdue} == expected
+    assert len(overdue) == len(expected)  # once per step, not once per tick
+    with pytest.raises(InputError, match="already checked by 王秘书"):
+        engine.check_step(opened.id, "verify", "李主任")
+    with pytest.raises(InputError, match="has no step 'nope'"):
+        engine.check_step(opened.id, "nope", "李主任")
+
+
+def test_silence_is_recorded_and_refused_when_pointless(
+        make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
+    store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4))
+    incident_id = store.list_incidents()[0].id
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
+    with pytest.raises(InputError, match="must end in the future"):
+        engine.silence(incident_id, "王秘书", now - timedelta(hours=1), now=now)
+    silenced = engine.silence(incident_id, "王秘书", now + timedelta(hours=12), now=now)
+    assert silenced.silenced_until == now + timedelta(hours=12)
+    assert silenced.timeline[-1].action == "silenced"
+    engine.resolve(incident_id, "李主任")
+    with pytest.raises(InputError, match="nothing to silence"):
+        engine.silence(incident_id, "王秘书", now + timedelta(hours=1), now=now)
