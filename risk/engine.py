@@ -6,7 +6,8 @@ own publication time, so replaying history detects a burst when it happened. Wit
 incident, one opens when the window holds at least `min_evidence` reports, the Poisson
 p-value is at most `p_value` and the score reaches level IV; hard triggers raise the level
 but never open an incident alone. An open incident takes new evidence and escalates when
-the level rises, gaining the checklist steps its new level calls for (risk/plans.py).
+the level rises, gaining the checklist steps its new level calls for (risk/plans.py); only
+evidence that is still anomalous restarts its quiet period.
 `tick` reports overdue checklist steps and resolves incidents quiet for `quiet_period`.
 Every transition is saved with its event in one transaction; a concurrent change is re-read
 and re-applied.
@@ -84,11 +85,17 @@ class RiskEngine:
         signal = replace(signal, triggers=tuple(t.name for t in triggers))
         level = levels.raise_to(levels.level_for(signal.score, self.rules), triggers)
         if current is None:
-            if level is None or signal.count < self.rules.min_evidence \
+            if level is None or signal.count < self._min_evidence(signal) \
                     or signal.p_value > self.rules.p_value:
                 return None
             return self._open(brand, category, level, signal)
         return self._update(current, level, signal)
+
+    def _min_evidence(self, signal: Signal) -> int:
+        """Twice the evidence while the brand's history is shorter than `min_history`: a
+        baseline learned from a day or two cannot tell a bad day from a normal one."""
+        short = signal.history < self.rules.min_history
+        return self.rules.min_evidence * (2 if short else 1)
 
     def _open(self, brand: str, category: str, level: Level, signal: Signal) -> Incident:
         incident_id = f"{signal.at:%Y%m%d-%H%M}-{brand}-{category}"
@@ -113,8 +120,12 @@ class RiskEngine:
     def _update(self, current: Incident, level: Level | None, signal: Signal) -> Incident:
         new_ids = [h.document.id for h in signal.evidence if h.document.id not in
                    current.evidence]
+        # only an anomaly keeps an incident alive: ordinary complaints at the brand's usual
+        # rate join the evidence but do not restart the quiet period
+        anomalous = signal.p_value <= self.rules.p_value
         updated = replace(current, evidence=(*current.evidence, *new_ids),
-                          last_evidence_at=max(current.last_evidence_at, signal.at))
+                          last_evidence_at=(max(current.last_evidence_at, signal.at)
+                                            if anomalous else current.last_evidence_at))
         if level is None or level >= current.level:  # not more severe
             if not new_ids:
                 return current

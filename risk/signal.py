@@ -10,7 +10,10 @@ Over a window:
   (1.5 - sentiment, so a scathing report weighs up to 3x a lukewarm one), plus 0.5 for each
   source beyond the first;
 - expected and p_value: the count against the brand's own hour-of-day baseline
-  (risk/baseline.py), as a Poisson tail.
+  (risk/baseline.py) over the span actually observed (since the brand's first mention, at
+  least a day), as a Poisson tail. The evaluation runs because a report arrived, so the
+  window holds at least that one by construction: the test is P(X >= count - 1), not
+  P(X >= count), which would overstate significance about eightfold at these rates.
 A mention the text itself calls positive is not a trust-damage report about that brand.
 """
 
@@ -43,12 +46,21 @@ class Signal:
     score: float
     evidence: tuple[StoredDocument, ...]
     triggers: tuple[str, ...] = ()
+    history: timedelta = timedelta(0)  # how much of the brand's past the baseline rests on
 
     def to_json(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "window_s": int(self.window.total_seconds()),
                 "count": self.count, "spread": self.spread,
                 "expected": round(self.expected, 4), "p_value": float(f"{self.p_value:.3g}"),
-                "score": round(self.score, 3), "triggers": list(self.triggers)}
+                "score": round(self.score, 3), "triggers": list(self.triggers),
+                "history_days": round(self.history.total_seconds() / 86400, 2)}
+
+
+def _first_seen(store: Store, brand: str, start: datetime, end: datetime) -> datetime:
+    """Where the brand's history really begins: rates are counts over the span observed, not
+    over the whole baseline (a month of silence is not evidence from a store one day old)."""
+    days = store.counts([brand], start, end, timedelta(days=1))
+    return max(start, min((r.bucket for r in days), default=end))
 
 
 def _reports(store: Store, brand: str, category: str, since: datetime,
@@ -84,11 +96,12 @@ def _over(store: Store, rules: Rules, brand: str, category: str, at: datetime,
     reports = _reports(store, brand, category, since, at + timedelta(seconds=1))
     count = sum(1 for r in reports if r.duplicate_of is None)
     spread = len({r.document.source for r in reports if r.document.source})
-    history_start = at - rules.baseline
+    history_start = _first_seen(store, brand, at - rules.baseline, since)
     rows = store.damage_counts([brand], history_start, since, timedelta(hours=1))
     history = [(r.bucket, r.count) for r in rows if r.category == category]
-    days = (since - history_start).total_seconds() / 86400
+    days = max(1.0, (since - history_start).total_seconds() / 86400)
     mu = expected(hourly_profile(history, days, rules.baseline_floor_per_day), since, at)
-    return Signal(brand, category, at, window, count, spread, mu, tail(count, mu),
+    # evaluated because a report just arrived: condition on it, test the others
+    return Signal(brand, category, at, window, count, spread, mu, tail(count - 1, mu),
                   _score(rules, category, reports, spread), reports,
-                  tuple(t.name for t in triggers or ()))
+                  tuple(t.name for t in triggers or ()), since - history_start)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
 from brandguard.bench.runner import Measure, peak_rss_mb, rate
 from brandguard.store.sqlite import SqliteStore
@@ -113,6 +115,21 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
                       lambda: ingest_once(analyzed), repeat)  # type: ignore[arg-type]
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
+
+
+@bench.command("risk")
+@click.option("--brands", default=20, show_default=True, help="Brands simulated.")
+@click.option("--days", default=35, show_default=True, help="Simulated days.")
+@click.option("--per-day", default=24.0, show_default=True,
+              help="Mean background mentions per brand per day (a tenth are complaints).")
+@click.option("--crises-per-size", default=4, show_default=True)
+def bench_risk(brands: int, days: int, per_day: float, crises_per_size: int) -> None:
+    """Detection delay, misses and false incidents on a replayed synthetic month."""
+    started = time.perf_counter()
+    outcome = risk_bench.run(brands, days, per_day, [5, 8, 15], crises_per_size)
+    for line in risk_bench.summary(outcome, brands, days):
+        click.echo(line)
+    click.echo(f"  (replay took {time.perf_counter() - started:.0f} s)")
 
 
 def register(group: click.Group) -> None:

@@ -85,6 +85,7 @@ class Rules(Strict):
     baseline: Duration = timedelta(days=28)
     min_evidence: Annotated[int, Field(ge=1)] = 3
     p_value: Annotated[float, Field(gt=0, lt=1)] = 0.001
+    min_history: Duration = timedelta(days=3)
     baseline_floor_per_day: Annotated[float, Field(gt=0)] = 0.5
     quiet_period: Duration = timedelta(hours=72)
     rollup_weight: Annotated[float, Field(ge=0, le=1)] = 0.5

@@ -52,10 +52,16 @@ def reports(start: datetime, count: int, minutes: int = 10) -> list[dict[str, ob
 
 def setup(make_store: Callable[[], Store], config: Config, analyzer: Analyzer,
           ) -> tuple[Store, RiskEngine, Pipeline]:
+    """A store where 八马茶业 has a week of ordinary history (the baseline's minimum)."""
     store = make_store()
     engine = RiskEngine(store, config, clock=lambda: datetime(2026, 12, 1, tzinfo=TZ))
     analyzer = Analyzer.from_config(config, model=analyzer.model)
-    return store, engine, Pipeline(analyzer, store, config.settings, hooks=[engine])
+    pipeline = Pipeline(analyzer, store, config.settings, hooks=[engine])
+    week_before = datetime(2026, 11, 13, 10, 0, tzinfo=TZ)
+    feed(pipeline, [{"url": f"http://h.example/{d}", "text": f"八马茶业新品上市，第{d}批。",
+                     "published_at": (week_before + timedelta(days=d)).isoformat()}
+                    for d in range(6)])
+    return store, engine, pipeline
 
 
 def test_burst_opens_one_incident_with_one_event(make_store: Callable[[], Store],
@@ -205,3 +211,18 @@ def test_silence_is_recorded_and_refused_when_pointless(
     engine.resolve(incident_id, "李主任")
     with pytest.raises(InputError, match="nothing to silence"):
         engine.silence(incident_id, "王秘书", now + timedelta(hours=1), now=now)
+
+
+def test_a_brand_without_history_needs_twice_the_evidence(
+        make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
+    store = make_store()
+    engine = RiskEngine(store, staffed_config, clock=lambda: datetime(2026, 12, 1, tzinfo=TZ))
+    pipeline = Pipeline(Analyzer.from_config(staffed_config, model=analyzer.model), store,
+                        staffed_config.settings, hooks=[engine])
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
+    feed(pipeline, reports(start, 5, minutes=5))
+    assert store.list_incidents() == []
+    feed(pipeline, reports(start + timedelta(minutes=26), 1))
+    [incident] = store.list_incidents()
+    assert incident.signal["count"] >= 6
+    assert incident.signal["history_days"] < 3
