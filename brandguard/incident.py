@@ -74,6 +74,7 @@ class Incident:
     resolved_at: datetime | None = None
     checklist: tuple[ChecklistStep, ...] = ()
     silenced_until: datetime | None = None
+    linked: tuple[str, ...] = ()  # a regional incident's member incidents
     version: int = 0
 
     @property
@@ -94,7 +95,7 @@ class Incident:
             "timeline": [t.to_json() for t in self.timeline],
             "checklist": [c.to_json() for c in self.checklist],
             "silenced_until": self.silenced_until.isoformat() if self.silenced_until else None,
-            "version": self.version,
+            "linked": list(self.linked), "version": self.version,
         }
 
     @classmethod
@@ -113,7 +114,7 @@ class Incident:
             checklist=tuple(ChecklistStep.from_json(c) for c in data.get("checklist", [])),
             silenced_until=(datetime.fromisoformat(data["silenced_until"])
                             if data.get("silenced_until") else None),
-            version=int(data.get("version", 0)),
+            linked=tuple(data.get("linked", [])), version=int(data.get("version", 0)),
         )
 
 

@@ -16,12 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brandguard.models import Analysis, Document, Mention, Polarity
+from brandguard.models import Analysis, DamageTag, Document, Mention, Polarity
 from nlp.brand_matcher import BrandHit, BrandMatcher
 from nlp.damage import Cue, DamageTagger, LexiconHits
 from nlp.fingerprint import fingerprint
 from nlp.keywords import KeywordRanker
 from nlp.segmenter import Segmenter, make_segmenter
+from nlp.sellers import SellerCheck
 from nlp.sentences import sentence_spans
 from nlp.sentiment import Evidence, SentimentModel, features
 
@@ -69,6 +70,7 @@ class Analyzer:
         self.keyword_count = keyword_count
         self.opinion_kinds = opinion_kinds
         self.keywords = KeywordRanker(frozenset(n for b in brands for n in b.names))
+        self.sellers = SellerCheck(brands)
 
     @classmethod
     def from_config(cls, config: Config, model_path: Path | None = None,
@@ -112,10 +114,14 @@ class Analyzer:
         mentions = self._mentions(self.matcher.find(text), sentences, lexicon, doc, opinion,
                                   doc_ev)
         prints = fingerprint(doc.text)  # of the body: reposts rewrite headlines
+        damage = self.tagger.tags(lexicon.terms)
+        unauthorised = self.sellers.tag(doc.seller, [m.brand for m in mentions])
+        if unauthorised is not None:
+            damage = _merge(damage, unauthorised)
         return Analysis(
             id=doc.id, sentiment=sentiment, polarity=polarity,
             mentions=mentions + self._seller_mentions(doc, mentions, polarity),
-            damage=self.tagger.tags(lexicon.terms),
+            damage=damage,
             keywords=tuple(self.keywords.top(flat, self.keyword_count)),
             simhash=prints.simhash,
             fingerprint=prints.signature.tobytes(),
@@ -168,3 +174,13 @@ class Analyzer:
                                     tuple((h.start, h.end) for h in brand_hits), brand.parent))
         return tuple(mentions)
 
+
+
+def _merge(tags: tuple[DamageTag, ...], extra: DamageTag) -> tuple[DamageTag, ...]:
+    """Add `extra` to its category's tag (evidence appended, the higher score kept)."""
+    for i, tag in enumerate(tags):
+        if tag.category == extra.category:
+            merged = DamageTag(tag.category, max(tag.score, extra.score),
+                               tag.evidence + extra.evidence)
+            return (*tags[:i], merged, *tags[i + 1:])
+    return (*tags, extra)

@@ -68,6 +68,28 @@ class RiskEngine:
                 for d in analysis.damage]
 
     def evaluate(self, brand: str, category: str, at: datetime) -> Incident | None:
+        """Judge one (brand, category) at `at`; a member's report also re-judges its regional
+        brand, whose signal rolls up the members' reports (`rollup_weight`)."""
+        result = self._evaluate_retrying(brand, category, at)
+        parent = self._parent(brand)
+        if parent is not None and self.rules.rollup_weight > 0:
+            self._evaluate_retrying(parent, category, at)
+        return result
+
+    def _parent(self, brand_id: str) -> str | None:
+        brand = self.config.brand(brand_id)
+        return brand.parent if brand else None
+
+    def _members(self, brand_id: str) -> tuple[str, ...]:
+        if self.rules.rollup_weight <= 0:
+            return ()
+        return tuple(b.id for b in self.config.brands if b.parent == brand_id)
+
+    def _linked(self, brand_id: str, category: str) -> tuple[str, ...]:
+        found = (self.store.open_incident_for(m, category) for m in self._members(brand_id))
+        return tuple(i.id for i in found if i is not None)
+
+    def _evaluate_retrying(self, brand: str, category: str, at: datetime) -> Incident | None:
         for _ in range(RETRIES):
             try:
                 return self._evaluate_once(brand, category, at)
@@ -78,7 +100,8 @@ class RiskEngine:
 
     def _evaluate_once(self, brand: str, category: str, at: datetime) -> Incident | None:
         current = self.store.open_incident_for(brand, category)
-        signal = compute(self.store, self.rules, brand, category, at)
+        signal = compute(self.store, self.rules, brand, category, at,
+                         members=self._members(brand))
         texts = [h.document.full_text for h in signal.evidence]
         triggers = levels.triggered(self.rules, texts, [h.document.source or ""
                                                          for h in signal.evidence])
@@ -109,6 +132,7 @@ class RiskEngine:
             category=category, level=level, status="open", opened_at=signal.at,
             last_evidence_at=signal.at, signal=signal.to_json(),
             evidence=tuple(h.document.id for h in signal.evidence),
+            linked=self._linked(brand, category),
             checklist=steps_for(self.config.plans.get(category), level, signal.at),
             timeline=(TimelineEntry(signal.at, SYSTEM, "opened",
                                     f"{level.label}: {signal.count} reports in "
@@ -123,11 +147,13 @@ class RiskEngine:
         # only an anomaly keeps an incident alive: ordinary complaints at the brand's usual
         # rate join the evidence but do not restart the quiet period
         anomalous = signal.p_value <= self.rules.p_value
-        updated = replace(current, evidence=(*current.evidence, *new_ids),
+        linked = tuple(dict.fromkeys((*current.linked,
+                                      *self._linked(current.brand, current.category))))
+        updated = replace(current, evidence=(*current.evidence, *new_ids), linked=linked,
                           last_evidence_at=(max(current.last_evidence_at, signal.at)
                                             if anomalous else current.last_evidence_at))
         if level is None or level >= current.level:  # not more severe
-            if not new_ids:
+            if not new_ids and linked == current.linked:
                 return current
             return self.store.save_incident(replace(updated, signal=signal.to_json()))
         escalated = updated.with_entry(

@@ -47,61 +47,91 @@ class Signal:
     evidence: tuple[StoredDocument, ...]
     triggers: tuple[str, ...] = ()
     history: timedelta = timedelta(0)  # how much of the brand's past the baseline rests on
+    members: tuple[tuple[str, int], ...] = ()  # regional roll-up: member id, reports counted
 
     def to_json(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "window_s": int(self.window.total_seconds()),
                 "count": self.count, "spread": self.spread,
                 "expected": round(self.expected, 4), "p_value": float(f"{self.p_value:.3g}"),
                 "score": round(self.score, 3), "triggers": list(self.triggers),
-                "history_days": round(self.history.total_seconds() / 86400, 2)}
+                "history_days": round(self.history.total_seconds() / 86400, 2),
+                "members": dict(self.members)}
 
 
-def _first_seen(store: Store, brand: str, start: datetime, end: datetime) -> datetime:
+def _first_seen(store: Store, brands: tuple[str, ...], start: datetime,
+                end: datetime) -> datetime:
     """Where the brand's history really begins: rates are counts over the span observed, not
     over the whole baseline (a month of silence is not evidence from a store one day old)."""
-    days = store.counts([brand], start, end, timedelta(days=1))
+    days = store.counts(list(brands), start, end, timedelta(days=1))
     return max(start, min((r.bucket for r in days), default=end))
 
 
-def _reports(store: Store, brand: str, category: str, since: datetime,
+def _reports(store: Store, brands: tuple[str, ...], category: str, since: datetime,
              until: datetime) -> tuple[StoredDocument, ...]:
-    hits = store.search(SearchQuery(brands=(brand,), category=category, since=since,
+    """Reports about any of `brands` whose mention of the first one found is not positive."""
+    hits = store.search(SearchQuery(brands=brands, category=category, since=since,
                                     until=until, include_duplicates=True,
                                     limit=EVIDENCE_LIMIT)).hits
-    return tuple(h for h in hits
-                 if all(m.polarity != "positive" for m in h.analysis.mentions
-                        if m.brand == brand))
+    return tuple(h for h in hits if _about(h, brands) is not None)
+
+
+def _about(hit: StoredDocument, brands: tuple[str, ...]) -> str | None:
+    """The first of `brands` this report is a non-positive mention of (own brand first)."""
+    polarity = {m.brand: m.polarity for m in hit.analysis.mentions}
+    return next((b for b in brands if b in polarity and polarity[b] != "positive"), None)
 
 
 def _score(rules: Rules, category: str, reports: tuple[StoredDocument, ...],
-           spread: int) -> float:
+           spread: int, brand: str) -> float:
+    """Reports about the brand itself weigh 1, reports only about a member `rollup_weight`."""
     weight = rules.category_weights.get(category, 1.0)
-    total = sum(weight * rules.source_authority.get(r.document.source or "", 1.0)
-                * (1.5 - r.analysis.sentiment) for r in reports if r.duplicate_of is None)
+    total = 0.0
+    for r in reports:
+        if r.duplicate_of is None:
+            own = any(m.brand == brand for m in r.analysis.mentions)
+            total += (weight * (1.0 if own else rules.rollup_weight)
+                      * rules.source_authority.get(r.document.source or "", 1.0)
+                      * (1.5 - r.analysis.sentiment))
     return total + 0.5 * max(0, spread - 1)
 
 
 def compute(store: Store, rules: Rules, brand: str, category: str, at: datetime,
-            triggers: list[HardTrigger] | None = None) -> Signal:
-    """The most significant of the configured windows, p-value corrected for their number."""
-    signals = [_over(store, rules, brand, category, at, w, triggers) for w in rules.windows]
+            triggers: list[HardTrigger] | None = None, members: tuple[str, ...] = ()) -> Signal:
+    """The most significant of the configured windows, p-value corrected for their number.
+
+    With `members` (a regional brand's enterprises), the signal is the cluster's: their
+    reports count toward volume and baseline, and weigh `rollup_weight` in the score."""
+    group = (brand, *members)
+    signals = [_over(store, rules, group, category, at, w, triggers) for w in rules.windows]
     # a window short of the evidence minimum cannot open anything, however surprising
     best = min(signals, key=lambda s: (s.count < rules.min_evidence, s.p_value, -s.score))
     return replace(best, p_value=min(1.0, best.p_value * len(signals)))
 
 
-def _over(store: Store, rules: Rules, brand: str, category: str, at: datetime,
+def _over(store: Store, rules: Rules, group: tuple[str, ...], category: str, at: datetime,
           window: timedelta, triggers: list[HardTrigger] | None) -> Signal:
+    brand = group[0]
     since = at - window
-    reports = _reports(store, brand, category, since, at + timedelta(seconds=1))
+    reports = _reports(store, group, category, since, at + timedelta(seconds=1))
     count = sum(1 for r in reports if r.duplicate_of is None)
     spread = len({r.document.source for r in reports if r.document.source})
-    history_start = _first_seen(store, brand, at - rules.baseline, since)
-    rows = store.damage_counts([brand], history_start, since, timedelta(hours=1))
+    history_start = _first_seen(store, group, at - rules.baseline, since)
+    rows = store.damage_counts(list(group), history_start, since, timedelta(hours=1))
     history = [(r.bucket, r.count) for r in rows if r.category == category]
     days = max(1.0, (since - history_start).total_seconds() / 86400)
     mu = expected(hourly_profile(history, days, rules.baseline_floor_per_day), since, at)
     # evaluated because a report just arrived: condition on it, test the others
     return Signal(brand, category, at, window, count, spread, mu, tail(count - 1, mu),
-                  _score(rules, category, reports, spread), reports,
-                  tuple(t.name for t in triggers or ()), since - history_start)
+                  _score(rules, category, reports, spread, brand), reports,
+                  tuple(t.name for t in triggers or ()), since - history_start,
+                  _member_counts(reports, group))
+
+
+def _member_counts(reports: tuple[StoredDocument, ...],
+                   group: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for r in reports:
+        about = _about(r, group)
+        if r.duplicate_of is None and about is not None and about != group[0]:
+            counts[about] = counts.get(about, 0) + 1
+    return tuple(sorted(counts.items()))

@@ -85,6 +85,8 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
         done = (f"  done by {step.done_by} {step.done_at:%m-%d %H:%M}" if step.done_at
                 else f"  due {step.due_at:%m-%d %H:%M}")
         click.echo(f"    [{mark}] {pad(step.id, 10)} {pad(step.title, 44)} {step.owner}{done}")
+    if found.linked:
+        click.echo(f"  member incidents: {', '.join(found.linked)}")
     if found.silenced_until:
         click.echo(f"  silenced until {found.silenced_until:%Y-%m-%d %H:%M}")
     click.echo("  timeline:")

@@ -59,6 +59,8 @@ class Brand(Strict):
     aliases: list[NonEmpty] = Field(default_factory=list)
     exclude: list[NonEmpty] = Field(default_factory=list)
     parent: Id | None = None
+    # shops allowed to sell under this (collective) trademark; empty = not checked
+    authorized_sellers: list[NonEmpty] = Field(default_factory=list)
 
     @property
     def names(self) -> list[str]:

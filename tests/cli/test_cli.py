@@ -117,9 +117,9 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "质量安全" in result.stdout
     assert "负面集中爆发 burst: 溪源茶业" in result.stdout
     assert "(转载, folded)" in result.stdout
-    assert "风险事件 incidents opened: 1" in result.stdout
+    assert "风险事件 incidents opened: 2" in result.stdout
     assert "III级 黄色 较大 -> II级 橙色 重大" in result.stdout
-    assert "1 incident(s) resolved automatically" in result.stdout
+    assert "2 incident(s) resolved automatically" in result.stdout
     assert "checklist (风险控制预案):" in result.stdout
     assert "reported overdue" in result.stdout
     assert (tmp_path / "brandguard-data" / "demo.db").exists()
@@ -149,9 +149,12 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     sample = str(EXAMPLE_CONFIG / "demo" / "documents.jsonl")
     first = json.loads(run_cli(*base, "ingest", sample, "--json").stdout)
     assert first["accepted"] > 20
-    listed = json.loads(run_cli(*base, "incidents", "--json").stdout)
+    listed = json.loads(run_cli(*base, "incidents", "--brand", "xiyuan", "--json").stdout)
     assert [(i["brand"], i["category"], i["status"]) for i in listed] == \
         [("xiyuan", "quality_safety", "open")]
+    regional = json.loads(run_cli(*base, "incidents", "--brand", "yunling-maojian",
+                                  "--json").stdout)
+    assert regional[0]["linked"] == [listed[0]["id"]]
     incident_id = listed[0]["id"]
     detail = json.loads(run_cli(*base, "incident", incident_id, "--json").stdout)
     assert len(detail["evidence"]) >= 3
@@ -175,7 +178,9 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "resolved" in done.stdout
     assert run_cli(*base, "incident", "nope").returncode == 2
-    assert "resolved 0 quiet incident(s)" in run_cli(*base, "tick").stdout
+    ticked = run_cli(*base, "tick").stdout  # now (wall clock) the regional one is quiet too
+    assert "resolved 1 quiet incident(s)" in ticked
+    assert "yunling-maojian" in ticked
     reingest = json.loads(run_cli(*base, "ingest", sample, "--json").stdout)
     assert reingest["duplicates"] == first["accepted"]
-    assert len(json.loads(run_cli(*base, "incidents", "--json").stdout)) == 1
+    assert len(json.loads(run_cli(*base, "incidents", "--json").stdout)) == 2

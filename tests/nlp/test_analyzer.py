@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nlp.analyzer import Analyzer
 from tests.conftest import make_doc
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
 
 
 def test_every_contract_field_is_present(analyzer: Analyzer, config: Config) -> None:
@@ -50,3 +50,18 @@ def test_seller_names_a_brand_the_text_does_not(analyzer: Analyzer, config: Conf
 
 def test_text_without_brands_has_no_mentions(analyzer: Analyzer, config: Config) -> None:
     assert analyzer.analyze(make_doc("今天天气不错。", config=config)).mentions == ()
+
+
+def test_unauthorised_seller_of_the_collective_trademark_is_counterfeit_evidence(
+        analyzer: Analyzer, config: Config) -> None:
+    from brandguard.config.loader import load_config
+    from tests.conftest import EXAMPLE_CONFIG
+
+    example = Analyzer.from_config(load_config(EXAMPLE_CONFIG), model=analyzer.model)
+    listing = make_doc("正宗云岭毛尖，明前新茶，特价包邮。", config=config, kind="review",
+                       seller="好茶特惠小店")
+    damage = {d.category: d.evidence for d in example.analyze(listing).damage}
+    assert damage == {"counterfeit": ("未授权商家: 好茶特惠小店",)}
+    licensed = make_doc("正宗云岭毛尖，明前新茶。", config=config, kind="review",
+                        seller="雾山茶业官方旗舰店")
+    assert example.analyze(licensed).damage == ()
