@@ -4,6 +4,7 @@ Each configured window ending at `at` (1h, 6h, 24h by default: a crisis can brea
 or build over a day) is tested, and the most significant wins; its p-value is multiplied by
 the number of windows tried (Bonferroni), so looking more ways does not raise false alarms.
 Over a window:
+- mentions and negative share: every mention of the brand, and the negative fraction;
 - count: trust-damage reports about the brand, reposts (转载) counted once;
 - spread: distinct sources, reposts included (a story carried by many portals spreads);
 - score: sum over non-repost reports of category weight x source authority x strength
@@ -48,6 +49,8 @@ class Signal:
     triggers: tuple[str, ...] = ()
     history: timedelta = timedelta(0)  # how much of the brand's past the baseline rests on
     members: tuple[tuple[str, int], ...] = ()  # regional roll-up: member id, reports counted
+    mentions: int = 0  # all mentions in the window (reposts once), for the negative share
+    negative: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "window_s": int(self.window.total_seconds()),
@@ -55,7 +58,9 @@ class Signal:
                 "expected": round(self.expected, 4), "p_value": float(f"{self.p_value:.3g}"),
                 "score": round(self.score, 3), "triggers": list(self.triggers),
                 "history_days": round(self.history.total_seconds() / 86400, 2),
-                "members": dict(self.members)}
+                "members": dict(self.members), "mentions": self.mentions,
+                "negative_share": round(self.negative / self.mentions, 3) if self.mentions
+                else 0.0}
 
 
 def _first_seen(store: Store, brands: tuple[str, ...], start: datetime,
@@ -121,10 +126,12 @@ def _over(store: Store, rules: Rules, group: tuple[str, ...], category: str, at:
     days = max(1.0, (since - history_start).total_seconds() / 86400)
     mu = expected(hourly_profile(history, days, rules.baseline_floor_per_day), since, at)
     # evaluated because a report just arrived: condition on it, test the others
+    volume = store.counts(list(group), since, at + timedelta(seconds=1), window)
     return Signal(brand, category, at, window, count, spread, mu, tail(count - 1, mu),
                   _score(rules, category, reports, spread, brand), reports,
                   tuple(t.name for t in triggers or ()), since - history_start,
-                  _member_counts(reports, group))
+                  _member_counts(reports, group), sum(r.count for r in volume),
+                  sum(r.count for r in volume if r.polarity == "negative"))
 
 
 def _member_counts(reports: tuple[StoredDocument, ...],
