@@ -1,3 +1,6 @@
-"""Notify: email, webhook and workplace-robot channels with a durable outbox (built in the
-alerts issue; nothing here yet).
+"""Notify: alert messages built from outbox events, and the channels that carry them
+(email, generic webhook, DingTalk, WeCom and Feishu robots).
+
+Not yet here (see the alerts issue): routing, repeat intervals and quiet hours, the
+delivery worker with retries over the outbox, and the delivery log.
 """

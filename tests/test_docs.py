@@ -7,6 +7,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from alerts.channels.registry import CHANNELS
 from brandguard.cli.main import cli
 from brandguard.config.models import Lexicon, Settings
 from brandguard.config.rules import Rules
@@ -74,3 +75,8 @@ def test_example_settings_file_sets_only_documented_keys() -> None:
     for key in flatten(data):
         assert key in documented, key
         assert f"`{key}`" in README, key
+
+
+@pytest.mark.parametrize("channel_type", sorted(CHANNELS))
+def test_every_channel_type_is_documented(channel_type: str) -> None:
+    assert f"| `{channel_type}` |" in README

@@ -1,10 +1,9 @@
 """Load and validate a configuration folder into one `Config`.
 
-Files: `brands.yaml` (required), `settings.yaml`, `lexicon.yaml`, `rules.yaml` and
-`plans/*.yaml` (optional; defaults apply, the lexicon defaults to the one shipped in
-`nlp/data/lexicon.yaml`). Every problem in
-every file is collected and raised together as `ConfigError`, so `brandguard check` can show
-them all at once.
+Files: `brands.yaml` (required), `settings.yaml`, `lexicon.yaml`, `rules.yaml`,
+`plans/*.yaml` and `channels.yaml` (optional; defaults apply, the lexicon defaults to the
+one shipped in `nlp/data/lexicon.yaml`). Every problem in every file is collected and raised
+together as `ConfigError`, so `brandguard check` can show them all at once.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from brandguard.config.channels import ChannelConfig, ChannelsFile
 from brandguard.config.envref import resolve_env
 from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, Settings
 from brandguard.config.plans import Plan
@@ -41,6 +41,7 @@ class Config:
     lexicon: Lexicon
     rules: Rules = field(default_factory=Rules)
     plans: dict[str, Plan] = field(default_factory=dict)
+    channels: tuple[ChannelConfig, ...] = ()
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -71,13 +72,20 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     lexicon = _parse(lexicon_path, Lexicon, None, env, problems)
     rules = _optional(root / "rules.yaml", Rules, Rules(), env, problems)
     plans = _plans(root / "plans", lexicon, env, problems)
+    channels = _optional(root / "channels.yaml", ChannelsFile, ChannelsFile(), env, problems)
+    seen_channels: set[str] = set()
+    for channel in channels.channels:
+        if channel.id in seen_channels:
+            problems.append(Problem(str(root / "channels.yaml"), None, "channels",
+                                    f"duplicate channel id {channel.id!r}"))
+        seen_channels.add(channel.id)
     if brands_path.is_file():
         problems.extend(check_brands(load_yaml(brands_path), brands_file))
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
-                  lexicon, rules, plans)
+                  lexicon, rules, plans, tuple(channels.channels))
 
 
 def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,

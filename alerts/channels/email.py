@@ -1,0 +1,75 @@
+"""E-mail over SMTP: multipart text + HTML, Chinese subjects encoded (RFC 2047).
+
+Built with `email.message.EmailMessage` under `email.policy.SMTP`; every header value loses
+CR/LF and control characters, so a crawled headline cannot add recipients. `security`:
+`starttls` (required: a server that does not offer it is an error, never a silent
+downgrade), `ssl` (implicit TLS, port 465) or `none` (local relays only). Timeouts always.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.policy import SMTP
+from typing import TYPE_CHECKING
+
+from alerts.channels.base import Channel, DeliveryError
+from alerts.message import AlertMessage, clean_header, render_html, render_text
+
+if TYPE_CHECKING:
+    from brandguard.config.channels import EmailChannelConfig
+    from brandguard.config.models import Settings
+
+
+class EmailChannel(Channel):
+    type = "email"
+
+    def __init__(self, config: EmailChannelConfig,
+                 tls: ssl.SSLContext | None = None) -> None:
+        super().__init__(config.id)
+        self.config = config
+        self.tls = tls or ssl.create_default_context()
+
+    @classmethod
+    def from_config(cls, config: EmailChannelConfig, settings: Settings) -> EmailChannel:
+        return cls(config)
+
+    def build(self, message: AlertMessage) -> EmailMessage:
+        mail = EmailMessage(policy=SMTP)
+        mail["Subject"] = clean_header(message.subject)
+        mail["From"] = self.config.sender
+        mail["To"] = ", ".join(self.config.to)
+        mail["X-Brandguard-Key"] = clean_header(message.key)
+        mail.set_content(render_text(message))
+        mail.add_alternative(render_html(message), subtype="html")
+        return mail
+
+    def send(self, message: AlertMessage) -> None:
+        mail = self.build(message)
+        try:
+            with self._connect() as smtp:
+                if self.config.username and self.config.password is not None:
+                    smtp.login(self.config.username, self.config.password.get_secret_value())
+                smtp.send_message(mail, self.config.sender, list(self.config.to))
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
+                                retryable=400 <= exc.smtp_code < 500) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(f"recipients refused: {exc.recipients}", retryable=False) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True) from exc
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if c.security == "ssl":
+            return smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=self.tls)
+        smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+        if c.security == "starttls":
+            smtp.ehlo()
+            if not smtp.has_extn("starttls"):
+                smtp.close()
+                raise DeliveryError(f"{c.host}:{c.port} does not offer STARTTLS; refusing to "
+                                    "send in clear text (security: starttls)", retryable=False)
+            smtp.starttls(context=self.tls)
+        return smtp

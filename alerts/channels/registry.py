@@ -1,0 +1,26 @@
+"""Channel type -> class. A new channel is a class with `from_config` and one entry here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from alerts.channels.email import EmailChannel
+from alerts.channels.robots import DingTalkChannel, FeishuChannel, WeComChannel
+from alerts.channels.webhook import WebhookChannel
+
+if TYPE_CHECKING:
+    from alerts.channels.base import Channel
+    from brandguard.config.channels import ChannelConfig
+    from brandguard.config.models import Settings
+
+CHANNELS: dict[str, type[Channel]] = {
+    EmailChannel.type: EmailChannel,
+    WebhookChannel.type: WebhookChannel,
+    DingTalkChannel.type: DingTalkChannel,
+    WeComChannel.type: WeComChannel,
+    FeishuChannel.type: FeishuChannel,
+}
+
+
+def make_channel(config: ChannelConfig, settings: Settings) -> Channel:
+    return CHANNELS[config.type].from_config(config, settings)

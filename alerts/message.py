@@ -1,0 +1,135 @@
+"""One alert, built from an outbox event, rendered for each kind of channel.
+
+Crawled text (headlines, URLs) is untrusted: HTML rendering escapes it and only links
+http(s) URLs (rel="noopener noreferrer"); markdown rendering escapes the characters that
+would let a headline inject links or formatting into a robot message; header values lose
+CR/LF and control characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from brandguard import events
+from brandguard.incident import Event, Incident
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from brandguard.config.loader import Config
+    from brandguard.store.base import Store
+
+CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
+           events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    key: str
+    event_type: str
+    subject: str
+    summary: str
+    evidence: tuple[tuple[str, str], ...] = ()  # (headline, url)
+    next_steps: tuple[str, ...] = ()
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_header(value: str) -> str:
+    """No CR/LF or control characters in a header (no header injection)."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+def escape_markdown(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", _CONTROL.sub(" ", text))
+
+
+def safe_link(url: str) -> str | None:
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def build(event: Event, config: Config, store: Store) -> AlertMessage:
+    incident = Incident.from_json(event.payload["incident"])
+    brand = config.brand(incident.brand)
+    category = config.lexicon.categories.get(incident.category)
+    name = brand.name if brand else incident.brand
+    label = category.label if category else incident.category
+    change = CHANGES.get(event.type, event.type)
+    subject = clean_header(f"[brandguard][{incident.level.label.split()[0]} "
+                           f"{incident.level.label.split()[1]}] {name} {label} {change}")
+    s = incident.signal
+    summary = (f"{name} {label}: {incident.level.label}, {incident.status}. {s['count']} 条报道 / "
+               f"{s['window_s'] // 3600}h (预期 {s['expected']}), {s['spread']} 个来源。")
+    if event.type == events.CHECKLIST_OVERDUE:
+        step = event.payload["step"]
+        summary += f" 逾期步骤: {step['title']} ({step['owner']})。"
+    return AlertMessage(event.key, event.type, subject, summary,
+                        _evidence(store, incident), _next_steps(incident),
+                        {"event": event.to_json()})
+
+
+def _evidence(store: Store, incident: Incident) -> tuple[tuple[str, str], ...]:
+    out = []
+    for doc_id in incident.evidence[:5]:
+        hit = store.get(doc_id)
+        if hit is not None:
+            out.append(((hit.document.title or hit.document.text)[:60], hit.document.url or ""))
+    return tuple(out)
+
+
+def _next_steps(incident: Incident) -> tuple[str, ...]:
+    return tuple(f"{s.title}（{s.owner}，{s.due_at:%m-%d %H:%M}前）"
+                 for s in incident.checklist if s.done_at is None)[:3]
+
+
+def probe_message(channel_id: str, now: datetime) -> AlertMessage:
+    """What `brandguard alerts test` sends: clearly a test, same shape as a real alert."""
+    return AlertMessage(f"test:{channel_id}:{now.isoformat()}", "test",
+                        "[brandguard] 测试消息 test message",
+                        f"这是一条测试消息，发送时间 {now:%Y-%m-%d %H:%M:%S}。",
+                        (("示例证据标题 <b>不会被渲染</b>", "http://example.com/a"),),
+                        ("核实信息来源（协会秘书处）",), {"test": True})
+
+
+def render_text(message: AlertMessage) -> str:
+    lines = [message.subject, "", message.summary]
+    if message.evidence:
+        lines += ["", "证据 evidence:", *(f"- {t} {u}" for t, u in message.evidence)]
+    if message.next_steps:
+        lines += ["", "下一步 next steps:", *(f"- {s}" for s in message.next_steps)]
+    return "\n".join(lines)
+
+
+def render_html(message: AlertMessage) -> str:
+    def item(title: str, url: str) -> str:
+        link = safe_link(url)
+        text = html.escape(title)
+        if link is None:
+            return f"<li>{text}</li>"
+        return (f'<li><a href="{html.escape(link, quote=True)}" rel="noopener noreferrer">'
+                f"{text}</a></li>")
+
+    parts = [f"<h2>{html.escape(message.subject)}</h2>", f"<p>{html.escape(message.summary)}</p>"]
+    if message.evidence:
+        parts.append("<h3>证据</h3><ul>" + "".join(item(t, u) for t, u in message.evidence)
+                     + "</ul>")
+    if message.next_steps:
+        parts.append("<h3>下一步</h3><ol>" + "".join(f"<li>{html.escape(s)}</li>"
+                                                  for s in message.next_steps) + "</ol>")
+    return "\n".join(parts)
+
+
+def render_markdown(message: AlertMessage) -> str:
+    lines = [f"### {escape_markdown(message.subject)}", escape_markdown(message.summary)]
+    for title, url in message.evidence:
+        link = safe_link(url)
+        lines.append(f"- [{escape_markdown(title)}]({link})" if link
+                     else f"- {escape_markdown(title)}")
+    if message.next_steps:
+        lines.append("**下一步**")
+        lines += [f"{i}. {escape_markdown(s)}" for i, s in enumerate(message.next_steps, 1)]
+    return "\n".join(lines)

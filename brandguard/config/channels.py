@@ -1,0 +1,80 @@
+"""Typed model of `channels.yaml`: where alerts go.
+
+Each channel is a `type` plus its settings; secrets (passwords, signing secrets, and robot
+URLs, which embed access tokens) are `SecretStr`, so they print as ********** in `check`
+output, logs and reprs. Write them as `${ENV_VAR}` references.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, SecretStr
+
+from brandguard.config.models import Id, NonEmpty, Strict
+
+_ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+def _address(value: str) -> str:
+    if not _ADDRESS.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address such as ops@example.com")
+    return value
+
+
+Address = Annotated[str, AfterValidator(_address)]
+Timeout = Annotated[float, Field(gt=0, le=120)]
+
+
+class EmailChannelConfig(Strict):
+    id: Id
+    type: Literal["email"]
+    host: NonEmpty
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: Address
+    to: Annotated[list[Address], Field(min_length=1)]
+    timeout: Timeout = 10.0
+
+
+class WebhookChannelConfig(Strict):
+    id: Id
+    type: Literal["webhook"]
+    url: SecretStr
+    secret: SecretStr | None = None
+    timeout: Timeout = 10.0
+
+
+class DingTalkChannelConfig(Strict):
+    id: Id
+    type: Literal["dingtalk"]
+    url: SecretStr
+    secret: SecretStr | None = None
+    timeout: Timeout = 10.0
+
+
+class WeComChannelConfig(Strict):
+    id: Id
+    type: Literal["wecom"]
+    url: SecretStr
+    timeout: Timeout = 10.0
+
+
+class FeishuChannelConfig(Strict):
+    id: Id
+    type: Literal["feishu"]
+    url: SecretStr
+    secret: SecretStr | None = None
+    timeout: Timeout = 10.0
+
+
+ChannelConfig = Annotated[
+    EmailChannelConfig | WebhookChannelConfig | DingTalkChannelConfig | WeComChannelConfig
+    | FeishuChannelConfig, Field(discriminator="type")]
+
+
+class ChannelsFile(Strict):
+    channels: list[ChannelConfig] = Field(default_factory=list)
