@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # time.monotonic() on receipt
 
 
 @dataclass
@@ -31,6 +33,7 @@ class HttpSink:
     url: str
     requests: list[Recorded] = field(default_factory=list)
     script: list[tuple[int, bytes]] = field(default_factory=list)
+    delay: float = 0.0  # seconds before answering: a slow receiver, not synchronisation
 
 
 @contextmanager
@@ -41,7 +44,9 @@ def http_sink() -> Iterator[HttpSink]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             sink.requests.append(Recorded(self.path, dict(self.headers.items()),
-                                          self.rfile.read(length)))
+                                          self.rfile.read(length), time.monotonic()))
+            if sink.delay:
+                time.sleep(sink.delay)
             status, body = sink.script.pop(0) if sink.script else (200, b'{"errcode": 0}')
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from alerts.channels.registry import CHANNELS
 from brandguard.cli.main import cli
 from brandguard.config.models import Lexicon, Settings
+from brandguard.config.channels import Route
 from brandguard.config.rules import Rules
 from tests.conftest import REPO
 
@@ -80,3 +81,8 @@ def test_example_settings_file_sets_only_documented_keys() -> None:
 @pytest.mark.parametrize("channel_type", sorted(CHANNELS))
 def test_every_channel_type_is_documented(channel_type: str) -> None:
     assert f"| `{channel_type}` |" in README
+
+
+@pytest.mark.parametrize("key", list(Route.model_fields))
+def test_every_route_key_is_documented(key: str) -> None:
+    assert f"`{key}`" in README

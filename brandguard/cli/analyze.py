@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.inputs import numbered_lines
-from brandguard.pipeline import IngestReport, Pipeline, analyze_line
+from brandguard.pipeline import BatchHook, IngestReport, Pipeline, analyze_line
 from nlp.analyzer import Analyzer
 from risk.engine import RiskEngine
 
@@ -58,7 +59,7 @@ def _id_hint(raw: bytes) -> str | None:
 @pass_app
 def ingest(app: AppContext, source: str, sentiment_model: Path | None, encoding: str,
            as_json: bool) -> None:
-    """Run JSONL documents through the whole pipeline into the store, then the risk engine."""
+    """Run JSONL documents through the pipeline: store, risk engine, then alert delivery."""
     report = run_ingest(app, source, sentiment_model, encoding)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
@@ -72,8 +73,10 @@ def run_ingest(app: AppContext, source: str, model: Path | None = None,
                encoding: str = "auto") -> IngestReport:
     analyzer = Analyzer.from_config(app.config, model)
     with app.store() as store, progress(None, "doc", "ingest") as bar:
-        engine = RiskEngine(store, app.config)
-        return Pipeline(analyzer, store, app.config.settings, hooks=[engine]).ingest(
+        hooks: list[BatchHook] = [RiskEngine(store, app.config)]
+        if app.config.channels:
+            hooks.append(AlertDispatcher(store, app.config))
+        return Pipeline(analyzer, store, app.config.settings, hooks=hooks).ingest(
             numbered_lines(source), encoding, bar.update)
 
 

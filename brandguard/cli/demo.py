@@ -7,17 +7,23 @@ fresh SQLite file and prints what was found per brand, including the burst.
 
 from __future__ import annotations
 
+import secrets
+import shutil
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from alerts.dispatcher import AlertDispatcher
 from brandguard import events
 from brandguard.cli.analyze import print_report, run_ingest
 from brandguard.cli.context import AppContext, pad, pass_app, printable
+from brandguard.cli.demo_receivers import Received, mail_catcher, webhook_receiver
 from brandguard.cli.incidents import show
+from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
 from brandguard.store.base import CountRow, SearchQuery, Store
 from risk.engine import RiskEngine
 
@@ -45,14 +51,52 @@ def demo(app: AppContext) -> None:
             Path(f"{DEMO_STORE}{suffix}").unlink(missing_ok=True)
         app.store_url = f"sqlite:///{DEMO_STORE}"
     sample = app.config_dir / "demo" / "documents.jsonl"
-    click.echo(f"brandguard 演示 — ingesting {sample} into {app.store_url}")
-    report = run_ingest(app, str(sample))
-    print_report(report)
-    with app.store() as store:
-        show_findings(app.config, store)
-        show_incidents(app, store)
+    data = DEMO_STORE.parent
+    for folder in (data / "demo-mail", data / "demo-webhook"):
+        shutil.rmtree(folder, ignore_errors=True)
+    secret = secrets.token_hex(16)
+    with mail_catcher(data / "demo-mail") as mail, \
+            webhook_receiver(data / "demo-webhook", secret) as hook:
+        app._config = with_demo_alerts(app.config, mail.url, hook.url, secret)
+        click.echo(f"brandguard 演示 — ingesting {sample} into {app.store_url}")
+        click.echo(f"alerts go to a mail catcher ({mail.url}) and a webhook receiver "
+                   f"({hook.url}) started on loopback for the demo")
+        report = run_ingest(app, str(sample))
+        print_report(report)
+        with app.store() as store:
+            show_findings(app.config, store)
+            show_incidents(app, store)
+            AlertDispatcher(store, app.config).run_once()  # the replay's own events
+            show_alerts(store, mail, hook)
     click.echo(f"\nNext: brandguard --config {app.config_dir} --store {app.store_url} "
-               "search 农药残留 --brand xiyuan   (or: incidents, incident ID)")
+               "search 农药残留 --brand xiyuan   (or: incidents, incident ID, alerts)")
+
+
+def with_demo_alerts(config: Config, mail_url: str, hook_url: str, secret: str) -> Config:
+    """The example config plus the demo's two loopback receivers and a route to them."""
+    port = int(mail_url.rsplit(":", 1)[1])
+    mail = EmailChannelConfig.model_validate({
+        "id": "demo-mail", "type": "email", "host": "127.0.0.1", "port": port,
+        "security": "none", "sender": "alerts@brandguard.example",
+        "to": ["director@yunling-tea.example"]})
+    hook = WebhookChannelConfig.model_validate({"id": "demo-webhook", "type": "webhook",
+                                                "url": hook_url, "secret": secret})
+    routes = tuple(Route.model_validate({"organization": org.id,
+                                         "channels": ["demo-mail", "demo-webhook"]})
+                   for org in config.organizations)
+    settings = config.settings.model_copy(update={"allow_private_targets": ["127.0.0.0/8"]})
+    return replace(config, channels=(mail, hook), routes=routes, settings=settings)
+
+
+def show_alerts(store: Store, mail: Received, hook: Received) -> None:
+    rows = store.list_deliveries(limit=1000)
+    sent = sum(1 for r in rows if r.status == "sent")
+    suppressed = [r for r in rows if r.status == "suppressed"]
+    click.echo(f"\n告警 alerts: {sent} delivered, {len(suppressed)} suppressed "
+               f"({', '.join(sorted({' '.join(r.reason.split()[:2]) for r in suppressed})) or 'none'})")
+    click.echo(f"  mail catcher received {len(mail.items)} message(s): {mail.folder}/*.eml")
+    click.echo(f"  webhook receiver received {len(hook.items)} signed event(s): "
+               f"{hook.folder}/*.json")
 
 
 def show_incidents(app: AppContext, store: Store) -> None:

@@ -93,6 +93,14 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
     for entry in found.timeline:
         click.echo(f"    {entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {entry.action}"
                    + (f"  {printable(entry.detail, 80)}" if entry.detail else ""))
+    sent = store.list_deliveries(found.id)
+    if sent:
+        click.echo("  deliveries:")
+        for row in sent:
+            click.echo(f"    {row.status:<10} {row.channel:<14} {row.event_type:<20} "
+                       f"attempts {row.attempts}"
+                       + (f"  {printable(row.last_error or row.reason, 60)}"
+                          if row.last_error or row.reason else ""))
 
 
 def _engine(app: AppContext, store: Store) -> RiskEngine:

@@ -8,11 +8,13 @@ output, logs and reprs. Write them as `${ENV_VAR}` references.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, SecretStr
 
 from brandguard.config.models import Id, NonEmpty, Strict
+from brandguard.config.rules import Duration, Level, LevelName
 
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
@@ -76,5 +78,27 @@ ChannelConfig = Annotated[
     | FeishuChannelConfig, Field(discriminator="type")]
 
 
+class QuietHours(Strict):
+    """Local times between which less severe alerts wait (they are deferred, not dropped)."""
+
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    max_level: LevelName = Level.III  # levels this severe or milder wait; II and I never do
+
+
+class Route(Strict):
+    """Which events go where. Every matching route adds its channels (Alertmanager's
+    `continue: true` for all routes); empty filters match everything."""
+
+    organization: Id
+    brands: list[Id] = Field(default_factory=list)
+    categories: list[Id] = Field(default_factory=list)
+    min_level: LevelName = Level.IV
+    channels: Annotated[list[Id], Field(min_length=1)]
+    repeat_interval: Duration = timedelta(hours=4)
+    quiet_hours: QuietHours | None = None
+
+
 class ChannelsFile(Strict):
     channels: list[ChannelConfig] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from brandguard.config.channels import ChannelConfig, ChannelsFile
+from brandguard.config.channels import ChannelConfig, ChannelsFile, Route
 from brandguard.config.envref import resolve_env
 from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, Settings
 from brandguard.config.plans import Plan
@@ -42,6 +42,7 @@ class Config:
     rules: Rules = field(default_factory=Rules)
     plans: dict[str, Plan] = field(default_factory=dict)
     channels: tuple[ChannelConfig, ...] = ()
+    routes: tuple[Route, ...] = ()
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -73,19 +74,14 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     rules = _optional(root / "rules.yaml", Rules, Rules(), env, problems)
     plans = _plans(root / "plans", lexicon, env, problems)
     channels = _optional(root / "channels.yaml", ChannelsFile, ChannelsFile(), env, problems)
-    seen_channels: set[str] = set()
-    for channel in channels.channels:
-        if channel.id in seen_channels:
-            problems.append(Problem(str(root / "channels.yaml"), None, "channels",
-                                    f"duplicate channel id {channel.id!r}"))
-        seen_channels.add(channel.id)
+    problems.extend(_route_problems(root / "channels.yaml", channels, brands_file))
     if brands_path.is_file():
         problems.extend(check_brands(load_yaml(brands_path), brands_file))
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
-                  lexicon, rules, plans, tuple(channels.channels))
+                  lexicon, rules, plans, tuple(channels.channels), tuple(channels.routes))
 
 
 def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
@@ -112,6 +108,36 @@ def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
             seen.add(step.id)
         plans[plan.category] = plan
     return plans
+
+
+def _route_problems(path: Path, parsed: ChannelsFile, brands: BrandsFile) -> list[Problem]:
+    """Duplicate channel ids; routes naming unknown channels, organisations, or brands of
+    another organisation (one organisation never routes another's alerts)."""
+    if not path.is_file():
+        return []
+    where = load_yaml(path)
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    for i, channel in enumerate(parsed.channels):
+        if channel.id in ids:
+            problems.append(Problem(str(path), where.line_of(("channels", i, "id")),
+                                    f"channels[{i}].id", f"duplicate channel id {channel.id!r}"))
+        ids.add(channel.id)
+    orgs = {o.id for o in brands.organizations}
+    owner = {b.id: b.organization for b in brands.brands}
+    for i, route in enumerate(parsed.routes):
+        def add(field: str, message: str, i: int = i) -> None:
+            problems.append(Problem(str(path), where.line_of(("routes", i, field)),
+                                    f"routes[{i}].{field}", message))
+        if route.organization not in orgs:
+            add("organization", f"unknown organization {route.organization!r}")
+        for channel_id in route.channels:
+            if channel_id not in ids:
+                add("channels", f"unknown channel {channel_id!r}")
+        for brand_id in route.brands:
+            if owner.get(brand_id) != route.organization:
+                add("brands", f"brand {brand_id!r} is not a brand of {route.organization!r}")
+    return problems
 
 
 def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | None,

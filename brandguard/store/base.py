@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime, timedelta
 
+    from brandguard.delivery import Delivery
     from brandguard.incident import Event, Incident
     from brandguard.models import Analysis, Document, Polarity
 
@@ -150,6 +151,32 @@ class Store(ABC):
     @abstractmethod
     def events(self, after: int = 0, limit: int = 100) -> list[Event]:
         """Outbox entries with sequence number > `after`, oldest first."""
+
+    # -- alert deliveries (the outbox's consumer side) -------------------------------------
+    @abstractmethod
+    def planned_through(self) -> int:
+        """The last outbox sequence number already planned into deliveries."""
+
+    @abstractmethod
+    def plan_deliveries(self, rows: Sequence[Delivery], through: int) -> None:
+        """Insert `rows` (existing ones are kept) and advance the cursor, atomically."""
+
+    @abstractmethod
+    def due_deliveries(self, now: datetime, limit: int = 200) -> list[Delivery]:
+        """Pending deliveries whose next attempt is due, oldest first."""
+
+    @abstractmethod
+    def record_attempt(self, delivery: Delivery) -> None:
+        """Store the delivery's state after an attempt."""
+
+    @abstractmethod
+    def last_sent(self, channel: str, incident: str, event_type: str) -> datetime | None:
+        """When this channel last delivered (or has pending) this kind of event for this
+        incident: the repeat interval counts from there."""
+
+    @abstractmethod
+    def list_deliveries(self, incident: str | None = None, limit: int = 50) -> list[Delivery]:
+        """Newest first."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from brandguard.delivery import Delivery
 from brandguard.documents import document_from_json
 from brandguard.incident import ConcurrentUpdate, Event, Incident
 from brandguard.models import Analysis, Document
@@ -38,7 +39,7 @@ from brandguard.store.fts import index_terms, match_expression
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -80,6 +81,16 @@ CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
   incident TEXT NOT NULL, at INTEGER NOT NULL, payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS deliveries (
+  event_seq INTEGER NOT NULL, channel TEXT NOT NULL, event_key TEXT NOT NULL,
+  event_type TEXT NOT NULL, incident TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL, reason TEXT NOT NULL,
+  PRIMARY KEY (event_seq, channel)
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_sent ON deliveries(channel, incident, event_type, status);
+CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
                                                tokenize='unicode61');
 """
@@ -264,6 +275,60 @@ class SqliteStore(Store):
         return [Event(key, type_, incident, datetime.fromtimestamp(at, self.tz),
                       json.loads(payload), seq)
                 for seq, key, type_, incident, at, payload in rows]
+
+    # -- deliveries ----------------------------------------------------------------------
+    _DELIVERY_COLUMNS = ("event_seq, event_key, event_type, incident, channel, status,"
+                         " next_attempt_at, updated_at, attempts, last_error, reason")
+
+    def _delivery(self, row: tuple[Any, ...]) -> Delivery:
+        seq, key, type_, incident, channel, status, next_at, updated, attempts, error, reason = row
+        return Delivery(seq, key, type_, incident, channel, status,
+                        datetime.fromtimestamp(next_at, self.tz),
+                        datetime.fromtimestamp(updated, self.tz), attempts, error, reason)
+
+    def planned_through(self) -> int:
+        row = self.db.execute("SELECT value FROM cursors WHERE name='deliveries'").fetchone()
+        return int(row[0]) if row else 0
+
+    def plan_deliveries(self, rows: Sequence[Delivery], through: int) -> None:
+        with self._transaction():
+            self.db.executemany(
+                f"INSERT OR IGNORE INTO deliveries ({self._DELIVERY_COLUMNS})"  # noqa: S608
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(d.event_seq, d.event_key, d.event_type, d.incident, d.channel, d.status,
+                  _epoch(d.next_attempt_at), _epoch(d.updated_at), d.attempts, d.last_error,
+                  d.reason) for d in rows])
+            self.db.execute("INSERT OR REPLACE INTO cursors (name, value) VALUES"
+                            " ('deliveries', ?)", (through,))
+
+    def due_deliveries(self, now: datetime, limit: int = 200) -> list[Delivery]:
+        rows = self.db.execute(
+            f"SELECT {self._DELIVERY_COLUMNS} FROM deliveries WHERE status='pending'"  # noqa: S608
+            " AND next_attempt_at <= ? ORDER BY event_seq LIMIT ?", (_epoch(now), limit))
+        return [self._delivery(r) for r in rows]
+
+    def record_attempt(self, delivery: Delivery) -> None:
+        with self._transaction():
+            self.db.execute(
+                "UPDATE deliveries SET status=?, attempts=?, next_attempt_at=?, updated_at=?,"
+                " last_error=?, reason=? WHERE event_seq=? AND channel=?",
+                (delivery.status, delivery.attempts, _epoch(delivery.next_attempt_at),
+                 _epoch(delivery.updated_at), delivery.last_error, delivery.reason,
+                 delivery.event_seq, delivery.channel))
+
+    def last_sent(self, channel: str, incident: str, event_type: str) -> datetime | None:
+        row = self.db.execute(
+            "SELECT max(updated_at) FROM deliveries WHERE channel=? AND incident=?"
+            " AND event_type=? AND status IN ('sent', 'pending')",
+            (channel, incident, event_type)).fetchone()
+        return datetime.fromtimestamp(row[0], self.tz) if row and row[0] is not None else None
+
+    def list_deliveries(self, incident: str | None = None, limit: int = 50) -> list[Delivery]:
+        where, params = ("WHERE incident=?", [incident]) if incident else ("", [])
+        rows = self.db.execute(
+            f"SELECT {self._DELIVERY_COLUMNS} FROM deliveries {where}"  # noqa: S608
+            " ORDER BY event_seq DESC, channel LIMIT ?", [*params, limit])
+        return [self._delivery(r) for r in rows]
 
     # -- reading -----------------------------------------------------------------------
     def _hydrate(self, row: sqlite3.Row | tuple[Any, ...]) -> StoredDocument:

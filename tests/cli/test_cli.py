@@ -122,6 +122,14 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "2 incident(s) resolved automatically" in result.stdout
     assert "checklist (风险控制预案):" in result.stdout
     assert "reported overdue" in result.stdout
+    assert "suppressed (repeat interval)" in result.stdout
+    mails = sorted((tmp_path / "brandguard-data" / "demo-mail").glob("*.eml"))
+    hooks = sorted((tmp_path / "brandguard-data" / "demo-webhook").glob("*.json"))
+    assert mails
+    assert len(hooks) == len(mails)
+    first = json.loads(hooks[0].read_text(encoding="utf-8"))
+    assert first["signature_verified"] is True
+    assert first["body"]["type"] == "incident.opened"
     assert (tmp_path / "brandguard-data" / "demo.db").exists()
 
 
