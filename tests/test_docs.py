@@ -9,8 +9,8 @@ from pydantic import BaseModel
 
 from alerts.channels.registry import CHANNELS
 from brandguard.cli.main import cli
-from brandguard.config.models import Lexicon, Settings
 from brandguard.config.channels import Route
+from brandguard.config.models import Lexicon, Settings
 from brandguard.config.rules import Rules
 from tests.conftest import REPO
 

@@ -92,8 +92,9 @@ def show_alerts(store: Store, mail: Received, hook: Received) -> None:
     rows = store.list_deliveries(limit=1000)
     sent = sum(1 for r in rows if r.status == "sent")
     suppressed = [r for r in rows if r.status == "suppressed"]
+    why = sorted({" ".join(r.reason.split()[:2]) for r in suppressed})
     click.echo(f"\n告警 alerts: {sent} delivered, {len(suppressed)} suppressed "
-               f"({', '.join(sorted({' '.join(r.reason.split()[:2]) for r in suppressed})) or 'none'})")
+               f"({', '.join(why) or 'none'})")
     click.echo(f"  mail catcher received {len(mail.items)} message(s): {mail.folder}/*.eml")
     click.echo(f"  webhook receiver received {len(hook.items)} signed event(s): "
                f"{hook.folder}/*.json")
