@@ -1,6 +1,4 @@
-"""Notify: alert messages built from outbox events, and the channels that carry them
-(email, generic webhook, DingTalk, WeCom and Feishu robots).
-
-Not yet here (see the alerts issue): routing, repeat intervals and quiet hours, the
-delivery worker with retries over the outbox, and the delivery log.
+"""Notify: alert messages built from outbox events, routed (routes, repeat interval, quiet
+hours, silences) and delivered at least once through email, generic webhook, and the
+DingTalk, WeCom and Feishu robots, with retries and a delivery log.
 """

@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiosmtpd.controller import Controller
 
@@ -93,5 +93,86 @@ def smtp_sink() -> Iterator[tuple[int, _Collect]]:
     controller.start()
     try:
         yield port, handler
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def tls_auth_smtp_sink(user: str, password: str) -> Iterator[tuple[int, _Collect, Any]]:
+    """SMTP that requires STARTTLS and AUTH (a certificate from a throwaway CA, trustme).
+
+    Yields (port, collected messages, the CA) so the client can trust it.
+    """
+    import ssl
+
+    import trustme
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str,
+                     data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            user.encode(), password.encode())
+        return AuthResult(success=ok)
+
+    handler = _Collect()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port,
+                            tls_context=server_context, require_starttls=True,
+                            authenticator=authenticate, auth_required=True)
+    controller.start()
+    try:
+        yield port, handler, ca
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def dropping_server() -> Iterator[int]:
+    """Accepts a connection and closes it at once, like a server that falls over."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+class _Refuse(_Collect):
+    def __init__(self, reply: str) -> None:
+        super().__init__()
+        self.reply = reply
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        return self.reply
+
+
+@contextmanager
+def refusing_smtp_sink(reply: str) -> Iterator[int]:
+    """An SMTP server that answers DATA with `reply` (e.g. 451 try later, 554 rejected)."""
+    port = free_port()
+    controller = Controller(_Refuse(reply), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
     finally:
         controller.stop()

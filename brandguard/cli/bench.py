@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from brandguard.bench import alert_latency
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
 from brandguard.bench.runner import Measure, peak_rss_mb, rate
@@ -130,6 +131,19 @@ def bench_risk(brands: int, days: int, per_day: float, crises_per_size: int) -> 
     for line in risk_bench.summary(outcome, brands, days):
         click.echo(line)
     click.echo(f"  (replay took {time.perf_counter() - started:.0f} s)")
+
+
+@bench.command("alert-latency")
+@click.option("--incidents", default=100, show_default=True, help="Incidents measured.")
+def bench_alert_latency(incidents: int) -> None:
+    """Ingest of the tipping document -> alert at a loopback webhook and SMTP server."""
+    started = time.perf_counter()
+    result = alert_latency.run(incidents)
+    click.echo(f"{incidents} incidents through the real pipeline (analysis, store, risk, "
+               f"alerts):")
+    for line in alert_latency.summary(result, incidents):
+        click.echo(line)
+    click.echo(f"  (took {time.perf_counter() - started:.0f} s)")
 
 
 def register(group: click.Group) -> None:

@@ -11,6 +11,7 @@ import hmac
 import json
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,7 @@ class Received:
     url: str
     folder: Path
     items: list[str] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # time.monotonic() at each arrival
 
 
 def _free_port() -> int:
@@ -41,6 +43,7 @@ class _SaveMail:
         self.received = received
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.times.append(time.monotonic())
         path = self.received.folder / f"{len(self.received.items) + 1:03d}.eml"
         path.write_bytes(envelope.original_content)
         self.received.items.append(str(path))
@@ -68,6 +71,7 @@ def webhook_receiver(folder: Path, secret: str) -> Iterator[Received]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.times.append(time.monotonic())
             expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
             verified = hmac.compare_digest(expected,
                                            self.headers.get("X-Brandguard-Signature", ""))

@@ -96,3 +96,12 @@ def test_loopback_is_refused_unless_allowed() -> None:
             evil_message())
     assert info.value.retryable is False
     assert sink.requests == []
+
+
+def test_a_receiver_that_times_out_is_retried_later() -> None:
+    with http_sink() as sink:
+        sink.delay = 1.5
+        with pytest.raises(DeliveryError, match="timed out") as info:
+            channel({"id": "hook", "type": "webhook", "url": sink.url, "timeout": 0.3}).send(
+                evil_message())
+    assert info.value.retryable is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import ssl
 from email.policy import default
 
 import pytest
@@ -11,7 +12,7 @@ from alerts.channels.base import DeliveryError
 from alerts.channels.email import EmailChannel
 from alerts.message import AlertMessage
 from brandguard.config.channels import EmailChannelConfig
-from tests.servers import smtp_sink
+from tests.servers import dropping_server, refusing_smtp_sink, smtp_sink, tls_auth_smtp_sink
 
 SUBJECT = "[brandguard][II级 橙色] 溪源茶业 质量安全 风险上升"
 
@@ -65,3 +66,30 @@ def test_unreachable_server_is_a_retryable_failure() -> None:
     with pytest.raises(DeliveryError) as info:
         EmailChannel(config(port)).send(message())
     assert info.value.retryable is True
+
+
+def test_starttls_and_authentication_deliver_to_a_server_that_requires_them() -> None:
+    with tls_auth_smtp_sink("alerts", "pw-42") as (port, server, ca):
+        settings = config(port, "starttls").model_dump()
+        settings.update(username="alerts", password="pw-42")  # noqa: S106 - test server
+        tls = ssl.create_default_context()
+        ca.configure_trust(tls)
+        EmailChannel(EmailChannelConfig.model_validate(settings), tls=tls).send(message())
+        [(_, recipients, _)] = server.messages
+        assert recipients == ["director@example.com", "office@example.com"]
+
+
+def test_a_server_that_drops_the_connection_is_retried_later() -> None:
+    with dropping_server() as port, pytest.raises(DeliveryError) as info:
+        EmailChannel(config(port)).send(message())
+    assert info.value.retryable is True
+
+
+@pytest.mark.parametrize(("reply", "retryable"), [("451 4.3.0 try again later", True),
+                                                  ("554 5.7.1 rejected as spam", False)])
+def test_a_refusing_server_is_retried_only_when_it_says_later(reply: str,
+                                                              retryable: bool) -> None:
+    with refusing_smtp_sink(reply) as port, pytest.raises(DeliveryError) as info:
+        EmailChannel(config(port)).send(message())
+    assert info.value.retryable is retryable
+    assert reply.split()[0] in str(info.value)
