@@ -42,35 +42,32 @@ class EmailChannelConfig(Strict):
     timeout: Timeout = 10.0
 
 
-class WebhookChannelConfig(Strict):
+class _HttpChannel(Strict):
+    """What every HTTP-based channel has: an id, a URL (a secret: robots embed tokens in it)
+    and a timeout."""
+
     id: Id
+    url: SecretStr
+    timeout: Timeout = 10.0
+
+
+class WebhookChannelConfig(_HttpChannel):
     type: Literal["webhook"]
-    url: SecretStr
     secret: SecretStr | None = None
-    timeout: Timeout = 10.0
 
 
-class DingTalkChannelConfig(Strict):
-    id: Id
+class DingTalkChannelConfig(_HttpChannel):
     type: Literal["dingtalk"]
-    url: SecretStr
     secret: SecretStr | None = None
-    timeout: Timeout = 10.0
 
 
-class WeComChannelConfig(Strict):
-    id: Id
+class WeComChannelConfig(_HttpChannel):
     type: Literal["wecom"]
-    url: SecretStr
-    timeout: Timeout = 10.0
 
 
-class FeishuChannelConfig(Strict):
-    id: Id
+class FeishuChannelConfig(_HttpChannel):
     type: Literal["feishu"]
-    url: SecretStr
     secret: SecretStr | None = None
-    timeout: Timeout = 10.0
 
 
 ChannelConfig = Annotated[
