@@ -93,6 +93,26 @@ class Pipeline:
         self._flush(batch, report, progress)
         return report
 
+    def ingest_documents(self, documents: Iterable[Document]) -> IngestReport:
+        """The same path for documents a collector built itself (feeds, spiders)."""
+        report = IngestReport()
+        batch: list[tuple[Document, Analysis]] = []
+        for number, doc in enumerate(documents, start=1):
+            report.read += 1
+            try:
+                analysis = self.analyzer.analyze(doc)
+            except Exception as exc:  # one document must never stop the others
+                report.rejected.append(Rejection(number, f"analysis failed: {exc}"))
+                continue
+            if not analysis.mentions and self.settings.analysis.unmatched == "drop":
+                report.unmatched += 1
+                continue
+            batch.append((doc, analysis))
+            if len(batch) >= self.batch_size:
+                self._flush(batch, report, None)
+        self._flush(batch, report, None)
+        return report
+
     def _flush(self, batch: list[tuple[Document, Analysis]], report: IngestReport,
                progress: Callable[[int], object] | None) -> None:
         if not batch:

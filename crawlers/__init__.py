@@ -1,3 +1,5 @@
-"""Collect: scheduled Scrapy spiders and feedparser RSS/Atom pollers (built in the collection
-issue; nothing here yet).
+"""Collect: RSS/Atom pollers (feeds.py, poller.py) that hand documents to the pipeline.
+
+Not yet here (see the collection issue): Scrapy spiders for news and review sites,
+scheduling inside `brandguard run`, and the sample sites.
 """

@@ -12,6 +12,7 @@ from brandguard.cli.main import cli
 from brandguard.config.channels import Route
 from brandguard.config.models import Lexicon, Settings
 from brandguard.config.rules import Rules
+from brandguard.config.sources import Feed
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -85,4 +86,9 @@ def test_every_channel_type_is_documented(channel_type: str) -> None:
 
 @pytest.mark.parametrize("key", list(Route.model_fields))
 def test_every_route_key_is_documented(key: str) -> None:
+    assert f"`{key}`" in README
+
+
+@pytest.mark.parametrize("key", list(Feed.model_fields))
+def test_every_feed_key_is_documented(key: str) -> None:
     assert f"`{key}`" in README

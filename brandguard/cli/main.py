@@ -13,7 +13,17 @@ from pathlib import Path
 import click
 
 from brandguard import __version__
-from brandguard.cli import alerts, analyze, bench, check, demo, incidents, search, sentiment
+from brandguard.cli import (
+    alerts,
+    analyze,
+    bench,
+    check,
+    demo,
+    incidents,
+    search,
+    sentiment,
+    sources,
+)
 from brandguard.cli.context import AppContext, default_config_dir
 from brandguard.errors import ConfigError, InputError, NotConfigured
 
@@ -34,7 +44,7 @@ def cli(ctx: click.Context, config_dir: Path | None, store_url: str | None,
     ctx.obj = AppContext(config_dir or default_config_dir(), store_url)
 
 
-for module in (check, analyze, search, incidents, alerts, sentiment, demo, bench):
+for module in (check, analyze, search, incidents, alerts, sources, sentiment, demo, bench):
     module.register(cli)
 
 

@@ -1,9 +1,9 @@
 """Load and validate a configuration folder into one `Config`.
 
-Files: `brands.yaml` (required), `settings.yaml`, `lexicon.yaml`, `rules.yaml`,
-`plans/*.yaml` and `channels.yaml` (optional; defaults apply, the lexicon defaults to the
-one shipped in `nlp/data/lexicon.yaml`). Every problem in every file is collected and raised
-together as `ConfigError`, so `brandguard check` can show them all at once.
+Files: `brands.yaml` (required); `settings.yaml`, `lexicon.yaml`, `rules.yaml`,
+`plans/*.yaml`, `channels.yaml` and `sources.yaml` (optional; defaults apply, the lexicon
+defaults to the one shipped in `nlp/data/lexicon.yaml`). Every problem in every file is
+collected and raised together as `ConfigError`, so `brandguard check` can show them all.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, S
 from brandguard.config.plans import Plan
 from brandguard.config.rules import Rules
 from brandguard.config.semantics import check_brands
+from brandguard.config.sources import Feed, SourcesFile
 from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
 from brandguard.errors import ConfigError, Problem
 
@@ -43,6 +44,7 @@ class Config:
     plans: dict[str, Plan] = field(default_factory=dict)
     channels: tuple[ChannelConfig, ...] = ()
     routes: tuple[Route, ...] = ()
+    feeds: tuple[Feed, ...] = ()
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -75,13 +77,19 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     plans = _plans(root / "plans", lexicon, env, problems)
     channels = _optional(root / "channels.yaml", ChannelsFile, ChannelsFile(), env, problems)
     problems.extend(_route_problems(root / "channels.yaml", channels, brands_file))
+    sources = _optional(root / "sources.yaml", SourcesFile, SourcesFile(), env, problems)
+    feed_ids = [f.id for f in sources.feeds]
+    for duplicate in sorted({i for i in feed_ids if feed_ids.count(i) > 1}):
+        problems.append(Problem(str(root / "sources.yaml"), None, "feeds",
+                                f"duplicate source id {duplicate!r}"))
     if brands_path.is_file():
         problems.extend(check_brands(load_yaml(brands_path), brands_file))
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
-                  lexicon, rules, plans, tuple(channels.channels), tuple(channels.routes))
+                  lexicon, rules, plans, tuple(channels.channels), tuple(channels.routes),
+                  tuple(sources.feeds))
 
 
 def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,

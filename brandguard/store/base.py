@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from brandguard.delivery import Delivery
     from brandguard.incident import Event, Incident
     from brandguard.models import Analysis, Document, Polarity
+    from brandguard.source_state import SourceState
 
 NEAR_DUP_MIN_CHARS = 80
 
@@ -177,6 +178,16 @@ class Store(ABC):
     @abstractmethod
     def list_deliveries(self, incident: str | None = None, limit: int = 50) -> list[Delivery]:
         """Newest first."""
+
+    # -- collection state ----------------------------------------------------------------
+    @abstractmethod
+    def source_state(self, source_id: str) -> SourceState | None: ...
+
+    @abstractmethod
+    def source_states(self) -> list[SourceState]: ...
+
+    @abstractmethod
+    def save_source_state(self, state: SourceState) -> None: ...
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

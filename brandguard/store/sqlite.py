@@ -24,6 +24,7 @@ from brandguard.documents import document_from_json
 from brandguard.incident import ConcurrentUpdate, Event, Incident
 from brandguard.models import Analysis, Document
 from brandguard.neardup import similarity
+from brandguard.source_state import SourceState
 from brandguard.store.base import (
     NEAR_DUP_MIN_CHARS,
     CountRow,
@@ -39,7 +40,7 @@ from brandguard.store.fts import index_terms, match_expression
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -90,6 +91,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_sent ON deliveries(channel, incident, event_type, status);
+CREATE TABLE IF NOT EXISTS sources (id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
                                                tokenize='unicode61');
@@ -329,6 +331,20 @@ class SqliteStore(Store):
             f"SELECT {self._DELIVERY_COLUMNS} FROM deliveries {where}"  # noqa: S608
             " ORDER BY event_seq DESC, channel LIMIT ?", [*params, limit])
         return [self._delivery(r) for r in rows]
+
+    # -- collection state ----------------------------------------------------------------
+    def source_state(self, source_id: str) -> SourceState | None:
+        row = self.db.execute("SELECT body FROM sources WHERE id=?", (source_id,)).fetchone()
+        return SourceState.from_json(json.loads(row[0])) if row else None
+
+    def source_states(self) -> list[SourceState]:
+        rows = self.db.execute("SELECT body FROM sources ORDER BY id")
+        return [SourceState.from_json(json.loads(r[0])) for r in rows]
+
+    def save_source_state(self, state: SourceState) -> None:
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO sources (id, body) VALUES (?, ?)",
+                            (state.id, json.dumps(state.to_json(), ensure_ascii=False)))
 
     # -- reading -----------------------------------------------------------------------
     def _hydrate(self, row: sqlite3.Row | tuple[Any, ...]) -> StoredDocument:

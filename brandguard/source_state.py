@@ -1,0 +1,40 @@
+"""What the store remembers about a source between runs, so a restart resumes instead of
+re-fetching everything: HTTP validators, health, and when it is next due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    id: str
+    etag: str = ""
+    last_modified: str = ""
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str = ""
+    failures: int = 0
+    items: int = 0
+    next_due: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {"id": self.id, "etag": self.etag, "last_modified": self.last_modified,
+                "last_attempt": iso(self.last_attempt), "last_success": iso(self.last_success),
+                "last_error": self.last_error, "failures": self.failures, "items": self.items,
+                "next_due": iso(self.next_due)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceState:
+        def parse(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        return cls(data["id"], data.get("etag", ""), data.get("last_modified", ""),
+                   parse(data.get("last_attempt")), parse(data.get("last_success")),
+                   data.get("last_error", ""), int(data.get("failures", 0)),
+                   int(data.get("items", 0)), parse(data.get("next_due")))
