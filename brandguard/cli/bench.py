@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from brandguard.bench import alert_latency
+from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
 from brandguard.bench.runner import Measure, peak_rss_mb, rate
@@ -144,6 +145,20 @@ def bench_alert_latency(incidents: int) -> None:
     for line in alert_latency.summary(result, incidents):
         click.echo(line)
     click.echo(f"  (took {time.perf_counter() - started:.0f} s)")
+
+
+@bench.command("poll")
+@click.option("--feeds", default=500, show_default=True, help="Loopback feeds polled.")
+def bench_poll(feeds: int) -> None:
+    """RSS polling rate against loopback feeds; the second pass must be 304s."""
+    result = poll_bench.run(feeds)
+    verdict = "meets" if result.second_per_min >= 1000 else "MISSES"
+    click.echo(f"{result.feeds} loopback feeds, 5 entries each, real poller + pipeline:")
+    click.echo(f"  first pass (200, parse, analyse, store): {result.first_per_min:,.0f} "
+               f"feeds/min")
+    click.echo(f"  second pass (conditional GET):           {result.second_per_min:,.0f} "
+               f"feeds/min, {result.not_modified}/{result.feeds} answered 304")
+    click.echo(f"  target >= 1,000 feeds/min with conditional GET honoured: {verdict}")
 
 
 def register(group: click.Group) -> None:

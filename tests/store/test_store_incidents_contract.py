@@ -85,3 +85,16 @@ def test_deliveries_plan_once_come_due_and_record(make_store: Callable[[], Store
     assert store.last_sent("hook", "inc", "incident.resolved") is None
     log = {d.channel: d for d in store.list_deliveries("inc")}
     assert (log["hook"].status, log["hook"].attempts) == ("sent", 1)
+
+
+def test_source_state_round_trips(make_store: Callable[[], Store]) -> None:
+    from brandguard.source_state import SourceState
+
+    store = make_store()
+    assert store.source_state("news") is None
+    state = SourceState("news", '"v1"', "Fri, 20 Nov 2026 01:00:00 GMT", T0, T0, "", 0, 12,
+                        T0 + timedelta(minutes=10))
+    store.save_source_state(state)
+    store.save_source_state(SourceState("feed-b", failures=2, last_error="HTTP 500"))
+    assert store.source_state("news") == state
+    assert [s.id for s in store.source_states()] == ["feed-b", "news"]
