@@ -20,6 +20,7 @@ from brandguard.cli import (
     check,
     demo,
     incidents,
+    run,
     search,
     sentiment,
     sources,
@@ -44,7 +45,8 @@ def cli(ctx: click.Context, config_dir: Path | None, store_url: str | None,
     ctx.obj = AppContext(config_dir or default_config_dir(), store_url)
 
 
-for module in (check, analyze, search, incidents, alerts, sources, sentiment, demo, bench):
+for module in (check, analyze, search, incidents, alerts, sources, run, sentiment, demo,
+               bench):
     module.register(cli)
 
 
