@@ -18,7 +18,7 @@ from brandguard.errors import InputError
 from brandguard.store.base import Store, UpsertResult
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from brandguard.config.models import Settings
     from brandguard.models import Analysis, Document
@@ -75,14 +75,34 @@ class Pipeline:
 
     def ingest(self, lines: Iterable[tuple[int, bytes]], encoding: str = "auto",
                progress: Callable[[int], object] | None = None) -> IngestReport:
+        """JSONL input lines: each is parsed at the edge, then takes the documents' path."""
         report = IngestReport()
+
+        def parsed() -> Iterator[tuple[int, Document]]:
+            for number, raw in lines:
+                try:
+                    yield number, parse_line(raw, self.settings.tz, encoding=encoding,
+                                             max_bytes=self.settings.analysis.max_document_bytes)
+                except InputError as exc:
+                    report.read += 1
+                    report.rejected.append(Rejection(number, str(exc)))
+
+        return self._ingest(parsed(), report, progress)
+
+    def ingest_documents(self, documents: Iterable[Document]) -> IngestReport:
+        """The same path for documents a collector built itself (feeds, spiders)."""
+        return self._ingest(enumerate(documents, start=1), IngestReport(), None)
+
+    def _ingest(self, documents: Iterable[tuple[int, Document]], report: IngestReport,
+                progress: Callable[[int], object] | None) -> IngestReport:
         batch: list[tuple[Document, Analysis]] = []
-        for number, raw in lines:
+        for number, doc in documents:
             report.read += 1
             try:
-                doc, analysis = analyze_line(self.analyzer, self.settings, raw, encoding)
-            except InputError as exc:
-                report.rejected.append(Rejection(number, str(exc)))
+                analysis = self.analyzer.analyze(doc)
+            except Exception as exc:  # one document must never stop the others
+                report.rejected.append(Rejection(number, f"analysis failed: "
+                                                         f"{type(exc).__name__}: {exc}"))
                 continue
             if not analysis.mentions and self.settings.analysis.unmatched == "drop":
                 report.unmatched += 1
@@ -91,26 +111,6 @@ class Pipeline:
             if len(batch) >= self.batch_size:
                 self._flush(batch, report, progress)
         self._flush(batch, report, progress)
-        return report
-
-    def ingest_documents(self, documents: Iterable[Document]) -> IngestReport:
-        """The same path for documents a collector built itself (feeds, spiders)."""
-        report = IngestReport()
-        batch: list[tuple[Document, Analysis]] = []
-        for number, doc in enumerate(documents, start=1):
-            report.read += 1
-            try:
-                analysis = self.analyzer.analyze(doc)
-            except Exception as exc:  # one document must never stop the others
-                report.rejected.append(Rejection(number, f"analysis failed: {exc}"))
-                continue
-            if not analysis.mentions and self.settings.analysis.unmatched == "drop":
-                report.unmatched += 1
-                continue
-            batch.append((doc, analysis))
-            if len(batch) >= self.batch_size:
-                self._flush(batch, report, None)
-        self._flush(batch, report, None)
         return report
 
     def _flush(self, batch: list[tuple[Document, Analysis]], report: IngestReport,

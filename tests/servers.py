@@ -11,10 +11,11 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from aiosmtpd.controller import Controller
+
+from brandguard.net.local_server import QuietHandler, serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,7 +41,7 @@ class HttpSink:
 def http_sink() -> Iterator[HttpSink]:
     sink = HttpSink("")
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             sink.requests.append(Recorded(self.path, dict(self.headers.items()),
@@ -54,18 +55,9 @@ def http_sink() -> Iterator[HttpSink]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    sink.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        sink.url = base
         yield sink
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class _Collect:

@@ -8,17 +8,16 @@ on loopback serves N distinct feeds with ETags; the poller, store and pipeline a
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brandguard.bench.corpus import bench_config
 from brandguard.config.sources import Feed
+from brandguard.net.local_server import QuietHandler, serving
 from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
 from crawlers.poller import RssPoller
@@ -43,7 +42,7 @@ class PollBench:
 def _server(bodies: dict[str, bytes]) -> Iterator[tuple[str, list[int]]]:
     statuses: list[int] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             body = bodies.get(self.path, b"")
             etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
@@ -56,16 +55,8 @@ def _server(bodies: dict[str, bytes]) -> Iterator[tuple[str, list[int]]]:
             if status == 200:
                 self.wfile.write(body)
 
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", statuses
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base, statuses
 
 
 def run(count: int) -> PollBench:

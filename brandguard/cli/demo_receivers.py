@@ -10,14 +10,14 @@ import hashlib
 import hmac
 import json
 import socket
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from aiosmtpd.controller import Controller
+
+from brandguard.net.local_server import QuietHandler, serving
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -68,7 +68,7 @@ def webhook_receiver(folder: Path, secret: str) -> Iterator[Received]:
     folder.mkdir(parents=True, exist_ok=True)
     received = Received("", folder)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             received.times.append(time.monotonic())
@@ -85,15 +85,6 @@ def webhook_receiver(folder: Path, secret: str) -> Iterator[Received]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    received.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        received.url = f"{base}/hook"
         yield received
-    finally:
-        server.shutdown()
-        server.server_close()

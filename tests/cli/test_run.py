@@ -6,10 +6,10 @@ import signal
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from brandguard.net.local_server import QuietHandler, serving
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import write_config
 
@@ -24,7 +24,7 @@ FEED = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><titl
 def test_run_collects_stops_on_sigterm_and_resumes_from_stored_state(tmp_path: Path) -> None:
     polled = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Length", str(len(FEED)))
@@ -32,15 +32,14 @@ def test_run_collects_stops_on_sigterm_and_resumes_from_stored_state(tmp_path: P
             self.wfile.write(FEED)
             polled.set()
 
-        def log_message(self, *args: object) -> None:
-            return
+    with serving(Handler) as base:
+        run_and_stop(tmp_path, base, polled)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+def run_and_stop(tmp_path: Path, base: str, polled: threading.Event) -> None:
     root = write_config(tmp_path / "cfg", settings="allow_private_targets: ['127.0.0.0/8']\n")
     (root / "sources.yaml").write_text(
-        f"feeds:\n  - {{id: news, url: 'http://127.0.0.1:{server.server_address[1]}/rss',"
-        " interval: 10m}\n", encoding="utf-8")
+        f"feeds:\n  - {{id: news, url: '{base}/rss', interval: 10m}}\n", encoding="utf-8")
     store_url = f"sqlite:///{tmp_path / 'bg.db'}"
     args = [sys.executable, "-m", "brandguard", "--config", str(root), "--store", store_url]
     process = subprocess.Popen([*args, "run"], stdout=subprocess.PIPE,
@@ -60,8 +59,6 @@ def test_run_collects_stops_on_sigterm_and_resumes_from_stored_state(tmp_path: P
     finally:
         if process.poll() is None:
             process.kill()
-        server.shutdown()
-        server.server_close()
     assert process.returncode == 0, err
     assert "stopped" in out
     state = store.source_state("news")

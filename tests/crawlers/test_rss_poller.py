@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import gzip
-import threading
 from contextlib import contextmanager
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from brandguard.config.loader import Config, load_config
+from brandguard.net.local_server import QuietHandler, serving
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
@@ -53,7 +52,7 @@ def feed_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterato
         tuple[str, list[tuple[str, str]]]]:
     log: list[tuple[str, str]] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             status, headers, body = routes.get(self.path, (404, {}, b"missing"))
             if "ETag" in headers and self.headers.get("If-None-Match") == headers["ETag"]:
@@ -66,16 +65,8 @@ def feed_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterato
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", log
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base, log
 
 
 def setup(tmp_path: Path, base: str, analyzer: AnalyzerT, feeds: list[str]) -> tuple[
