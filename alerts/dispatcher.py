@@ -93,8 +93,11 @@ class AlertDispatcher:
     def deliver(self, now: datetime) -> list[Delivery]:
         due = [d for d in self.store.due_deliveries(now) if d.channel in self.channels]
         by_channel: dict[str, list[tuple[Delivery, AlertMessage]]] = {}
+        messages: dict[int, AlertMessage | None] = {}  # one build per event, not per channel
         for delivery in due:
-            message = self._message(delivery)
+            if delivery.event_seq not in messages:
+                messages[delivery.event_seq] = self._message(delivery)
+            message = messages[delivery.event_seq]
             if message is not None:
                 by_channel.setdefault(delivery.channel, []).append((delivery, message))
         if not by_channel:

@@ -54,16 +54,6 @@ class RssPoller:
     def poll_all(self, feeds: Iterable[Feed]) -> list[PollResult]:
         return [self.poll(feed) for feed in feeds if feed.enabled]
 
-    def poll_due(self) -> list[PollResult]:
-        now = self.clock()
-        due = []
-        for feed in self.config.feeds:
-            state = self.store.source_state(feed.id)
-            if feed.enabled and (state is None or state.next_due is None
-                                 or state.next_due <= now):
-                due.append(feed)
-        return self.poll_all(due)
-
     def poll(self, feed: Feed) -> PollResult:
         now = self.clock()
         state = self.store.source_state(feed.id) or SourceState(feed.id)

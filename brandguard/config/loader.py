@@ -49,9 +49,6 @@ class Config:
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
 
-    def brands_of(self, org_id: str) -> tuple[Brand, ...]:
-        return tuple(b for b in self.brands if b.organization == org_id)
-
 
 def builtin_lexicon_path() -> Path:
     return Path(str(resources.files("nlp") / "data" / "lexicon.yaml"))
