@@ -3,9 +3,11 @@ re-fetching everything: HTTP validators, health, and when it is next due."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
+
+MAX_BACKOFF = timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,16 @@ class SourceState:
     failures: int = 0
     items: int = 0
     next_due: datetime | None = None
+
+    def after_run(self, now: datetime, interval: timedelta, error: str | None,
+                  jitter: float = 1.0) -> SourceState:
+        """The state after a run: a failure backs off exponentially (capped at six hours),
+        a success resets the count and schedules the next run at `interval` x `jitter`."""
+        if error is not None:
+            failures = self.failures + 1
+            wait = min(MAX_BACKOFF, interval * (2 ** (failures - 1)))
+            return replace(self, failures=failures, last_error=error, next_due=now + wait)
+        return replace(self, failures=0, last_success=now, next_due=now + interval * jitter)
 
     def to_json(self) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import http.client
 import random
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from brandguard.config.sources import Selectors
 from brandguard.net.http import TooLarge, get
 from brandguard.net.targets import BlockedTarget, Resolver, networks, system_resolver
 from brandguard.source_state import SourceState
+from crawlers.article_fetch import with_article
 from crawlers.feeds import UnsafeXml, parse
 
 if TYPE_CHECKING:
@@ -26,11 +28,9 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.config.sources import Feed
+    from brandguard.models import Document
     from brandguard.pipeline import Pipeline
     from brandguard.store.base import Store
-
-MAX_BACKOFF = timedelta(hours=6)
-
 
 @dataclass(frozen=True)
 class PollResult:
@@ -39,6 +39,7 @@ class PollResult:
     new: int = 0
     seen: int = 0
     error: str = ""
+    pages: int = 0
 
 
 class RssPoller:
@@ -62,16 +63,18 @@ class RssPoller:
             result, state = self._fetch_and_store(feed, state)
         except (BlockedTarget, TooLarge, UnsafeXml, OSError, http.client.HTTPException) as exc:
             result = PollResult(feed.id, "error", error=f"{type(exc).__name__}: {exc}")
-        if result.status == "error":
-            failures = state.failures + 1
-            wait = min(MAX_BACKOFF, feed.interval * (2 ** (failures - 1)))
-            state = replace(state, failures=failures, last_error=result.error,
-                            next_due=now + wait)
-        else:
-            state = replace(state, failures=0, last_success=now,
-                            next_due=now + feed.interval * (0.9 + 0.2 * self.rng.random()))
+        state = state.after_run(now, feed.interval,
+                                result.error if result.status == "error" else None,
+                                0.9 + 0.2 * self.rng.random())
         self.store.save_source_state(state)
         return result
+
+    def _article(self, doc: Document, feed: Feed, problems: list[str]) -> Document:
+        full, problem = with_article(doc, feed, self.allow, self.resolver,
+                                     self.config.settings.tz, Selectors())
+        if problem:
+            problems.append(problem)
+        return full
 
     def _fetch_and_store(self, feed: Feed, state: SourceState,
                          ) -> tuple[PollResult, SourceState]:
@@ -89,6 +92,9 @@ class RssPoller:
         parsed = parse(response.body, {"content-type": response.headers.get("content-type", ""),
                                        "content-location": response.url},
                        feed, self.config.settings.tz)
+        if feed.fetch_article:
+            parsed.documents = [self._article(doc, feed, parsed.skipped)
+                                for doc in parsed.documents]
         report = self.pipeline.ingest_documents(parsed.documents)
         state = replace(state, etag=response.headers.get("etag", ""),
                         last_modified=response.headers.get("last-modified", ""),

@@ -86,6 +86,16 @@ def _about(hit: StoredDocument, brands: tuple[str, ...]) -> str | None:
     return next((b for b in brands if b in polarity and polarity[b] != "positive"), None)
 
 
+def _authority(rules: Rules, report: StoredDocument) -> float:
+    """rules.yaml's `source_authority` wins; else the authority its source was given in
+    sources.yaml (stored on the document when collected); else 1."""
+    given = rules.source_authority.get(report.document.source or "")
+    if given is not None:
+        return given
+    stored = report.document.extra.get("authority")
+    return float(stored) if isinstance(stored, int | float) and stored > 0 else 1.0
+
+
 def _score(rules: Rules, category: str, reports: tuple[StoredDocument, ...],
            spread: int, brand: str) -> float:
     """Reports about the brand itself weigh 1, reports only about a member `rollup_weight`."""
@@ -95,7 +105,7 @@ def _score(rules: Rules, category: str, reports: tuple[StoredDocument, ...],
         if r.duplicate_of is None:
             own = any(m.brand == brand for m in r.analysis.mentions)
             total += (weight * (1.0 if own else rules.rollup_weight)
-                      * rules.source_authority.get(r.document.source or "", 1.0)
+                      * _authority(rules, r)
                       * (1.5 - r.analysis.sentiment))
     return total + 0.5 * max(0, spread - 1)
 

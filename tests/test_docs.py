@@ -12,7 +12,7 @@ from brandguard.cli.main import cli
 from brandguard.config.channels import Route
 from brandguard.config.models import Lexicon, Settings
 from brandguard.config.rules import Rules
-from brandguard.config.sources import Feed
+from brandguard.config.sources import Feed, JsonFields, Selectors, Site
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -89,6 +89,7 @@ def test_every_route_key_is_documented(key: str) -> None:
     assert f"`{key}`" in README
 
 
-@pytest.mark.parametrize("key", list(Feed.model_fields))
-def test_every_feed_key_is_documented(key: str) -> None:
+@pytest.mark.parametrize("key", sorted({*Feed.model_fields, *Site.model_fields,
+                                         *Selectors.model_fields, *JsonFields.model_fields}))
+def test_every_source_key_is_documented(key: str) -> None:
     assert f"`{key}`" in README

@@ -8,6 +8,7 @@ gives a meaningful comparison. Pin to one core with `taskset -c 0` for the "one 
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from brandguard.bench import alert_latency
+from brandguard.bench import crawl as crawl_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
@@ -159,6 +161,28 @@ def bench_poll(feeds: int) -> None:
     click.echo(f"  second pass (conditional GET):           {result.second_per_min:,.0f} "
                f"feeds/min, {result.not_modified}/{result.feeds} answered 304")
     click.echo(f"  target >= 1,000 feeds/min with conditional GET honoured: {verdict}")
+
+
+@bench.command("crawl")
+@click.option("--pages", default=600, show_default=True, help="Articles on the portal.")
+@click.option("--repeat", default=3, show_default=True, help="Runs; medians are reported.")
+@click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV with a text column (default: ../shared/data news, else the demo).")
+def bench_crawl(pages: int, repeat: int, corpus: Path | None) -> None:
+    """The news spider against a generated loopback portal: pages/s and docs/s stored."""
+    result = crawl_bench.run(pages, repeat, corpus)
+    crawl = statistics.median(result.pages_s)
+    docs = statistics.median(result.docs_s)
+    click.echo(f"corpus: {result.corpus}; {result.pages} articles + "
+               f"{-(-result.pages // crawl_bench.PER_LIST)} list pages on a loopback portal, "
+               f"{crawl_bench.CONCURRENCY} concurrent requests, medians of {repeat} runs:")
+    click.echo(f"  baseline, plain http.client fetch (no parsing): "
+               f"{result.baseline_pages_s:,.0f} pages/s")
+    click.echo(f"  news spider (Scrapy + main-text extraction):    {crawl:,.0f} pages/s "
+               f"({crawl / result.baseline_pages_s:.2f}x baseline)")
+    click.echo(f"  end to end into the store (analysed, stored):   {docs:,.0f} docs/s "
+               f"({result.stored} stored per run)")
+    click.echo(f"  runs: pages/s {', '.join(f'{x:.0f}' for x in result.pages_s)}")
 
 
 def register(group: click.Group) -> None:

@@ -1,12 +1,16 @@
 """`brandguard demo`: the whole spine on the embedded default, from a fresh clone.
 
-It ingests the bundled sample (config/demo/documents.jsonl: news and reviews about the
-fictional 云岭毛尖 cluster, with a burst of negative quality reports about one member) into a
-fresh SQLite file and prints what was found per brand, including the burst.
+It serves the sample sites (crawlers/sample_sites.py: a news portal, a county paper's RSS
+feed, a forum feed and a shop with HTML and JSON reviews, faults included) on loopback,
+crawls them with the real feed poller and Scrapy spiders (config/demo/sources.yaml) into a
+fresh SQLite file, and prints what was found per brand — including a burst of negative
+quality reports about one member — the incidents opened and the alerts delivered.
+The story the sites publish is config/demo/documents.jsonl.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from collections import Counter
@@ -19,12 +23,14 @@ import click
 
 from alerts.dispatcher import AlertDispatcher
 from brandguard import events
-from brandguard.cli.analyze import print_report, run_ingest
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.demo_receivers import Received, mail_catcher, webhook_receiver
 from brandguard.cli.incidents import show
+from brandguard.cli.sources import collector_for, echo_results
 from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
+from brandguard.config.loader import load_sources
 from brandguard.store.base import CountRow, SearchQuery, Store
+from crawlers.sample_sites import sample_sites
 from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
@@ -44,26 +50,29 @@ def example_config_dir() -> Path:
 @click.command()
 @pass_app
 def demo(app: AppContext) -> None:
-    """Ingest the bundled sample into a fresh demo store and show per-brand findings."""
+    """Crawl the sample sites into a fresh demo store and show per-brand findings."""
     app.config_dir = example_config_dir()
     if app.store_url is None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DEMO_STORE}{suffix}").unlink(missing_ok=True)
         app.store_url = f"sqlite:///{DEMO_STORE}"
-    sample = app.config_dir / "demo" / "documents.jsonl"
+    story = app.config_dir / "demo" / "documents.jsonl"
     data = DEMO_STORE.parent
     for folder in (data / "demo-mail", data / "demo-webhook"):
         shutil.rmtree(folder, ignore_errors=True)
     secret = secrets.token_hex(16)
     with mail_catcher(data / "demo-mail") as mail, \
-            webhook_receiver(data / "demo-webhook", secret) as hook:
-        app._config = with_demo_alerts(app.config, mail.url, hook.url, secret)
-        click.echo(f"brandguard 演示 — ingesting {sample} into {app.store_url}")
+            webhook_receiver(data / "demo-webhook", secret) as hook, \
+            sample_sites(story, slow_seconds=10) as sites:
+        config = with_demo_alerts(app.config, mail.url, hook.url, secret)
+        app._config = with_demo_sources(config, sites.url)
+        click.echo(f"brandguard 演示 — crawling the sample sites at {sites.url} into "
+                   f"{app.store_url}")
         click.echo(f"alerts go to a mail catcher ({mail.url}) and a webhook receiver "
-                   f"({hook.url}) started on loopback for the demo")
-        report = run_ingest(app, str(sample))
-        print_report(report)
+                   f"({hook.url}) started on loopback for the demo\n")
         with app.store() as store:
+            collector = collector_for(app.config, store, app.resolved_store_url())
+            echo_results(collector.collect_all(collector.sources()))
             show_findings(app.config, store)
             show_incidents(app, store)
             AlertDispatcher(store, app.config).run_once()  # the replay's own events
@@ -86,6 +95,13 @@ def with_demo_alerts(config: Config, mail_url: str, hook_url: str, secret: str) 
                    for org in config.organizations)
     settings = config.settings.model_copy(update={"allow_private_targets": ["127.0.0.0/8"]})
     return replace(config, channels=(mail, hook), routes=routes, settings=settings)
+
+
+def with_demo_sources(config: Config, base_url: str) -> Config:
+    """config/demo/sources.yaml, pointed at the sample sites' port."""
+    sources = load_sources(config.root / "demo" / "sources.yaml",
+                           {**os.environ, "BRANDGUARD_DEMO_SITES": base_url})
+    return replace(config, feeds=tuple(sources.feeds), sites=tuple(sources.sites))
 
 
 def show_alerts(store: Store, mail: Received, hook: Received) -> None:
@@ -151,7 +167,7 @@ def _show_burst(config: Config, store: Store, rows: list[CountRow]) -> None:
     brand = config.brand(brand_id)
     click.echo(f"\n负面集中爆发 burst: {brand.name if brand else brand_id} — {count} negative "
                f"mentions on {day}")
-    hits = store.search(SearchQuery(brands=(brand_id,), polarity="negative", limit=5,
+    hits = store.search(SearchQuery(brands=(brand_id,), polarity="negative", limit=8,
                                     include_duplicates=True))
     for hit in hits.hits:
         when = hit.document.published_at

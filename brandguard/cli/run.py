@@ -17,7 +17,7 @@ from brandguard.scheduler import Runner
 def run(app: AppContext, print_schedule: bool) -> None:
     """Run every source on its interval, the risk tick and alert delivery, until SIGTERM."""
     with app.store() as store:
-        runner = Runner(app.config, store)
+        runner = Runner(app.config, store, app.resolved_store_url())
         if print_schedule:
             for job_id, first in runner.plan(datetime.now(app.config.settings.tz)):
                 click.echo(f"{job_id:<32} first run {first:%Y-%m-%d %H:%M:%S%z}")

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pass_app, printable
 from brandguard.pipeline import BatchHook, Pipeline
-from crawlers.poller import RssPoller
+from crawlers.collector import Collector
 from nlp.analyzer import Analyzer
 from risk.engine import RiskEngine
+
+if TYPE_CHECKING:
+    from brandguard.config.loader import Config
+    from brandguard.store.base import Store
+    from crawlers.poller import PollResult
+
+
+def collector_for(config: Config, store: Store, store_url: str) -> Collector:
+    """Sources → analysis → store, with the risk engine and alerts watching each batch."""
+    hooks: list[BatchHook] = [RiskEngine(store, config)]
+    if config.channels:
+        hooks.append(AlertDispatcher(store, config))
+    pipeline = Pipeline(Analyzer.from_config(config), store, config.settings, hooks=hooks)
+    return Collector(config, store, pipeline, store_url)
+
+
+def echo_results(results: list[PollResult]) -> None:
+    for r in results:
+        pages = f", {r.pages} pages" if r.pages else ""
+        click.echo(f"{r.source:<24} {r.status:<13} {r.new} new of {r.seen}{pages}")
+        if r.error:
+            click.echo(f"{'':<24} {printable(r.error, 300)}")
 
 
 @click.command()
@@ -18,21 +42,16 @@ from risk.engine import RiskEngine
 def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
     """Collect from the given sources (default: every enabled one) once, then exit."""
     config = app.config
-    known = {f.id: f for f in config.feeds}
-    unknown = [s for s in source_ids if s not in known]
-    if unknown:
-        raise click.BadParameter(f"unknown source(s): {', '.join(unknown)} (sources.yaml "
-                                 f"has: {', '.join(known) or 'none'})", param_hint="SOURCE")
-    feeds = [known[s] for s in source_ids] if source_ids else list(config.feeds)
     with app.store() as store:
-        hooks: list[BatchHook] = [RiskEngine(store, config)]
-        if config.channels:
-            hooks.append(AlertDispatcher(store, config))
-        pipeline = Pipeline(Analyzer.from_config(config), store, config.settings, hooks=hooks)
-        results = RssPoller(config, store, pipeline).poll_all(feeds)
-    for r in results:
-        detail = f"  ({printable(r.error, 100)})" if r.error else ""
-        click.echo(f"{r.source:<24} {r.status:<13} {r.new} new of {r.seen}{detail}")
+        collector = collector_for(config, store, app.resolved_store_url())
+        known = {s.id: s for s in collector.sources()}
+        unknown = [s for s in source_ids if s not in known]
+        if unknown:
+            raise click.BadParameter(f"unknown source(s): {', '.join(unknown)} (sources.yaml "
+                                     f"has: {', '.join(known) or 'none'})", param_hint="SOURCE")
+        chosen = [known[s] for s in source_ids] if source_ids else list(known.values())
+        results = collector.collect_all(chosen)
+    echo_results(results)
 
 
 @click.command()
@@ -41,16 +60,18 @@ def sources(app: AppContext) -> None:
     """Each source's health: last success, last error, failures, items collected."""
     with app.store() as store:
         states = {s.id: s for s in store.source_states()}
-    for feed in app.config.feeds:
-        s = states.get(feed.id)
+    for source in [*app.config.feeds, *app.config.sites]:
+        s = states.get(source.id)
+        kind = "feed" if source in app.config.feeds else "site"
         if s is None:
-            click.echo(f"{feed.id:<24} never polled")
+            click.echo(f"{source.id:<24} {kind}  never collected")
             continue
         ok = f"{s.last_success:%Y-%m-%d %H:%M}" if s.last_success else "never"
         nxt = f"{s.next_due:%m-%d %H:%M}" if s.next_due else "-"
-        click.echo(f"{feed.id:<24} last success {ok}, {s.items} items, {s.failures} "
-                   f"failure(s), next {nxt}"
-                   + (f"  last error: {printable(s.last_error, 80)}" if s.last_error else ""))
+        click.echo(f"{source.id:<24} {kind}  last success {ok}, {s.items} items, "
+                   f"{s.failures} failure(s), next {nxt}"
+                   + (f"\n{'':<30}last error: {printable(s.last_error, 200)}"
+                      if s.last_error else ""))
 
 
 def register(group: click.Group) -> None:

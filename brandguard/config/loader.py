@@ -21,7 +21,7 @@ from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, S
 from brandguard.config.plans import Plan
 from brandguard.config.rules import Rules
 from brandguard.config.semantics import check_brands
-from brandguard.config.sources import Feed, SourcesFile
+from brandguard.config.sources import Feed, Site, SourcesFile
 from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
 from brandguard.errors import ConfigError, Problem
 
@@ -45,6 +45,7 @@ class Config:
     channels: tuple[ChannelConfig, ...] = ()
     routes: tuple[Route, ...] = ()
     feeds: tuple[Feed, ...] = ()
+    sites: tuple[Site, ...] = ()
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -75,10 +76,11 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     channels = _optional(root / "channels.yaml", ChannelsFile, ChannelsFile(), env, problems)
     problems.extend(_route_problems(root / "channels.yaml", channels, brands_file))
     sources = _optional(root / "sources.yaml", SourcesFile, SourcesFile(), env, problems)
-    feed_ids = [f.id for f in sources.feeds]
-    for duplicate in sorted({i for i in feed_ids if feed_ids.count(i) > 1}):
-        problems.append(Problem(str(root / "sources.yaml"), None, "feeds",
-                                f"duplicate source id {duplicate!r}"))
+    source_ids = [f.id for f in sources.feeds] + [s.id for s in sources.sites]
+    for duplicate in sorted({i for i in source_ids if source_ids.count(i) > 1}):
+        problems.append(Problem(str(root / "sources.yaml"), None, "feeds/sites",
+                                f"duplicate source id {duplicate!r} (feeds and sites share "
+                                "one id space)"))
     if brands_path.is_file():
         problems.extend(check_brands(load_yaml(brands_path), brands_file))
     if problems:
@@ -86,7 +88,7 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
                   lexicon, rules, plans, tuple(channels.channels), tuple(channels.routes),
-                  tuple(sources.feeds))
+                  tuple(sources.feeds), tuple(sources.sites))
 
 
 def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
@@ -143,6 +145,15 @@ def _route_problems(path: Path, parsed: ChannelsFile, brands: BrandsFile) -> lis
             if owner.get(brand_id) != route.organization:
                 add("brands", f"brand {brand_id!r} is not a brand of {route.organization!r}")
     return problems
+
+
+def load_sources(path: Path, env: Mapping[str, str] | None = None) -> SourcesFile:
+    """One sources file on its own (the demo's, whose URLs name a port chosen at start)."""
+    problems: list[Problem] = []
+    sources: SourcesFile = _parse(path, SourcesFile, SourcesFile(), env, problems)
+    if problems:
+        raise ConfigError(problems)
+    return sources
 
 
 def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | None,

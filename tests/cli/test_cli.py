@@ -118,7 +118,13 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "负面集中爆发 burst: 溪源茶业" in result.stdout
     assert "(转载, folded)" in result.stdout
     assert "风险事件 incidents opened: 2" in result.stdout
-    assert "III级 黄色 较大 -> II级 橙色 重大" in result.stdout
+    assert "II级 橙色 重大" in result.stdout
+    # collected by crawling the loopback sample sites, each fault named against its source
+    assert "news-portal              ok" in result.stdout
+    assert "mall-review-api          ok" in result.stdout
+    assert "HTTP 404" in result.stdout
+    assert "UnsafeXml: refused" in result.stdout
+    assert "non-public address" in result.stdout
     assert "2 incident(s) resolved automatically" in result.stdout
     assert "checklist (风险控制预案):" in result.stdout
     assert "reported overdue" in result.stdout

@@ -55,15 +55,10 @@ def feed_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterato
     class Handler(QuietHandler):
         def do_GET(self) -> None:
             status, headers, body = routes.get(self.path, (404, {}, b"missing"))
-            if "ETag" in headers and self.headers.get("If-None-Match") == headers["ETag"]:
-                status, body = 304, b""
-            log.append((self.path, str(status)))
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            conditional = "ETag" in headers and self.headers.get("If-None-Match") == \
+                headers["ETag"]
+            log.append((self.path, "304" if conditional else str(status)))
+            self.reply(status, headers, body)
 
     with serving(Handler) as base:
         yield base, log

@@ -1,0 +1,10 @@
+"""Spider registry: `spider:` in sources.yaml names one of these. A new kind of site is a
+`SiteSpider` subclass and one entry here."""
+
+from __future__ import annotations
+
+from crawlers.spiders.base import SiteSpider  # noqa: TC001 - the registry's type
+from crawlers.spiders.news import NewsSpider
+from crawlers.spiders.reviews import ReviewSpider
+
+SPIDERS: dict[str, type[SiteSpider]] = {"news": NewsSpider, "reviews": ReviewSpider}

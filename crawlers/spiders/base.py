@@ -1,0 +1,113 @@
+"""What every config-driven spider shares: start URLs, link following, pagination,
+canonical request URLs and failure reporting.
+
+A spider yields plain dicts in the document input contract (ARCHITECTURE §4.2); the crawl
+process hands them to the analysis pipeline in batches. A failed page (refused target,
+timeout, DNS error, HTTP 404/500 after retries, oversized body) becomes a `failure` record
+for its source and never stops the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TimeoutError as TwistedTimeout
+
+from brandguard.documents import canonical_url
+from brandguard.errors import InputError
+from crawlers.guard import Refused
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from brandguard.config.sources import Site
+
+
+class Failed(dict[str, Any]):
+    """A page that could not be collected, with the reason (yielded like an item)."""
+
+
+class SiteSpider(scrapy.Spider):
+    kind: ClassVar[str] = "news"
+    incremental: ClassVar[bool] = True
+    """Followed pages are one document each, so those already stored are not re-fetched."""
+
+    def __init__(self, site: Site, **kwargs: Any) -> None:
+        super().__init__(name=site.id, **kwargs)
+        self.site = site
+        self.articles = LinkExtractor(allow=site.follow) if site.follow else None
+        self.pages = LinkExtractor(allow=site.paginate) if site.paginate else None
+        self.failures: list[Failed] = []
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.site.start_urls:
+            yield self.request(url, self.parse_list)
+
+    def request(self, url: str, callback: Any, *, article: bool = False) -> scrapy.Request:
+        with contextlib.suppress(InputError):  # not http(s): the guard refuses it, saying why
+            url = canonical_url(url)
+        return scrapy.Request(url, callback=callback, errback=self.failed,
+                              headers=self.site.headers or None,
+                              meta={"article": article and not self.site.refetch})
+
+    def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        if self.articles is not None:
+            for link in self.articles.extract_links(response):
+                yield self.request(link.url, self.parse_article, article=self.incremental)
+        if self.pages is not None:
+            for link in self.pages.extract_links(response):
+                yield self.request(link.url, self.parse_list)
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            yield Failed(url=response.url, reason="not a text page")
+            return
+        yield from self.follow_links(response)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        yield from ()
+
+    def failed(self, failure: Failure) -> Iterator[Failed]:
+        request = failure.request  # type: ignore[attr-defined]
+        reason = describe(failure)
+        if reason is None:
+            return
+        self.logger.warning("%s: %s", request.url, reason)
+        yield Failed(url=request.url, reason=reason)
+
+    def document(self, **fields: Any) -> dict[str, Any]:
+        fields.setdefault("source", self.site.source or self.site.id)
+        fields.setdefault("kind", self.kind)
+        fields["site"] = self.site.id
+        fields["authority"] = self.site.authority
+        return {k: v for k, v in fields.items() if v not in (None, "")}
+
+
+def describe(failure: Failure) -> str | None:
+    """A reason a person can act on; None for requests skipped on purpose."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    if isinstance(exc, Refused):
+        return str(exc).split(": ", 1)[-1]
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc)
+        if "robots.txt" in message.lower() or "already stored" in message:
+            return None
+        return message or "ignored"
+    if isinstance(exc, TwistedTimeout) or "Timeout" in type(exc).__name__:
+        return f"timed out: {exc}"
+    text = str(exc)
+    if "maxsize" in text.lower() or re.search(r"larger than|exceeds", text):
+        return f"response too large: {text}"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
