@@ -7,7 +7,8 @@ stored `next_due` so a restart resumes instead of re-fetching everything), a ris
 that come due). Jobs run one at a time on a single worker thread: the embedded store is
 one SQLite connection (a site crawl runs Scrapy in a child process and streams its items
 back to that thread).
-SIGINT/SIGTERM stop the scheduler after the running job finishes.
+SIGINT/SIGTERM stop the scheduler after the running job finishes; a running site crawl is
+told to stop at once, and what it collected so far is kept.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class Runner:
     def run(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:
             log.warning("signal %s: stopping after the running job", signum)
+            self.collector.crawler.stop()
             self.scheduler.shutdown(wait=True)
 
         signal.signal(signal.SIGTERM, stop)

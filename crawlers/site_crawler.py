@@ -34,6 +34,12 @@ if TYPE_CHECKING:
     from brandguard.store.base import Store
 
 MAX_RUNTIME = timedelta(hours=1)
+STOP_GRACE = timedelta(seconds=3)
+
+
+def _kill_if_running(child: subprocess.Popen[str]) -> None:
+    if child.poll() is None:
+        child.kill()
 
 
 @dataclass
@@ -55,6 +61,18 @@ class SiteCrawler:
         self.store_url = store_url if store_url and ":memory:" not in store_url else None
         self.clock = clock or (lambda: datetime.now(config.settings.tz))
         self.rng = random.Random()  # noqa: S311 - jitter, not cryptography
+        self._child: subprocess.Popen[str] | None = None
+        self._stopped: subprocess.Popen[str] | None = None
+
+    def stop(self) -> None:
+        """End a running crawl: SIGTERM lets Scrapy close the spider, and a crawl still
+        waiting on slow pages after `STOP_GRACE` is killed. What it already streamed back
+        is stored as usual."""
+        child = self._child
+        if child is not None and child.poll() is None:
+            self._stopped = child
+            child.terminate()
+            threading.Timer(STOP_GRACE.total_seconds(), _kill_if_running, [child]).start()
 
     def crawl_all(self, sites: Iterable[Site]) -> list[PollResult]:
         return [self.crawl(site) for site in sites if site.enabled]
@@ -68,9 +86,16 @@ class SiteCrawler:
         inserted = report.stored.inserted if report else 0
         pages = (int(stream.stats.get("response_received_count", 0))
                  - int(stream.stats.get("robotstxt/response_count", 0)))
-        error = _fatal(returncode, stderr, pages, stream)
+        stopped = self._stopped is not None
+        self._stopped = None
+        error = None if stopped else _fatal(returncode, stderr, pages, stream)
         problems = [f"{f.get('url')}: {f.get('reason')}" for f in stream.failures]
         problems += stream.skipped
+        ended = stream.stats.get("finish_reason", "finished")
+        if stopped:
+            problems.append("stopped by shutdown before the crawl finished")
+        elif ended != "finished":
+            problems.append(f"crawl ended early: {ended}")  # max_pages reached …
         summary = (f"{len(problems)} problem(s): " + "; ".join(problems))[:1000] if problems else ""
         state = replace(state, items=state.items + inserted, last_error=summary)
         state = state.after_run(now, site.interval, error, 0.9 + 0.2 * self.rng.random())
@@ -87,6 +112,7 @@ class SiteCrawler:
             child = subprocess.Popen(
                 [sys.executable, "-m", "crawlers.crawl_process"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8")
+            self._child = child
             watchdog = threading.Timer(MAX_RUNTIME.total_seconds(), child.kill)
             watchdog.start()
             try:
@@ -97,6 +123,7 @@ class SiteCrawler:
                 report = self.pipeline.ingest_documents(self._documents(child.stdout, stream))
                 returncode = child.wait()
             finally:
+                self._child = None
                 watchdog.cancel()
                 if child.poll() is None:
                     child.kill()
@@ -127,6 +154,8 @@ class SiteCrawler:
 
 
 def _fatal(returncode: int, stderr: str, pages: int, stream: _Stream) -> str | None:
+    if returncode == -9:
+        return "crawl process killed: over the one-hour limit"
     if returncode != 0:
         last = stderr.strip().splitlines()[-1:] or ["no output"]
         return f"crawl process failed (exit {returncode}): {last[0][:300]}"

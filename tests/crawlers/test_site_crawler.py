@@ -3,6 +3,7 @@ real pipeline and store. Every fault the portal serves is checked against its so
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from brandguard.scheduler import Runner
 from brandguard.source_state import SourceState
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
-from crawlers.poller import RssPoller
+from crawlers.poller import PollResult, RssPoller
 from crawlers.sample_sites import SampleSites, sample_sites
 from crawlers.site_crawler import SiteCrawler
 from nlp.analyzer import Analyzer
@@ -212,3 +213,25 @@ def test_run_schedules_one_job_per_site_and_feed(loopback_config: Config,
     planned = dict(Runner(config, store).plan(now))
     assert planned["site:portal"] == later  # resumes from the stored state
     assert planned["feed:paper"] == now
+
+
+def test_stop_ends_a_running_crawl_at_once_and_says_so(
+        sites: SampleSites, loopback_config: Config, tmp_path: Path) -> None:
+    crawl, _ = crawler(loopback_config, tmp_path)
+    site = Site.model_validate({"id": "slow", "spider": "news", "follow": "x",
+                                "start_urls": [f"{sites.url}/portal/article/slow.html"],
+                                "timeout": "60s", "retries": 0, "autothrottle": False})
+    results: list[PollResult] = []
+    before = sites.requested.count("/portal/article/slow.html")
+    worker = threading.Thread(target=lambda: results.append(crawl.crawl(site)))
+    worker.start()
+    arrived = threading.Event()
+    for _ in range(600):  # until the crawl process is waiting on the slow page
+        if sites.requested.count("/portal/article/slow.html") > before:
+            break
+        arrived.wait(0.05)
+    crawl.stop()
+    worker.join(timeout=8)  # well before the slow page (10 s) or the timeout (60 s)
+    assert not worker.is_alive(), "stop() did not end the crawl"
+    assert results[0].status == "ok"  # a shutdown is not the source's failure
+    assert "stopped by shutdown" in results[0].error
