@@ -80,26 +80,32 @@ def _meta_time(page: Selector) -> str | None:
     return None
 
 
-def find_time(page: Selector, html: str, query: str | None = None) -> str | None:
+def visible_text(page: Selector, nodes: int = 400) -> list[str]:
+    """The first text nodes a reader sees (no script or style): where stamps and credits are."""
+    return page.css("body *:not(script):not(style)::text").getall()[:nodes]
+
+
+def find_time(page: Selector, html: str, query: str | None = None,
+              visible: list[str] | None = None) -> str | None:
     if query:
         return stamp_to_iso(select_text(page, query) or " ".join(select(page, query).getall()))
     found = _meta_time(page)
     if found:
         return found
-    body = " ".join(page.css("body *:not(script):not(style)::text").getall()[:400])
-    found = stamp_to_iso(body)
+    found = stamp_to_iso(" ".join(visible if visible is not None else visible_text(page)))
     if found:
         return found
     day = htmldate.find_date(html, extensive_search=False, original_date=True)
     return str(day) if day else None
 
 
-def find_credit(page: Selector, query: str | None = None) -> str | None:
+def find_credit(page: Selector, query: str | None = None,
+                visible: list[str] | None = None) -> str | None:
     """The publisher a portal credits (来源：云岭日报): a repost counts for its origin too."""
     if query:
         return select_text(page, query) or None
-    head = " ".join(page.css("body *:not(script):not(style)::text").getall()[:200])
-    match = _CREDIT.search(head)
+    head = (visible if visible is not None else visible_text(page))[:200]
+    match = _CREDIT.search(" ".join(head))
     return match.group(1) if match else None
 
 
@@ -114,5 +120,6 @@ def article(page: Selector, html: str, selectors: Selectors) -> Article:
             title = title or (getattr(auto, "title", None) or "")
     if not title:
         title = html_to_text(page.css("title::text").get() or "")
-    return Article(title.strip(), text.strip(), find_time(page, html, selectors.time),
-                   find_credit(page, selectors.source))
+    visible = visible_text(page)  # walked once for both the time and the credit
+    return Article(title.strip(), text.strip(), find_time(page, html, selectors.time, visible),
+                   find_credit(page, selectors.source, visible))
