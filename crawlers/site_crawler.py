@@ -89,8 +89,10 @@ class SiteCrawler:
         stopped = self._stopped is not None
         self._stopped = None
         error = None if stopped else _fatal(returncode, stderr, pages, stream)
-        problems = [f"{f.get('url')}: {f.get('reason')}" for f in stream.failures]
-        problems += stream.skipped
+        # sorted and each cut short, so a summary reads the same however the fetches raced
+        problems = sorted(f"{f.get('url')}: {_short(str(f.get('reason')))}"
+                          for f in stream.failures)
+        problems += sorted(stream.skipped)
         ended = stream.stats.get("finish_reason", "finished")
         if stopped:
             problems.append("stopped by shutdown before the crawl finished")
@@ -163,3 +165,7 @@ def _fatal(returncode: int, stderr: str, pages: int, stream: _Stream) -> str | N
         first = stream.failures[0]
         return f"no page could be fetched; {first.get('url')}: {first.get('reason')}"
     return None
+
+
+def _short(reason: str, limit: int = 120) -> str:
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"

@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -183,6 +184,69 @@ def bench_crawl(pages: int, repeat: int, corpus: Path | None) -> None:
     click.echo(f"  end to end into the store (analysed, stored):   {docs:,.0f} docs/s "
                f"({result.stored} stored per run)")
     click.echo(f"  runs: pages/s {', '.join(f'{x:.0f}' for x in result.pages_s)}")
+
+
+@bench.command("api")
+@click.option("--docs", default=1_000_000, show_default=True, help="Documents in the store.")
+@click.option("--brands", default=500, show_default=True, help="Configured brands.")
+@click.option("--clients", default=20, show_default=True, help="Concurrent clients.")
+@click.option("--seconds", default=20.0, show_default=True, help="Load per endpoint.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("brandguard-data") / "bench-api.db", show_default=True,
+              help="Store to fill once and reuse.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV with a text column (default: ../shared/data news, else the demo).")
+def bench_api(docs: int, brands: int, clients: int, seconds: float, db: Path, port: int,
+              corpus: Path | None) -> None:
+    """REST latency (mentions search, time series) on a large SQLite store, N clients."""
+    import asyncio
+
+    from brandguard.bench import api as api_bench
+    from brandguard.cli.context import progress
+
+    root = Path(tempfile.mkdtemp(prefix="bg-bench-api-"))
+    config = bench_config(root, brands)
+    texts, origin = source_texts(corpus)
+    end = datetime(2026, 11, 1, tzinfo=config.settings.tz)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with progress(docs, "docs", "filling the store") as bar:
+        def advance(n: int) -> None:
+            bar.update(n)
+
+        had = api_bench.fill(db, config, Analyzer.from_config(config), texts, docs, end,
+                             advance)
+    if had < docs:
+        took = time.perf_counter() - started
+        click.echo(f"filled {db} with {docs - had:,} documents in {took:,.0f} s "
+                   f"({(docs - had) / took:,.0f} docs/s; texts from {origin})")
+    click.echo(f"store {db}: {docs:,} documents over a year, {brands} brands; "
+               f"{clients} concurrent clients, {seconds:.0f} s per endpoint")
+    queries = api_bench.Queries(config, end)
+    base_search, base_series = api_bench.store_baseline(db, config, queries, 300)
+    token = api_bench.bench_token(db, config)
+    server = api_bench.start_server(root, db, port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        alone, _ = asyncio.run(api_bench.load(
+            url, token, "GET /api/v1/mentions, 1 client", queries.search, 1, seconds / 4))
+        search, errors = asyncio.run(api_bench.load(
+            url, token, "GET /api/v1/mentions (brand + 7 days)", queries.search, clients,
+            seconds))
+        series, more = asyncio.run(api_bench.load(
+            url, token, "GET /api/v1/brands/{id}/timeseries (90 d)", queries.series, clients,
+            seconds))
+    finally:
+        server.terminate()
+        server.wait(30)
+    for line in (base_search.line(), alone.line(), search.line(50.0), base_series.line(),
+                 series.line()):
+        click.echo("  " + line)
+    click.echo(f"  ratio to the store alone (p95): search {search.p95 / base_search.p95:.1f}x, "
+               f"series {series.p95 / base_series.p95:.1f}x")
+    if errors or more:
+        click.echo(f"  {len(errors) + len(more)} non-200 answers, e.g. {(errors or more)[0]}")
 
 
 def register(group: click.Group) -> None:

@@ -23,6 +23,7 @@ import click
 
 from alerts.dispatcher import AlertDispatcher
 from brandguard import events
+from brandguard.access import User, hash_password
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.demo_receivers import Received, mail_catcher, webhook_receiver
 from brandguard.cli.incidents import show
@@ -48,8 +49,13 @@ def example_config_dir() -> Path:
 
 
 @click.command()
+@click.option("--serve", "serve_after", is_flag=True,
+              help="Then keep the dashboard up on the demo data and print a login.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --serve.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535),
+              help="With --serve.")
 @pass_app
-def demo(app: AppContext) -> None:
+def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
     """Crawl the sample sites into a fresh demo store and show per-brand findings."""
     app.config_dir = example_config_dir()
     if app.store_url is None:
@@ -74,11 +80,37 @@ def demo(app: AppContext) -> None:
             collector = collector_for(app.config, store, app.resolved_store_url())
             echo_results(collector.collect_all(collector.sources()))
             show_findings(app.config, store)
-            show_incidents(app, store)
+            show_incidents(app, store, replay=not serve_after)
             AlertDispatcher(store, app.config).run_once()  # the replay's own events
             show_alerts(store, mail, hook)
+            login = demo_login(app, store) if serve_after else None
     click.echo(f"\nNext: brandguard --config {app.config_dir} --store {app.store_url} "
                "search 农药残留 --brand xiyuan   (or: incidents, incident ID, alerts)")
+    if login is not None:
+        serve_demo(app, host, port, login)
+
+
+def demo_login(app: AppContext, store: Store) -> tuple[str, str]:
+    """A dashboard user for the demo's organisation, with a fresh random password."""
+    org = app.config.organizations[0]
+    name = org.staff[0] if org.staff else "demo"
+    password = secrets.token_urlsafe(9)
+    store.save_user(User(name, org.id, hash_password(password),
+                         datetime.now(app.config.settings.tz)))
+    return name, password
+
+
+def serve_demo(app: AppContext, host: str, port: int, login: tuple[str, str]) -> None:
+    from brandguard.web.app import create_app
+    from brandguard.web.context import WebContext
+    from brandguard.web.server import run
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
+    run(create_app(WebContext.create(app.config, app.resolved_store_url())), host, port,
+        announce=lambda: click.echo(
+            f"\n仪表盘 dashboard: http://{shown}:{port}/   登录 login: {login[0]} / "
+            f"{login[1]}\nThe incident is left open: acknowledge it and tick its checklist "
+            "there. Ctrl-C stops the server."))
 
 
 def with_demo_alerts(config: Config, mail_url: str, hook_url: str, secret: str) -> Config:
@@ -116,13 +148,14 @@ def show_alerts(store: Store, mail: Received, hook: Received) -> None:
                f"{hook.folder}/*.json")
 
 
-def show_incidents(app: AppContext, store: Store) -> None:
-    """The incidents the risk engine opened while ingesting, then a replay of quiet time."""
+def show_incidents(app: AppContext, store: Store, replay: bool = True) -> None:
+    """The incidents the risk engine opened while ingesting, then (unless the dashboard is
+    to show them open) a replay of quiet time: overdue steps, auto-resolution."""
     found = store.list_incidents()
     click.echo(f"\n风险事件 incidents opened: {len(found)}")
     for item in found:
         show(app, store, item)
-    if not found:
+    if not found or not replay:
         return
     later = max(i.last_evidence_at for i in found) + app.config.rules.quiet_period
     resolved = RiskEngine(store, app.config).tick(later + timedelta(minutes=1))

@@ -24,6 +24,7 @@ from brandguard.cli import (
     search,
     sentiment,
     sources,
+    web,
 )
 from brandguard.cli.context import AppContext, default_config_dir
 from brandguard.errors import ConfigError, InputError, NotConfigured
@@ -46,7 +47,7 @@ def cli(ctx: click.Context, config_dir: Path | None, store_url: str | None,
 
 
 for module in (check, analyze, search, incidents, alerts, sources, run, sentiment, demo,
-               bench):
+               bench, web):
     module.register(cli)
 
 

@@ -33,7 +33,7 @@ def echo_results(results: list[PollResult]) -> None:
         pages = f", {r.pages} pages" if r.pages else ""
         click.echo(f"{r.source:<24} {r.status:<13} {r.new} new of {r.seen}{pages}")
         if r.error:
-            click.echo(f"{'':<24} {printable(r.error, 300)}")
+            click.echo(f"{'':<24} {printable(r.error, 800)}")
 
 
 @click.command()

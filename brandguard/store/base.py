@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime, timedelta
 
+    from brandguard.access import Credential, CredentialKind, User
     from brandguard.delivery import Delivery
     from brandguard.incident import Event, Incident
     from brandguard.models import Analysis, Document, Polarity
     from brandguard.source_state import SourceState
 
 NEAR_DUP_MIN_CHARS = 80
+KEYWORD_SAMPLE = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,18 @@ class Store(ABC):
                       bucket: timedelta) -> list[DamageCountRow]:
         """Documents per brand, bucket and trust-damage category."""
 
+    @abstractmethod
+    def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
+                    limit: int = 10) -> list[tuple[str, int]]:
+        """Sources with the most non-duplicate documents mentioning any of `brands`."""
+
+    @abstractmethod
+    def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 30) -> list[tuple[str, int]]:
+        """Keywords (nlp's per-document keywords) most frequent among the documents that
+        mention `brands`. A backend may count over the newest `KEYWORD_SAMPLE` documents
+        only: hot keywords are about what is being said now, and it bounds the work."""
+
     # -- incidents and the event outbox (risk engine, alerting) --------------------------
     @abstractmethod
     def get_incident(self, incident_id: str) -> Incident | None: ...
@@ -176,8 +190,9 @@ class Store(ABC):
         incident: the repeat interval counts from there."""
 
     @abstractmethod
-    def list_deliveries(self, incident: str | None = None, limit: int = 50) -> list[Delivery]:
-        """Newest first."""
+    def list_deliveries(self, incident: str | None = None, limit: int = 50,
+                        incidents: Sequence[str] | None = None) -> list[Delivery]:
+        """Newest first; for one incident, or for any of `incidents` when given."""
 
     # -- collection state ----------------------------------------------------------------
     @abstractmethod
@@ -188,6 +203,32 @@ class Store(ABC):
 
     @abstractmethod
     def save_source_state(self, state: SourceState) -> None: ...
+
+    # -- access: API tokens, sessions, dashboard users -------------------------------------
+    @abstractmethod
+    def save_credential(self, credential: Credential) -> None:
+        """Insert or replace by id."""
+
+    @abstractmethod
+    def credential_by_hash(self, secret_hash: str) -> Credential | None: ...
+
+    @abstractmethod
+    def credentials(self, kind: CredentialKind, organization: str | None = None,
+                    ) -> list[Credential]:
+        """Oldest first, revoked and expired ones included (the CLI shows them as such)."""
+
+    @abstractmethod
+    def delete_credentials_before(self, kind: CredentialKind, expired_before: datetime) -> int:
+        """Forget credentials of `kind` that expired before the given time."""
+
+    @abstractmethod
+    def save_user(self, user: User) -> None: ...
+
+    @abstractmethod
+    def get_user(self, name: str) -> User | None: ...
+
+    @abstractmethod
+    def users(self, organization: str | None = None) -> list[User]: ...
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

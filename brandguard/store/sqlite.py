@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from brandguard.access import Credential, CredentialKind, User
 from brandguard.delivery import Delivery
 from brandguard.documents import document_from_json
 from brandguard.incident import ConcurrentUpdate, Event, Incident
@@ -26,6 +27,7 @@ from brandguard.models import Analysis, Document
 from brandguard.neardup import similarity
 from brandguard.source_state import SourceState
 from brandguard.store.base import (
+    KEYWORD_SAMPLE,
     NEAR_DUP_MIN_CHARS,
     CountRow,
     DamageCountRow,
@@ -40,7 +42,7 @@ from brandguard.store.fts import index_terms, match_expression
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -93,6 +95,13 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_attempt_at)
 CREATE INDEX IF NOT EXISTS deliveries_sent ON deliveries(channel, incident, event_type, status);
 CREATE TABLE IF NOT EXISTS sources (id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS credentials (
+  id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, organization TEXT NOT NULL,
+  expires_at INTEGER, body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+  name TEXT PRIMARY KEY, organization TEXT NOT NULL, body TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
                                                tokenize='unicode61');
 """
@@ -325,8 +334,12 @@ class SqliteStore(Store):
             (channel, incident, event_type)).fetchone()
         return datetime.fromtimestamp(row[0], self.tz) if row and row[0] is not None else None
 
-    def list_deliveries(self, incident: str | None = None, limit: int = 50) -> list[Delivery]:
+    def list_deliveries(self, incident: str | None = None, limit: int = 50,
+                        incidents: Sequence[str] | None = None) -> list[Delivery]:
         where, params = ("WHERE incident=?", [incident]) if incident else ("", [])
+        if incidents is not None:
+            where = f"WHERE incident IN ({','.join('?' * len(incidents))})"
+            params = list(incidents)
         rows = self.db.execute(
             f"SELECT {self._DELIVERY_COLUMNS} FROM deliveries {where}"  # noqa: S608
             " ORDER BY event_seq DESC, channel LIMIT ?", [*params, limit])
@@ -383,11 +396,22 @@ class SqliteStore(Store):
             where.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(expression)
         if q.brands:
+            # Driven from the mentions index (brand, published_at, doc): a brand's week is a
+            # range scan there, where filtering the documents table first would visit every
+            # document of that week across all brands.
             marks = ",".join("?" * len(q.brands))
-            polarity = " AND m.polarity=?" if q.polarity else ""
-            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.doc=d.rowid"  # noqa: S608
-                         f" AND m.brand IN ({marks}){polarity})")
-            params.extend([*q.brands, *([q.polarity] if q.polarity else [])])
+            extra: list[str] = []
+            extra_params: list[Any] = []
+            if q.polarity:
+                extra.append(" AND m.polarity=?")
+                extra_params.append(q.polarity)
+            for op, value in ((">=", q.since), ("<", q.until)):
+                if value is not None:
+                    extra.append(f" AND m.published_at {op} ?")
+                    extra_params.append(_epoch(value))
+            where.append(f"d.rowid IN (SELECT m.doc FROM mentions m WHERE"  # noqa: S608
+                         f" m.brand IN ({marks}){''.join(extra)})")
+            params.extend([*q.brands, *extra_params])
         elif q.polarity:
             where.append("d.polarity=?")
             params.append(q.polarity)
@@ -431,3 +455,73 @@ class SqliteStore(Store):
         return [DamageCountRow(*row) for row in self._bucketed(
             "g.category", "JOIN damage g ON g.doc=m.doc", brands, since, until, bucket)]
 
+
+    def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
+                    limit: int = 10) -> list[tuple[str, int]]:
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT d.source, count(*) AS n FROM documents d WHERE d.rowid IN"  # noqa: S608
+            f" (SELECT doc FROM mentions WHERE brand IN ({marks}) AND published_at >= ?"
+            f" AND published_at < ? AND duplicate=0) AND d.source IS NOT NULL"
+            f" GROUP BY d.source ORDER BY n DESC, d.source LIMIT ?",
+            [*brands, _epoch(since), _epoch(until), limit]).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 30) -> list[tuple[str, int]]:
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT k.value, count(*) AS n FROM documents d,"  # noqa: S608
+            f" json_each(d.analysis, '$.keywords') k WHERE d.rowid IN"
+            f" (SELECT DISTINCT doc FROM mentions WHERE brand IN ({marks}) AND published_at >= ?"
+            f" AND published_at < ? AND duplicate=0 ORDER BY published_at DESC LIMIT ?)"
+            f" GROUP BY k.value ORDER BY n DESC, k.value LIMIT ?",
+            [*brands, _epoch(since), _epoch(until), KEYWORD_SAMPLE, limit]).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    # -- access ----------------------------------------------------------------------------
+    def save_credential(self, credential: Credential) -> None:
+        body = json.dumps(credential.to_json(), ensure_ascii=False)
+        with self._transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO credentials (id, hash, kind, organization, expires_at,"
+                " body) VALUES (?,?,?,?,?,?)",
+                (credential.id, credential.hash, credential.kind, credential.organization,
+                 _epoch(credential.expires_at) if credential.expires_at else None, body))
+
+    def credential_by_hash(self, secret_hash: str) -> Credential | None:
+        row = self.db.execute("SELECT body FROM credentials WHERE hash=?",
+                              (secret_hash,)).fetchone()
+        return Credential.from_json(json.loads(row[0])) if row else None
+
+    def credentials(self, kind: CredentialKind, organization: str | None = None,
+                    ) -> list[Credential]:
+        where, params = "kind=?", [str(kind)]
+        if organization is not None:
+            where += " AND organization=?"
+            params.append(organization)
+        rows = self.db.execute(f"SELECT body FROM credentials WHERE {where}"  # noqa: S608
+                               " ORDER BY rowid", params)
+        return [Credential.from_json(json.loads(r[0])) for r in rows]
+
+    def delete_credentials_before(self, kind: CredentialKind, expired_before: datetime) -> int:
+        with self._transaction():
+            cursor = self.db.execute("DELETE FROM credentials WHERE kind=? AND expires_at < ?",
+                                     (kind, _epoch(expired_before)))
+        return cursor.rowcount
+
+    def save_user(self, user: User) -> None:
+        body = json.dumps(user.to_json(), ensure_ascii=False)
+        with self._transaction():
+            self.db.execute("INSERT OR REPLACE INTO users (name, organization, body)"
+                            " VALUES (?,?,?)", (user.name, user.organization, body))
+
+    def get_user(self, name: str) -> User | None:
+        row = self.db.execute("SELECT body FROM users WHERE name=?", (name,)).fetchone()
+        return User.from_json(json.loads(row[0])) if row else None
+
+    def users(self, organization: str | None = None) -> list[User]:
+        where, params = ("WHERE organization=?", [organization]) if organization else ("", [])
+        rows = self.db.execute(f"SELECT body FROM users {where} ORDER BY name",  # noqa: S608
+                               params)
+        return [User.from_json(json.loads(r[0])) for r in rows]

@@ -1,0 +1,198 @@
+"""`bench api`: REST latency on a large SQLite store under concurrent clients.
+
+The store is filled once (and reused: `--db`) with synthetic documents: a pool of real
+analyses (corpus.py texts through the real analyzer) stamped with new ids and spread over a
+year, 1-3 of 500 brands each. Repost fingerprints are left out so the fill is not a
+million-way near-duplicate probe; search, counts and series don't use them.
+
+The web server runs as a separate `brandguard serve` process (as in production), so the
+load generator does not share its interpreter. Clients are asyncio tasks on one httpx
+connection pool, each sending its next request as soon as the last one answers (closed
+loop). The baseline, measured in the same run, is the same queries made directly on the
+store in this process, one at a time: the difference is what HTTP, auth, scoping and
+JSON cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import httpx
+
+from brandguard.access import Credential, new_secret, secret_hash
+from brandguard.bench.corpus import documents
+from brandguard.store.base import SearchQuery
+from brandguard.store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from brandguard.config.loader import Config
+    from brandguard.models import Analysis, Document
+    from nlp.analyzer import Analyzer
+
+POOL = 2000
+BATCH = 5000
+YEAR = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Latency:
+    name: str
+    samples: list[float]  # seconds
+    elapsed: float
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples) * 1000
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.samples, n=20)[18] * 1000
+
+    def line(self, target_ms: float | None = None) -> str:
+        rate = len(self.samples) / self.elapsed if self.elapsed else 0.0
+        verdict = (f"  target p95 ≤ {target_ms:.0f} ms: "
+                   f"{'met' if self.p95 <= target_ms else 'NOT met'}") if target_ms else ""
+        return (f"{self.name:<40} median {self.p50:7.1f} ms  p95 {self.p95:7.1f} ms  "
+                f"{rate:7.0f} req/s  ({len(self.samples)} requests){verdict}")
+
+
+def synthetic(config: Config, analyzer: Analyzer, texts: list[str], total: int, end: datetime,
+              seed: int = 5) -> Iterator[tuple[Document, Analysis]]:
+    """`total` (document, analysis) pairs over the year before `end`."""
+    rng = random.Random(seed)
+    pool = [(d, analyzer.analyze(d)) for d in documents(config, texts, POOL)]
+    span = int(YEAR.total_seconds())
+    for i in range(total):
+        doc, analysis = pool[i % POOL]
+        when = end - timedelta(seconds=rng.randrange(span))
+        doc_id = f"api-{i}"
+        yield (replace(doc, id=doc_id, url=f"http://bench.example/a/{i}", published_at=when,
+                       source=f"site{rng.randrange(200)}.example"),
+               replace(analysis, id=doc_id, fingerprint=b"", dedup_keys=()))
+
+
+def fill(path: Path, config: Config, analyzer: Analyzer, texts: list[str], total: int,
+         end: datetime, progress: Callable[[int], None]) -> int:
+    """Fill the store at `path` up to `total` documents; returns how many it already had."""
+    store = SqliteStore(path, config.settings.tz)
+    try:
+        have = int(store.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+        if have >= total:
+            return have
+        batch: list[tuple[Document, Analysis]] = []
+        for n, item in enumerate(synthetic(config, analyzer, texts, total, end)):
+            if n < have:
+                continue
+            batch.append(item)
+            if len(batch) == BATCH:
+                store.upsert(batch)
+                progress(len(batch))
+                batch = []
+        if batch:
+            store.upsert(batch)
+            progress(len(batch))
+        return have
+    finally:
+        store.close()
+
+
+def bench_token(path: Path, config: Config) -> str:
+    secret = new_secret()
+    with SqliteStore(path, config.settings.tz) as store:
+        store.save_credential(Credential(f"bench-{int(time.time())}", "token", "bench",
+                                         "bench api", secret_hash(secret),
+                                         datetime.now(config.settings.tz),
+                                         datetime.now(config.settings.tz) + timedelta(hours=2)))
+    return secret
+
+
+class Queries:
+    """The measured requests: a brand + 7-day search, and a brand's 90-day daily series."""
+
+    def __init__(self, config: Config, end: datetime, seed: int = 9) -> None:
+        self.rng = random.Random(seed)
+        self.brands = [b.id for b in config.brands]
+        self.end = end
+
+    def window(self, days: int) -> tuple[str, datetime, datetime]:
+        start = self.end - YEAR + timedelta(days=self.rng.randrange(365 - days))
+        return self.rng.choice(self.brands), start, start + timedelta(days=days)
+
+    def search(self) -> tuple[str, dict[str, str]]:
+        brand, since, until = self.window(7)
+        return "/api/v1/mentions", {"brand": brand, "since": since.isoformat(),
+                                    "until": until.isoformat(), "limit": "20"}
+
+    def series(self) -> tuple[str, dict[str, str]]:
+        brand, since, until = self.window(90)
+        return (f"/api/v1/brands/{brand}/timeseries",
+                {"since": since.isoformat(), "until": until.isoformat(), "bucket": "1d"})
+
+
+def store_baseline(path: Path, config: Config, queries: Queries, requests: int,
+                   ) -> tuple[Latency, Latency]:
+    """The same queries on the store directly, one at a time."""
+    samples: dict[str, list[float]] = {"search": [], "series": []}
+    started = time.perf_counter()
+    with SqliteStore(path, config.settings.tz) as store:
+        for _ in range(requests):
+            brand, since, until = queries.window(7)
+            t0 = time.perf_counter()
+            store.search(SearchQuery(brands=(brand,), since=since, until=until, limit=20))
+            samples["search"].append(time.perf_counter() - t0)
+            brand, since, until = queries.window(90)
+            t0 = time.perf_counter()
+            store.counts([brand], since, until, timedelta(days=1))
+            samples["series"].append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    return (Latency("store.search (baseline, 1 client)", samples["search"], elapsed / 2),
+            Latency("store.counts (baseline, 1 client)", samples["series"], elapsed / 2))
+
+
+def start_server(config_dir: Path, db: Path, port: int) -> subprocess.Popen[str]:
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "brandguard", "--config", str(config_dir), "--store",
+         f"sqlite:///{db}", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout or ():  # the socket listens before this line is printed
+        if "dashboard and API on" in line:
+            return process
+    raise RuntimeError(f"brandguard serve exited with {process.wait()}")
+
+
+async def _client(client: httpx.AsyncClient, make: Callable[[], tuple[str, dict[str, str]]],
+                  deadline: float, samples: list[float], errors: list[str]) -> None:
+    while time.perf_counter() < deadline:
+        path, params = make()
+        t0 = time.perf_counter()
+        response = await client.get(path, params=params)
+        samples.append(time.perf_counter() - t0)
+        if response.status_code != 200:
+            errors.append(f"{response.status_code} {response.text[:200]}")
+
+
+async def load(url: str, token: str, name: str, make: Callable[[], tuple[str, dict[str, str]]],
+               clients: int, seconds: float) -> tuple[Latency, list[str]]:
+    samples: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"},
+                                 timeout=60, limits=limits) as client:
+        await client.get("/healthz")
+        started = time.perf_counter()
+        deadline = started + seconds
+        await asyncio.gather(*(_client(client, make, deadline, samples, errors)
+                               for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return Latency(name, samples, elapsed), errors

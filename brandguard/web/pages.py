@@ -1,0 +1,339 @@
+"""The dashboard (仪表盘): login, brand overview, incidents, incident page, history search.
+
+Pages are rendered on the server with Jinja autoescaping, so every crawled string is
+escaped by default (no `|safe` on stored fields). Charts draw from a JSON data block
+(`<script type="application/json">`, which never runs) with the packaged ECharts; actions
+are plain form posts carrying the session's CSRF token, answered with a redirect.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from importlib import resources
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from brandguard.store.base import SearchQuery
+from brandguard.web import api
+from brandguard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, Caller, csrf_ok
+from brandguard.web.context import WebContext
+from brandguard.web.highlight import snippet
+from brandguard.web.schemas import ActionIn
+from brandguard.web.scope import NotVisible, OrgView
+
+if TYPE_CHECKING:
+    from brandguard.config.models import Brand
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(resources.files("brandguard.web") / "templates"))
+templates.env.globals["level_class"] = lambda level: f"level-{level}"
+PAGE_SIZE = 20
+OVERVIEW_DAYS = 30
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+async def to_login(request: Request, exc: LoginRequired) -> Response:
+    return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
+
+
+def not_found_page(request: Request) -> Response:
+    return templates.TemplateResponse(request, "not_found.html", {"who": None},
+                                      status_code=404)
+
+
+def page_caller(request: Request, ctx: Annotated[WebContext, Depends(api.web)]) -> Caller:
+    found = ctx.auth.caller(request, ctx.pool.get())
+    if found is None or found.kind != "session":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return found
+
+
+Ctx = Annotated[WebContext, Depends(api.web)]
+Who = Annotated[Caller, Depends(page_caller)]
+
+
+def _scope(ctx: WebContext, who: Caller) -> OrgView:
+    return OrgView(ctx.pool.get(), ctx.config, who.organization)
+
+
+def _local(target: str | None) -> str:
+    """Only same-site paths after login: no open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def render(request: Request, name: str, who: Caller | None, ctx: WebContext,
+           **values: Any) -> Response:
+    org = next((o for o in ctx.config.organizations if who and o.id == who.organization), None)
+    return templates.TemplateResponse(request, name, {
+        "who": who, "org": org, "csrf": who.csrf if who else "", **values})
+
+
+# -- login --------------------------------------------------------------------------------
+@router.get("/login")
+def login_form(request: Request, ctx: Ctx, next: str = "/", error: str = "") -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", None, ctx, next=_local(next), error=error,
+                      login_csrf=token)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login",
+                        secure=_secure(request, ctx))
+    return response
+
+
+@router.post("/login")
+def login(request: Request, ctx: Ctx, username: Annotated[str, Form(max_length=100)],
+          password: Annotated[str, Form(max_length=200)],
+          csrf: Annotated[str, Form(max_length=100)] = "",
+          next: Annotated[str, Form(max_length=500)] = "/") -> Response:
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    target = _local(next)
+    if not cookie or not secrets.compare_digest(cookie, csrf):
+        return _back_to_login(target, "表单已过期，请重试 (form expired, try again)")
+    if ctx.auth.throttle.blocked(username):
+        return _back_to_login(target, "尝试次数过多，请 15 分钟后再试 (too many attempts)")
+    found = ctx.auth.login(ctx.pool.get(), username, password)
+    if found is None:
+        ctx.auth.throttle.failed(username)
+        return _back_to_login(target, "用户名或密码错误 (wrong user name or password)")
+    ctx.auth.throttle.succeeded(username)
+    secret, _session = found
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax",
+                        secure=_secure(request, ctx),
+                        max_age=int(ctx.auth.session_lifetime.total_seconds()))
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+def _back_to_login(target: str, error: str) -> Response:
+    return RedirectResponse(f"/login?{urlencode({'next': target, 'error': error})}",
+                            status_code=303)
+
+
+def _secure(request: Request, ctx: WebContext) -> bool:
+    return ctx.secure_cookies or request.url.scheme == "https"
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Ctx, who: Who,
+           csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    if not csrf_ok(who, csrf):
+        raise HTTPException(403, "CSRF token missing or wrong")
+    ctx.auth.logout(request, ctx.pool.get())
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# -- overview -----------------------------------------------------------------------------
+@router.get("/")
+def overview(request: Request, ctx: Ctx, who: Who,
+             brand: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    scope = _scope(ctx, who)
+    if not scope.brands:
+        return render(request, "overview.html", who, ctx, brand=None, data={})
+    try:
+        chosen = scope.brand(brand) if brand else _default_brand(scope)
+    except NotVisible:
+        return not_found_page(request)
+    until = ctx.clock() + timedelta(minutes=1)
+    since = until - timedelta(days=OVERVIEW_DAYS)
+    group = [chosen, *(b for b in scope.brands.values() if b.parent == chosen.id)]
+    series = api.timeseries(chosen.id, scope, ctx, since, until, "1d", members=True)
+    cats = api.categories(chosen.id, scope, ctx, since, until, f"{OVERVIEW_DAYS + 1}d",
+                          members=True)
+    data = {
+        "series": [p.model_dump(mode="json") for p in series.points],
+        "categories": _sum_by(cats),
+    }
+    return render(request, "overview.html", who, ctx, brand=chosen,
+                  regional=[b for b in scope.brands.values() if b.kind == "regional"],
+                  members=_member_rows(scope, group, since, until),
+                  sources=api.sources(chosen.id, scope, ctx, since, until, 10),
+                  keywords=_cloud(api.keywords(chosen.id, scope, ctx, since, until, 40)),
+                  incidents=[api.incident_out(i, ctx) for i in scope.incidents()
+                             if i.is_open],
+                  brands=scope.brands, days=OVERVIEW_DAYS, data=data)
+
+
+def _default_brand(scope: OrgView) -> Brand:
+    regional = [b for b in scope.brands.values() if b.kind == "regional"]
+    return (regional or list(scope.brands.values()))[0]
+
+
+def _sum_by(rows: list[Any]) -> list[dict[str, Any]]:
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r.label] = totals.get(r.label, 0) + r.count
+    return [{"name": k, "value": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]
+
+
+def _member_rows(scope: OrgView, group: list[Brand], since: datetime,
+                 until: datetime) -> list[dict[str, Any]]:
+    """Regional brand vs its member enterprises: volume, negatives, open incidents."""
+    counts = scope.counts([b.id for b in group], since, until, until - since)
+    open_incidents = [i for i in scope.incidents([b.id for b in group]) if i.is_open]
+    rows = []
+    for b in group:
+        mine = [r for r in counts if r.brand == b.id]
+        total = sum(r.count for r in mine)
+        pos = sum(r.count for r in mine if r.polarity == "positive")
+        neg = sum(r.count for r in mine if r.polarity == "negative")
+        rows.append({"brand": b, "total": total, "negative": neg,
+                     "index": round((pos - neg) / total, 2) if total else None,
+                     "incidents": sum(1 for i in open_incidents if i.brand == b.id)})
+    return rows
+
+
+def _cloud(terms: list[Any]) -> list[dict[str, Any]]:
+    """Keyword cloud: font size by frequency, in five steps."""
+    if not terms:
+        return []
+    top = max(t.count for t in terms)
+    return [{"term": t.term, "count": t.count, "size": 1 + round(4 * t.count / top)}
+            for t in terms]
+
+
+# -- incidents ----------------------------------------------------------------------------
+@router.get("/incidents")
+def incident_list(request: Request, ctx: Ctx, who: Who,
+                  status: Annotated[str | None,
+                                    Query(pattern="^(open|acknowledged|resolved)$")] = None,
+                  ) -> Response:
+    scope = _scope(ctx, who)
+    found = [api.incident_out(i, ctx) for i in scope.incidents((), status)]
+    return render(request, "incidents.html", who, ctx, incidents=found, status=status,
+                  brands=scope.brands)
+
+
+@router.get("/incidents/{incident_id}")
+def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
+                  error: str = "") -> Response:
+    scope = _scope(ctx, who)
+    try:
+        detail = api.incident_detail(scope, ctx, incident_id)
+    except HTTPException:
+        return not_found_page(request)
+    found = scope.incident(incident_id)
+    return render(request, "incident.html", who, ctx, incident=detail,
+                  brand=scope.brands[found.brand], error=error,
+                  data={"signal": _signal(scope, ctx, found.brand, found.category,
+                                          found.opened_at, found.last_evidence_at)})
+
+
+def _signal(scope: OrgView, ctx: WebContext, brand: str, category: str, opened: datetime,
+            last: datetime) -> list[dict[str, Any]]:
+    """Reports in the incident's category around it: what the spike looked like."""
+    since = opened - timedelta(days=3)
+    until = max(last, opened) + timedelta(days=1)
+    bucket = timedelta(hours=1) if until - since <= timedelta(days=60) else timedelta(days=1)
+    return [{"bucket": r.bucket.isoformat(), "count": r.count}
+            for r in scope.damage_counts([brand], since, until, bucket)
+            if r.category == category]
+
+
+def _action(request: Request, ctx: WebContext, who: Caller, incident_id: str,
+            csrf: str, note: str, action: str, step_id: str = "") -> Response:
+    if not csrf_ok(who, csrf):
+        raise HTTPException(403, "CSRF token missing or wrong")
+    scope = _scope(ctx, who)
+    target = f"/incidents/{quote(incident_id, safe='')}"
+    try:
+        api.act(request, ctx, scope, who, incident_id, ActionIn(note=note), action, step_id,
+                csrf=csrf)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return not_found_page(request)
+        return RedirectResponse(f"{target}?{urlencode({'error': exc.detail})}",
+                                status_code=303)
+    return RedirectResponse(target, status_code=303)
+
+
+Csrf = Annotated[str, Form(max_length=100)]
+Note = Annotated[str, Form(max_length=2000)]
+
+
+@router.post("/incidents/{incident_id}/acknowledge")
+def acknowledge(request: Request, incident_id: str, ctx: Ctx, who: Who, csrf: Csrf = "",
+                ) -> Response:
+    return _action(request, ctx, who, incident_id, csrf, "", "acknowledge")
+
+
+@router.post("/incidents/{incident_id}/resolve")
+def resolve(request: Request, incident_id: str, ctx: Ctx, who: Who, csrf: Csrf = "",
+            note: Note = "") -> Response:
+    return _action(request, ctx, who, incident_id, csrf, note, "resolve")
+
+
+@router.post("/incidents/{incident_id}/checklist/{step_id}")
+def check_step(request: Request, incident_id: str, step_id: str, ctx: Ctx, who: Who,
+               csrf: Csrf = "", note: Note = "") -> Response:
+    return _action(request, ctx, who, incident_id, csrf, note, "check", step_id)
+
+
+# -- history search -----------------------------------------------------------------------
+@router.get("/search")
+def search(request: Request, ctx: Ctx, who: Who,
+           q: Annotated[str, Query(max_length=200)] = "",
+           brand: Annotated[str, Query(max_length=100)] = "",
+           since: Annotated[str, Query(max_length=30)] = "",
+           until: Annotated[str, Query(max_length=30)] = "",
+           polarity: Annotated[str, Query(pattern="^(|positive|neutral|negative)$")] = "",
+           category: Annotated[str, Query(max_length=100)] = "",
+           source: Annotated[str, Query(max_length=200)] = "",
+           page: Annotated[int, Query(ge=1, le=500)] = 1) -> Response:
+    scope = _scope(ctx, who)
+    form = {"q": q, "brand": brand, "since": since, "until": until, "polarity": polarity,
+            "category": category, "source": source}
+    error = ""
+    result = None
+    try:
+        query = SearchQuery(
+            text=q or None, brands=(brand,) if brand else (),
+            since=_day(since, ctx), until=_day(until, ctx, end=True),
+            polarity=polarity or None,  # type: ignore[arg-type]
+            category=category or None, source=source or None,
+            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        result = scope.search(query)
+    except NotVisible:
+        error = "未知品牌 (unknown brand)"
+    except ValueError as exc:
+        error = str(exc)
+    hits = [{"doc": h.to_json(), "snippet": snippet(h.document.text, q),
+             "title": snippet(h.document.title or h.document.text, q, width=60),
+             "url": _safe_url(h.document.url)} for h in (result.hits if result else [])]
+    pages = -(-result.total // PAGE_SIZE) if result else 0
+    return render(request, "search.html", who, ctx, form=form, hits=hits, error=error,
+                  total=result.total if result else 0, page=page, pages=pages,
+                  brands=scope.brands, categories=ctx.config.lexicon.categories,
+                  page_url=lambda n: "/search?" + urlencode({**form, "page": n}))
+
+
+def _day(text: str, ctx: WebContext, end: bool = False) -> datetime | None:
+    """A date (or date-time) from the form; an end date includes that whole day."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"无法识别的日期 {text!r} (expected YYYY-MM-DD)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ctx.config.settings.tz)
+    return value + timedelta(days=1) if end and len(text) <= 10 else value
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Links only to http(s): a crawled `javascript:` URL is shown as text, not linked."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None

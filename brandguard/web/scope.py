@@ -1,0 +1,105 @@
+"""The only store handle the web layer holds: one organisation's view of the store.
+
+Isolation is decided here, once, rather than in every route: a brand, document, incident
+or delivery outside the organisation is `NotVisible`, which the routes turn into 404 —
+the same answer as for an id that does not exist, so existence never leaks. Documents are
+visible when they mention one of the organisation's brands, and are shown with the
+mentions of other organisations' brands removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from brandguard.store.base import SearchQuery, SearchResult, StoredDocument
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime, timedelta
+
+    from brandguard.config.loader import Config
+    from brandguard.config.models import Brand, Organization
+    from brandguard.delivery import Delivery
+    from brandguard.incident import Incident
+    from brandguard.store.base import CountRow, DamageCountRow, Store
+
+
+class NotVisible(LookupError):
+    """Absent, or belonging to another organisation: the caller can't tell which."""
+
+
+class OrgView:
+    def __init__(self, store: Store, config: Config, organization: str) -> None:
+        self.store = store
+        self.config = config
+        self.organization: Organization | None = next(
+            (o for o in config.organizations if o.id == organization), None)
+        self.org_id = organization
+        self.brands: dict[str, Brand] = {b.id: b for b in config.brands
+                                         if b.organization == organization}
+
+    # -- brands ---------------------------------------------------------------------------
+    def brand(self, brand_id: str) -> Brand:
+        found = self.brands.get(brand_id)
+        if found is None:
+            raise NotVisible(brand_id)
+        return found
+
+    def brand_ids(self, requested: Sequence[str] = ()) -> tuple[str, ...]:
+        """The requested brands (each must be ours), or all of ours."""
+        return tuple(self.brand(b).id for b in requested) if requested else tuple(self.brands)
+
+    # -- documents ------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        brands = self.brand_ids(query.brands)
+        if not brands:
+            return SearchResult(0)
+        found = self.store.search(replace(query, brands=brands))
+        return SearchResult(found.total, [self._trim(h) for h in found.hits])
+
+    def document(self, doc_id: str) -> StoredDocument:
+        found = self.store.get(doc_id)
+        if found is None or not any(m.brand in self.brands for m in found.analysis.mentions):
+            raise NotVisible(doc_id)
+        return self._trim(found)
+
+    def _trim(self, hit: StoredDocument) -> StoredDocument:
+        mentions = tuple(m for m in hit.analysis.mentions if m.brand in self.brands)
+        if len(mentions) == len(hit.analysis.mentions):
+            return hit
+        return replace(hit, analysis=replace(hit.analysis, mentions=mentions))
+
+    def counts(self, brands: Sequence[str], since: datetime, until: datetime,
+               bucket: timedelta) -> list[CountRow]:
+        return self.store.counts(self.brand_ids(brands), since, until, bucket)
+
+    def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
+                      bucket: timedelta) -> list[DamageCountRow]:
+        return self.store.damage_counts(self.brand_ids(brands), since, until, bucket)
+
+    def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
+                    limit: int) -> list[tuple[str, int]]:
+        return self.store.top_sources(self.brand_ids(brands), since, until, limit)
+
+    def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int) -> list[tuple[str, int]]:
+        return self.store.top_keywords(self.brand_ids(brands), since, until, limit)
+
+    # -- incidents and deliveries ---------------------------------------------------------
+    def incidents(self, brands: Sequence[str] = (), status: str | None = None,
+                  ) -> list[Incident]:
+        found = self.store.list_incidents(list(self.brand_ids(brands)), status)
+        return [i for i in found if i.organization == self.org_id]
+
+    def incident(self, incident_id: str) -> Incident:
+        found = self.store.get_incident(incident_id)
+        if found is None or found.organization != self.org_id or found.brand not in self.brands:
+            raise NotVisible(incident_id)
+        return found
+
+    def deliveries(self, incident_id: str | None = None, limit: int = 50) -> list[Delivery]:
+        if incident_id is not None:
+            return self.store.list_deliveries(self.incident(incident_id).id, limit)
+        ids = [i.id for i in self.incidents()]
+        return self.store.list_deliveries(limit=limit, incidents=ids) if ids else []

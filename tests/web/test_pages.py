@@ -1,0 +1,121 @@
+"""The dashboard over HTTP: login (with its CSRF cookie and throttle), redirects, escaping,
+isolation and logout. The browser-driven flows are in test_browser.py."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.web.conftest import PASSWORD
+from tests.web.helpers import logged_in, login_form_token
+
+if TYPE_CHECKING:
+    from tests.web.conftest import World
+
+
+def client_for(world: World) -> httpx.Client:
+    return httpx.Client(base_url=world.url, timeout=30, follow_redirects=False)
+
+
+def test_pages_need_a_login_and_come_back_after_it(web_world: World) -> None:
+    with client_for(web_world) as client:
+        first = client.get("/incidents?status=open")
+        assert first.status_code == 303
+        assert first.headers["location"] == "/login?next=" + quote("/incidents?status=open")
+        token = login_form_token(client)
+        cookie = client.cookies.jar
+        assert any(c.name == "bg_login" for c in cookie)
+        done = client.post("/login", data={"username": web_world.users["anxi-tea"],
+                                           "password": PASSWORD, "csrf": token,
+                                           "next": "/incidents?status=open"})
+        assert done.status_code == 303
+        assert done.headers["location"] == "/incidents?status=open"
+        set_cookie = done.headers["set-cookie"].lower()
+        assert "bg_session=" in set_cookie
+        assert "httponly" in set_cookie
+        assert "samesite=lax" in set_cookie
+        assert client.get("/incidents?status=open").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil"])
+def test_login_never_redirects_off_site(web_world: World, target: str) -> None:
+    with client_for(web_world) as client:
+        token = login_form_token(client)
+        done = client.post("/login", data={"username": web_world.users["anxi-tea"],
+                                           "password": PASSWORD, "csrf": token, "next": target})
+        assert done.status_code == 303
+        assert done.headers["location"] == "/"
+
+
+def test_login_refuses_a_missing_form_token_and_a_wrong_password(web_world: World) -> None:
+    with client_for(web_world) as client:
+        forged = client.post("/login", data={"username": web_world.users["anxi-tea"],
+                                             "password": PASSWORD, "csrf": "forged"})
+        assert forged.status_code == 303
+        assert "error=" in forged.headers["location"]
+        assert "bg_session" not in client.cookies
+        token = login_form_token(client)
+        wrong = client.post("/login", data={"username": web_world.users["anxi-tea"],
+                                            "password": "wrong password", "csrf": token})
+        assert "error=" in wrong.headers["location"]
+        assert "bg_session" not in client.cookies
+
+
+def test_repeated_failures_are_throttled(web_world: World) -> None:
+    with client_for(web_world) as client:
+        for _ in range(5):
+            token = login_form_token(client)
+            client.post("/login", data={"username": "mallory", "password": "x" * 9,
+                                        "csrf": token})
+        token = login_form_token(client)
+        blocked = client.post("/login", data={"username": "mallory", "password": "x" * 9,
+                                              "csrf": token})
+        page = client.get(blocked.headers["location"])
+        assert "尝试次数过多" in page.text
+
+
+def test_crawled_text_is_escaped_on_every_page(web_world: World) -> None:
+    incident = quote(web_world.incidents["anxi-tea"])
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        for path in ("/search?q=新品", f"/incidents/{incident}", "/search?q=%3Cscript%3E"):
+            html = client.get(path).text
+            assert "<script>window.__xss" not in html, path
+            assert "<img src=x" not in html, path
+            assert "window.__xss=1&lt;/script&gt;" in html, path
+            assert re.search(r"<script(?![^>]*(src=\"/static/|type=\"application/json\"))",
+                             html) is None, path  # no inline executable script at all
+        marked = client.get("/search?q=%3Cscript%3E").text
+        assert "<mark>&lt;script&gt;</mark>window.__xss=1" in marked  # the hit, escaped
+        search = client.get("/search?q=新品").text
+        assert "{{7*7}}" in search
+        assert "<mark>新品</mark>" in search
+
+
+def test_another_organisations_incident_page_is_not_found(web_world: World) -> None:
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        theirs = client.get(f"/incidents/{quote(web_world.incidents['other-org'])}")
+        missing = client.get("/incidents/no-such-incident")
+        assert theirs.status_code == missing.status_code == 404
+        assert "宜兴" not in theirs.text
+        assert client.get("/?brand=yixing").status_code == 404
+        assert client.get("/search?brand=yixing").text.count("未知品牌") == 1
+
+
+def test_form_posts_need_the_csrf_token_and_logout_ends_the_session(web_world: World) -> None:
+    incident = quote(web_world.incidents["anxi-tea"])
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        refused = client.post(f"/incidents/{incident}/checklist/statement", data={"note": "x"})
+        assert refused.status_code == 403
+        csrf = client.get("/api/v1/me").json()["csrf"]
+        session = client.cookies["bg_session"]
+        out = client.post("/logout", data={"csrf": csrf})
+        assert out.status_code == 303
+        assert out.headers["location"] == "/login"
+    with client_for(web_world) as replay:
+        replay.cookies.set("bg_session", session)
+        assert replay.get("/").status_code == 303  # the old cookie no longer works
+        assert replay.get("/api/v1/me").status_code == 401
