@@ -160,10 +160,11 @@ def store_baseline(path: Path, config: Config, queries: Queries, requests: int,
             Latency("store.counts (baseline, 1 client)", samples["series"], elapsed / 2))
 
 
-def start_server(config_dir: Path, db: Path, port: int) -> subprocess.Popen[str]:
+def start_server(config_dir: Path, db: Path, port: int, workers: int,
+                 ) -> subprocess.Popen[str]:
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "brandguard", "--config", str(config_dir), "--store",
-         f"sqlite:///{db}", "serve", "--port", str(port)],
+         f"sqlite:///{db}", "serve", "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in process.stdout or ():  # the socket listens before this line is printed
         if "dashboard and API on" in line:

@@ -195,10 +195,11 @@ def bench_crawl(pages: int, repeat: int, corpus: Path | None) -> None:
               default=Path("brandguard-data") / "bench-api.db", show_default=True,
               help="Store to fill once and reuse.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, help="`serve --workers` for the run.")
 @click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="CSV with a text column (default: ../shared/data news, else the demo).")
 def bench_api(docs: int, brands: int, clients: int, seconds: float, db: Path, port: int,
-              corpus: Path | None) -> None:
+              workers: int, corpus: Path | None) -> None:
     """REST latency (mentions search, time series) on a large SQLite store, N clients."""
     import asyncio
 
@@ -222,11 +223,12 @@ def bench_api(docs: int, brands: int, clients: int, seconds: float, db: Path, po
         click.echo(f"filled {db} with {docs - had:,} documents in {took:,.0f} s "
                    f"({(docs - had) / took:,.0f} docs/s; texts from {origin})")
     click.echo(f"store {db}: {docs:,} documents over a year, {brands} brands; "
-               f"{clients} concurrent clients, {seconds:.0f} s per endpoint")
+               f"{clients} concurrent clients, {seconds:.0f} s per endpoint; "
+               f"serve --workers {workers}")
     queries = api_bench.Queries(config, end)
     base_search, base_series = api_bench.store_baseline(db, config, queries, 300)
     token = api_bench.bench_token(db, config)
-    server = api_bench.start_server(root, db, port)
+    server = api_bench.start_server(root, db, port, workers)
     try:
         url = f"http://127.0.0.1:{port}"
         alone, _ = asyncio.run(api_bench.load(

@@ -106,7 +106,8 @@ def serve_demo(app: AppContext, host: str, port: int, login: tuple[str, str]) ->
     from brandguard.web.server import run
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
-    run(create_app(WebContext.create(app.config, app.resolved_store_url())), host, port,
+    config, url = app.config, app.resolved_store_url()
+    run(lambda: create_app(WebContext.create(config, url)), host, port,
         announce=lambda: click.echo(
             f"\n仪表盘 dashboard: http://{shown}:{port}/   登录 login: {login[0]} / "
             f"{login[1]}\nThe incident is left open: acknowledge it and tick its checklist "

@@ -27,8 +27,10 @@ MIN_PASSWORD = 8
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--secure-cookies", is_flag=True,
               help="Mark session cookies Secure (when users reach it through HTTPS).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port (about one per core).")
 @pass_app
-def serve(app: AppContext, host: str, port: int, secure_cookies: bool) -> None:
+def serve(app: AppContext, host: str, port: int, secure_cookies: bool, workers: int) -> None:
     """Run the REST API and the dashboard against the store."""
     from brandguard.web.app import create_app
     from brandguard.web.context import WebContext
@@ -36,9 +38,11 @@ def serve(app: AppContext, host: str, port: int, secure_cookies: bool) -> None:
 
     url = app.resolved_store_url()
     open_store(url, app.config.settings).close()  # fail now, and migrate once, not per thread
-    ctx = WebContext.create(app.config, url, secure_cookies=secure_cookies)
-    run(create_app(ctx), host, port, announce=lambda: click.echo(
-        f"brandguard dashboard and API on http://{host}:{port}/ (store {url}); Ctrl-C stops"))
+    config = app.config
+    run(lambda: create_app(WebContext.create(config, url, secure_cookies=secure_cookies)),
+        host, port, workers=workers, announce=lambda: click.echo(
+            f"brandguard dashboard and API on http://{host}:{port}/ (store {url}, "
+            f"{workers} worker(s)); Ctrl-C stops"))
 
 
 def _organization(app: AppContext, org_id: str) -> Organization:

@@ -3,6 +3,8 @@ background thread bound to a free loopback port (tests, `bench api`)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import socket
 import threading
 import time
@@ -27,17 +29,49 @@ def _config(app: FastAPI, **options: object) -> uvicorn.Config:
                           proxy_headers=False, **options)  # type: ignore[arg-type]
 
 
-def run(app: FastAPI, host: str, port: int, announce: Callable[[], None] = lambda: None,
-        ) -> None:
+def run(app: Callable[[], FastAPI], host: str, port: int,
+        announce: Callable[[], None] = lambda: None, workers: int = 1) -> None:
     """Bind first, then `announce` (a URL printed is a URL that already accepts
-    connections; a taken port fails before anything is printed), then serve."""
+    connections; a taken port fails before anything is printed), then serve.
+
+    With several workers the listening socket is shared by forked processes, each with its
+    own app (and so its own store connections), and the kernel spreads connections over
+    them. The app is built after the fork: no SQLite handle crosses a fork.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(128)
+    sock.listen(1024)
     announce()
-    uvicorn.Server(_config(app)).run(sockets=[sock])
+    if workers <= 1:
+        _serve(app, sock)
+        return
+    forking = multiprocessing.get_context("fork")
+    children = [forking.Process(target=_serve, args=(app, sock), daemon=True)
+                for _ in range(workers)]
+    for child in children:
+        child.start()
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        for child in children:
+            child.join()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for child in children:
+            child.terminate()  # uvicorn shuts each down gracefully on SIGTERM
+        for child in children:
+            child.join(30)
+
+
+def _serve(app: Callable[[], FastAPI], sock: socket.socket) -> None:
+    uvicorn.Server(_config(app())).run(sockets=[sock])
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 @contextmanager
