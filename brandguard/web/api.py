@@ -187,14 +187,24 @@ def timeseries(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
     for row in scope.counts(ids, start, end, size):
         per[row.bucket][row.polarity] = per[row.bucket].get(row.polarity, 0) + row.count
     points = []
-    for when in sorted(per):
-        c = per[when]
+    for when in _buckets(start, end, size):
+        c = per.get(when, {})
         pos, neu, neg = c.get("positive", 0), c.get("neutral", 0), c.get("negative", 0)
         total = pos + neu + neg
         points.append(SeriesPoint(bucket=when, total=total, positive=pos, neutral=neu,
                                   negative=neg,
                                   sentiment_index=round((pos - neg) / total, 4) if total else None))
     return Series(brand=scope_brand.id, bucket_seconds=int(size.total_seconds()), points=points)
+
+
+def _buckets(start: datetime, end: datetime, size: timedelta) -> list[datetime]:
+    """Every bucket start in [start, end), aligned as the store aligns them (to the zone's
+    midnight), so empty buckets come back as zeros and charts show the gaps."""
+    step = int(size.total_seconds())
+    offset = int((start.utcoffset() or timedelta()).total_seconds())
+    first = (int(start.timestamp()) + offset) // step * step - offset
+    last = int(end.timestamp())
+    return [datetime.fromtimestamp(t, start.tzinfo) for t in range(first, last, step)]
 
 
 @router.get("/brands/{brand_id}/categories", response_model=list[CategoryPoint])

@@ -229,6 +229,7 @@ def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
     found = scope.incident(incident_id)
     return render(request, "incident.html", who, ctx, incident=detail,
                   brand=scope.brands[found.brand], error=error,
+                  now=ctx.clock().astimezone(ctx.config.settings.tz).isoformat(),
                   data={"signal": _signal(scope, ctx, found.brand, found.category,
                                           found.opened_at, found.last_evidence_at)})
 

@@ -51,9 +51,13 @@ def test_timeseries_adds_up_to_the_search_totals(
     assert series.json()["bucket_seconds"] == 86400
     total = client.get("/api/v1/mentions", params={"brand": "bama", **RANGE}).json()["total"]
     assert sum(p["total"] for p in points) == total
+    assert len(points) == 12  # every day of the range, empty ones as zeros
+    assert all(p["bucket"].endswith("T00:00:00+08:00") for p in points)
     for p in points:
         assert p["total"] == p["positive"] + p["neutral"] + p["negative"]
-        assert p["sentiment_index"] == round((p["positive"] - p["negative"]) / p["total"], 4)
+        assert p["sentiment_index"] == (round((p["positive"] - p["negative"]) / p["total"], 4)
+                                        if p["total"] else None)
+    assert any(p["total"] == 0 for p in points)
     assert client.get("/api/v1/brands/bama/timeseries",
                       params={**RANGE, "bucket": "1m"}).status_code == 400
     assert client.get("/api/v1/brands/bama/timeseries",

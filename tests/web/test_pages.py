@@ -119,3 +119,12 @@ def test_form_posts_need_the_csrf_token_and_logout_ends_the_session(web_world: W
         replay.cookies.set("bg_session", session)
         assert replay.get("/").status_code == 303  # the old cookie no longer works
         assert replay.get("/api/v1/me").status_code == 401
+
+
+def test_steps_past_their_deadline_are_marked_overdue(web_world: World) -> None:
+    incident = quote(web_world.incidents["anxi-tea"])
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        html = client.get(f"/incidents/{incident}").text
+    # the world's incident opened on 2026-11-21; its one-hour steps are long past due
+    assert re.search(r'id="step-contact">\s*<span class="mark">!</span>', html)
+    assert "已逾期" in html

@@ -29,8 +29,8 @@
     trend.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: ["正面", "中性", "负面", "情感指数"] },
-      grid: { left: 40, right: 40, top: 40, bottom: 30 },
+      legend: { data: ["正面", "中性", "负面", "情感指数"], top: 0 },
+      grid: { left: 40, right: 40, top: 50, bottom: 30 },
       xAxis: { type: "category", data: s.map(function (p) { return day(p.bucket); }) },
       yAxis: [{ type: "value", name: "声量" }, { type: "value", name: "指数", min: -1, max: 1 }],
       series: [
