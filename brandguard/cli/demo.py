@@ -101,17 +101,13 @@ def demo_login(app: AppContext, store: Store) -> tuple[str, str]:
 
 
 def serve_demo(app: AppContext, host: str, port: int, login: tuple[str, str]) -> None:
-    from brandguard.web.app import create_app
-    from brandguard.web.context import WebContext
-    from brandguard.web.server import run
+    from brandguard.web.server import serve_store
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
-    config, url = app.config, app.resolved_store_url()
-    run(lambda: create_app(WebContext.create(config, url)), host, port,
-        announce=lambda: click.echo(
-            f"\n仪表盘 dashboard: http://{shown}:{port}/   登录 login: {login[0]} / "
-            f"{login[1]}\nThe incident is left open: acknowledge it and tick its checklist "
-            "there. Ctrl-C stops the server."))
+    serve_store(app.config, app.resolved_store_url(), host, port, announce=lambda: click.echo(
+        f"\n仪表盘 dashboard: http://{shown}:{port}/   登录 login: {login[0]} / "
+        f"{login[1]}\nThe incident is left open: acknowledge it and tick its checklist "
+        "there. Ctrl-C stops the server."))
 
 
 def with_demo_alerts(config: Config, mail_url: str, hook_url: str, secret: str) -> Config:

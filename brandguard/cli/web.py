@@ -32,17 +32,14 @@ MIN_PASSWORD = 8
 @pass_app
 def serve(app: AppContext, host: str, port: int, secure_cookies: bool, workers: int) -> None:
     """Run the REST API and the dashboard against the store."""
-    from brandguard.web.app import create_app
-    from brandguard.web.context import WebContext
-    from brandguard.web.server import run
+    from brandguard.web.server import serve_store
 
     url = app.resolved_store_url()
     open_store(url, app.config.settings).close()  # fail now, and migrate once, not per thread
-    config = app.config
-    run(lambda: create_app(WebContext.create(config, url, secure_cookies=secure_cookies)),
-        host, port, workers=workers, announce=lambda: click.echo(
-            f"brandguard dashboard and API on http://{host}:{port}/ (store {url}, "
-            f"{workers} worker(s)); Ctrl-C stops"))
+    serve_store(app.config, url, host, port, workers=workers, secure_cookies=secure_cookies,
+                announce=lambda: click.echo(
+                    f"brandguard dashboard and API on http://{host}:{port}/ (store {url}, "
+                    f"{workers} worker(s)); Ctrl-C stops"))
 
 
 def _organization(app: AppContext, org_id: str) -> Organization:

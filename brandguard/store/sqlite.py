@@ -456,27 +456,33 @@ class SqliteStore(Store):
             "g.category", "JOIN damage g ON g.doc=m.doc", brands, since, until, bucket)]
 
 
+    @staticmethod
+    def _mentioned(brands: Sequence[str], since: datetime, until: datetime,
+                   newest: int | None = None) -> tuple[str, list[Any]]:
+        """Rowids of non-duplicate documents mentioning `brands` in [since, until), optionally
+        only the `newest`: the subquery both facets count over."""
+        marks = ",".join("?" * len(brands))
+        tail = " ORDER BY published_at DESC LIMIT ?" if newest else ""
+        sql = (f"SELECT DISTINCT doc FROM mentions WHERE brand IN ({marks})"  # noqa: S608
+               f" AND published_at >= ? AND published_at < ? AND duplicate=0{tail}")
+        return sql, [*brands, _epoch(since), _epoch(until), *([newest] if newest else [])]
+
     def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
                     limit: int = 10) -> list[tuple[str, int]]:
-        marks = ",".join("?" * len(brands))
+        docs, params = self._mentioned(brands, since, until)
         rows = self.db.execute(
-            f"SELECT d.source, count(*) AS n FROM documents d WHERE d.rowid IN"  # noqa: S608
-            f" (SELECT doc FROM mentions WHERE brand IN ({marks}) AND published_at >= ?"
-            f" AND published_at < ? AND duplicate=0) AND d.source IS NOT NULL"
-            f" GROUP BY d.source ORDER BY n DESC, d.source LIMIT ?",
-            [*brands, _epoch(since), _epoch(until), limit]).fetchall()
+            f"SELECT d.source, count(*) AS n FROM documents d WHERE d.rowid IN ({docs})"  # noqa: S608
+            f" AND d.source IS NOT NULL GROUP BY d.source ORDER BY n DESC, d.source LIMIT ?",
+            [*params, limit]).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 30) -> list[tuple[str, int]]:
-        marks = ",".join("?" * len(brands))
+        docs, params = self._mentioned(brands, since, until, KEYWORD_SAMPLE)
         rows = self.db.execute(
             f"SELECT k.value, count(*) AS n FROM documents d,"  # noqa: S608
-            f" json_each(d.analysis, '$.keywords') k WHERE d.rowid IN"
-            f" (SELECT DISTINCT doc FROM mentions WHERE brand IN ({marks}) AND published_at >= ?"
-            f" AND published_at < ? AND duplicate=0 ORDER BY published_at DESC LIMIT ?)"
-            f" GROUP BY k.value ORDER BY n DESC, k.value LIMIT ?",
-            [*brands, _epoch(since), _epoch(until), KEYWORD_SAMPLE, limit]).fetchall()
+            f" json_each(d.analysis, '$.keywords') k WHERE d.rowid IN ({docs})"
+            f" GROUP BY k.value ORDER BY n DESC, k.value LIMIT ?", [*params, limit]).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
     # -- access ----------------------------------------------------------------------------

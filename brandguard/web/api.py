@@ -8,6 +8,7 @@ naive ones are in the configured zone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -61,7 +62,7 @@ def caller(request: Request, ctx: Annotated[WebContext, Depends(web)]) -> Caller
 
 def view(ctx: Annotated[WebContext, Depends(web)],
          who: Annotated[Caller, Depends(caller)]) -> OrgView:
-    return OrgView(ctx.pool.get(), ctx.config, who.organization)
+    return ctx.view(who.organization)
 
 
 View = Annotated[OrgView, Depends(view)]
@@ -228,18 +229,24 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 def keywords(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
              until: Until = None, limit: Limit = 30) -> list[TermCount]:
     """Hot keywords among the brand's (and its members') recent mentions."""
-    ids = _with_members(scope, brand_id)
-    start, end = time_range(ctx, since, until)
-    return [TermCount(term=t, count=n) for t, n in scope.top_keywords(ids, start, end, limit)]
+    return _top(scope.top_keywords, scope, ctx, brand_id, since, until, limit)
 
 
 @router.get("/brands/{brand_id}/sources", response_model=list[TermCount])
 def sources(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
             until: Until = None, limit: Limit = 10) -> list[TermCount]:
     """Sources publishing the most about the brand (and its members)."""
+    return _top(scope.top_sources, scope, ctx, brand_id, since, until, limit)
+
+
+Facet = Callable[[Sequence[str], datetime, datetime, int], list[tuple[str, int]]]
+
+
+def _top(facet: Facet, scope: OrgView, ctx: WebContext, brand_id: str,
+         since: datetime | None, until: datetime | None, limit: int) -> list[TermCount]:
     ids = _with_members(scope, brand_id)
     start, end = time_range(ctx, since, until)
-    return [TermCount(term=t, count=n) for t, n in scope.top_sources(ids, start, end, limit)]
+    return [TermCount(term=t, count=n) for t, n in facet(ids, start, end, limit)]
 
 
 def _with_members(scope: OrgView, brand_id: str) -> list[str]:
@@ -255,8 +262,8 @@ def incidents(scope: View, ctx: Ctx, brand: Annotated[list[str] | None, Query()]
     return [incident_out(i, ctx) for i in found]
 
 
-def incident_detail(scope: OrgView, ctx: WebContext, incident_id: str) -> dict[str, Any]:
-    found = _visible(lambda: scope.incident(incident_id))
+def incident_detail(scope: OrgView, ctx: WebContext, found: Incident) -> dict[str, Any]:
+    """An incident (already checked to be the caller's) with its evidence and deliveries."""
     out = incident_out(found, ctx)
     documents = []
     for doc_id in found.evidence:
@@ -271,7 +278,7 @@ def incident_detail(scope: OrgView, ctx: WebContext, incident_id: str) -> dict[s
 
 @router.get("/incidents/{incident_id}", response_model=IncidentDetail)
 def incident(incident_id: IncidentId, scope: View, ctx: Ctx) -> dict[str, Any]:
-    return incident_detail(scope, ctx, incident_id)
+    return incident_detail(scope, ctx, _visible(lambda: scope.incident(incident_id)))
 
 
 @router.get("/incidents/{incident_id}/deliveries", response_model=list[DeliveryOut])
@@ -284,9 +291,25 @@ def deliveries(scope: View, limit: Limit = 50) -> list[dict[str, Any]]:
     return [d.to_json() for d in scope.deliveries(limit=limit)]
 
 
+Transition = Callable[[RiskEngine, str, str, str], "Incident"]  # engine, id, actor, note
+
+
+def acknowledging(engine: RiskEngine, incident_id: str, actor: str, note: str) -> Incident:
+    return engine.acknowledge(incident_id, actor)
+
+
+def resolving(engine: RiskEngine, incident_id: str, actor: str, note: str) -> Incident:
+    return engine.resolve(incident_id, actor, note)
+
+
+def checking(step_id: str) -> Transition:
+    def check(engine: RiskEngine, incident_id: str, actor: str, note: str) -> Incident:
+        return engine.check_step(incident_id, step_id, actor, note)
+    return check
+
+
 def act(request: Request, ctx: WebContext, scope: OrgView, who: Caller, incident_id: str,
-        body: ActionIn, action: str, step_id: str = "", csrf: str | None = None,
-        ) -> dict[str, Any]:
+        body: ActionIn, transition: Transition, csrf: str | None = None) -> dict[str, Any]:
     """Apply one transition for the caller; shared by the API and the dashboard forms
     (which send the CSRF token as a form field rather than a header)."""
     if not csrf_ok(who, csrf if csrf is not None else request.headers.get(CSRF_HEADER)):
@@ -297,29 +320,24 @@ def act(request: Request, ctx: WebContext, scope: OrgView, who: Caller, incident
         raise HTTPException(400, "by: required with an API token (who acts, a staff name)")
     engine = RiskEngine(scope.store, ctx.config, clock=ctx.clock)
     try:
-        if action == "acknowledge":
-            engine.acknowledge(found.id, actor)
-        elif action == "resolve":
-            engine.resolve(found.id, actor, body.note)
-        else:
-            engine.check_step(found.id, step_id, actor, body.note)
+        updated = transition(engine, found.id, actor, body.note)
     except InputError as exc:
         raise HTTPException(409, str(exc)) from exc
     except ConcurrentUpdate as exc:
         raise HTTPException(409, f"{exc}; reload and try again") from exc
-    return incident_detail(scope, ctx, found.id)
+    return incident_detail(scope, ctx, updated)
 
 
 @router.post("/incidents/{incident_id}/acknowledge", response_model=IncidentDetail)
 def acknowledge(incident_id: IncidentId, body: ActionIn, request: Request, scope: View,
                 ctx: Ctx, who: Who) -> dict[str, Any]:
-    return act(request, ctx, scope, who, incident_id, body, "acknowledge")
+    return act(request, ctx, scope, who, incident_id, body, acknowledging)
 
 
 @router.post("/incidents/{incident_id}/resolve", response_model=IncidentDetail)
 def resolve(incident_id: IncidentId, body: ActionIn, request: Request, scope: View,
             ctx: Ctx, who: Who) -> dict[str, Any]:
-    return act(request, ctx, scope, who, incident_id, body, "resolve")
+    return act(request, ctx, scope, who, incident_id, body, resolving)
 
 
 @router.post("/incidents/{incident_id}/checklist/{step_id}", response_model=IncidentDetail)
@@ -327,4 +345,4 @@ def check_step(incident_id: IncidentId, step_id: Annotated[str, Path(max_length=
                body: ActionIn, request: Request, scope: View, ctx: Ctx,
                who: Who) -> dict[str, Any]:
     """Check a contingency-plan step off, with a note."""
-    return act(request, ctx, scope, who, incident_id, body, "check", step_id)
+    return act(request, ctx, scope, who, incident_id, body, checking(step_id))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from brandguard.web.auth import Authenticator
+from brandguard.web.scope import OrgView
 from brandguard.web.stores import StorePool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from brandguard.config.loader import Config
+    from brandguard.config.models import Brand
 
 SESSION_LIFETIME = timedelta(hours=12)
 
@@ -24,6 +27,19 @@ class WebContext:
     auth: Authenticator
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
     secure_cookies: bool = False
+    org_brands: dict[str, dict[str, Brand]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # grouped once here rather than on every request: configs carry thousands of brands
+        grouped: dict[str, dict[str, Brand]] = defaultdict(dict)
+        for brand in self.config.brands:
+            grouped[brand.organization][brand.id] = brand
+        self.org_brands = dict(grouped)
+
+    def view(self, organization: str) -> OrgView:
+        """The caller's organisation's view of this thread's store."""
+        return OrgView(self.pool.get(), self.config, organization,
+                       self.org_brands.get(organization, {}))
 
     @classmethod
     def create(cls, config: Config, store_url: str, *, secure_cookies: bool = False,

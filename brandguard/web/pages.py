@@ -28,6 +28,7 @@ from brandguard.web.scope import NotVisible, OrgView
 
 if TYPE_CHECKING:
     from brandguard.config.models import Brand
+    from brandguard.incident import Incident
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("brandguard.web") / "templates"))
@@ -64,7 +65,7 @@ Who = Annotated[Caller, Depends(page_caller)]
 
 
 def _scope(ctx: WebContext, who: Caller) -> OrgView:
-    return OrgView(ctx.pool.get(), ctx.config, who.organization)
+    return ctx.view(who.organization)
 
 
 def _local(target: str | None) -> str:
@@ -151,6 +152,7 @@ def overview(request: Request, ctx: Ctx, who: Who,
     until = ctx.clock() + timedelta(minutes=1)
     since = until - timedelta(days=OVERVIEW_DAYS)
     group = [chosen, *(b for b in scope.brands.values() if b.parent == chosen.id)]
+    open_incidents = [i for i in scope.incidents() if i.is_open]
     series = api.timeseries(chosen.id, scope, ctx, since, until, "1d", members=True)
     cats = api.categories(chosen.id, scope, ctx, since, until, f"{OVERVIEW_DAYS + 1}d",
                           members=True)
@@ -160,11 +162,10 @@ def overview(request: Request, ctx: Ctx, who: Who,
     }
     return render(request, "overview.html", who, ctx, brand=chosen,
                   regional=[b for b in scope.brands.values() if b.kind == "regional"],
-                  members=_member_rows(scope, group, since, until),
+                  members=_member_rows(scope, group, open_incidents, since, until),
                   sources=api.sources(chosen.id, scope, ctx, since, until, 10),
                   keywords=_cloud(api.keywords(chosen.id, scope, ctx, since, until, 40)),
-                  incidents=[api.incident_out(i, ctx) for i in scope.incidents()
-                             if i.is_open],
+                  incidents=[api.incident_out(i, ctx) for i in open_incidents],
                   brands=scope.brands, days=OVERVIEW_DAYS, data=data)
 
 
@@ -180,11 +181,10 @@ def _sum_by(rows: list[Any]) -> list[dict[str, Any]]:
     return [{"name": k, "value": v} for k, v in sorted(totals.items(), key=lambda kv: -kv[1])]
 
 
-def _member_rows(scope: OrgView, group: list[Brand], since: datetime,
-                 until: datetime) -> list[dict[str, Any]]:
+def _member_rows(scope: OrgView, group: list[Brand], open_incidents: list[Incident],
+                 since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Regional brand vs its member enterprises: volume, negatives, open incidents."""
     counts = scope.counts([b.id for b in group], since, until, until - since)
-    open_incidents = [i for i in scope.incidents([b.id for b in group]) if i.is_open]
     rows = []
     for b in group:
         mine = [r for r in counts if r.brand == b.id]
@@ -223,10 +223,10 @@ def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
                   error: str = "") -> Response:
     scope = _scope(ctx, who)
     try:
-        detail = api.incident_detail(scope, ctx, incident_id)
-    except HTTPException:
+        found = scope.incident(incident_id)
+    except NotVisible:
         return not_found_page(request)
-    found = scope.incident(incident_id)
+    detail = api.incident_detail(scope, ctx, found)
     return render(request, "incident.html", who, ctx, incident=detail,
                   brand=scope.brands[found.brand], error=error,
                   now=ctx.clock().astimezone(ctx.config.settings.tz).isoformat(),
@@ -246,13 +246,13 @@ def _signal(scope: OrgView, ctx: WebContext, brand: str, category: str, opened: 
 
 
 def _action(request: Request, ctx: WebContext, who: Caller, incident_id: str,
-            csrf: str, note: str, action: str, step_id: str = "") -> Response:
+            csrf: str, note: str, transition: api.Transition) -> Response:
     if not csrf_ok(who, csrf):
         raise HTTPException(403, "CSRF token missing or wrong")
     scope = _scope(ctx, who)
     target = f"/incidents/{quote(incident_id, safe='')}"
     try:
-        api.act(request, ctx, scope, who, incident_id, ActionIn(note=note), action, step_id,
+        api.act(request, ctx, scope, who, incident_id, ActionIn(note=note), transition,
                 csrf=csrf)
     except HTTPException as exc:
         if exc.status_code == 404:
@@ -269,19 +269,19 @@ Note = Annotated[str, Form(max_length=2000)]
 @router.post("/incidents/{incident_id}/acknowledge")
 def acknowledge(request: Request, incident_id: str, ctx: Ctx, who: Who, csrf: Csrf = "",
                 ) -> Response:
-    return _action(request, ctx, who, incident_id, csrf, "", "acknowledge")
+    return _action(request, ctx, who, incident_id, csrf, "", api.acknowledging)
 
 
 @router.post("/incidents/{incident_id}/resolve")
 def resolve(request: Request, incident_id: str, ctx: Ctx, who: Who, csrf: Csrf = "",
             note: Note = "") -> Response:
-    return _action(request, ctx, who, incident_id, csrf, note, "resolve")
+    return _action(request, ctx, who, incident_id, csrf, note, api.resolving)
 
 
 @router.post("/incidents/{incident_id}/checklist/{step_id}")
 def check_step(request: Request, incident_id: str, step_id: str, ctx: Ctx, who: Who,
                csrf: Csrf = "", note: Note = "") -> Response:
-    return _action(request, ctx, who, incident_id, csrf, note, "check", step_id)
+    return _action(request, ctx, who, incident_id, csrf, note, api.checking(step_id))
 
 
 # -- history search -----------------------------------------------------------------------

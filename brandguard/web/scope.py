@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from datetime import datetime, timedelta
 
     from brandguard.config.loader import Config
-    from brandguard.config.models import Brand, Organization
+    from brandguard.config.models import Brand
     from brandguard.delivery import Delivery
     from brandguard.incident import Incident
     from brandguard.store.base import CountRow, DamageCountRow, Store
@@ -30,14 +30,12 @@ class NotVisible(LookupError):
 
 
 class OrgView:
-    def __init__(self, store: Store, config: Config, organization: str) -> None:
+    def __init__(self, store: Store, config: Config, organization: str,
+                 brands: dict[str, Brand]) -> None:
         self.store = store
         self.config = config
-        self.organization: Organization | None = next(
-            (o for o in config.organizations if o.id == organization), None)
         self.org_id = organization
-        self.brands: dict[str, Brand] = {b.id: b for b in config.brands
-                                         if b.organization == organization}
+        self.brands = brands  # this organisation's, by id (WebContext groups them once)
 
     # -- brands ---------------------------------------------------------------------------
     def brand(self, brand_id: str) -> Brand:

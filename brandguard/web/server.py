@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
+    from brandguard.config.loader import Config
+
 
 # Sockets are made with an explicit IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets
 # whose proto says TCP, and without it Nagle's algorithm meets the client's delayed ACK and
@@ -64,6 +66,19 @@ def run(app: Callable[[], FastAPI], host: str, port: int,
             child.terminate()  # uvicorn shuts each down gracefully on SIGTERM
         for child in children:
             child.join(30)
+
+
+def serve_store(config: Config, store_url: str, host: str, port: int, *,
+                announce: Callable[[], None], workers: int = 1,
+                secure_cookies: bool = False) -> None:
+    """`run` the app over `store_url`; each worker builds its own context after the fork."""
+    from brandguard.web.app import create_app
+    from brandguard.web.context import WebContext
+
+    def app() -> FastAPI:
+        return create_app(WebContext.create(config, store_url, secure_cookies=secure_cookies))
+
+    run(app, host, port, announce=announce, workers=workers)
 
 
 def _serve(app: Callable[[], FastAPI], sock: socket.socket) -> None:
