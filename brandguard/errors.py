@@ -37,3 +37,11 @@ class InputError(ValueError):
 
 class NotConfigured(Exception):
     """A component is not configured or not available; it is skipped or refused."""
+
+
+class StoreUnavailable(Exception):
+    """The store can't be reached (network, cluster down); the write may succeed later."""
+
+
+class StoreRejected(Exception):
+    """The store refused data it will keep refusing (a mapping conflict): retrying won't help."""

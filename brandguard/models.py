@@ -89,6 +89,9 @@ class Analysis:
     # internal, not part of the §4.3 output.
     fingerprint: bytes = b""
     dedup_keys: tuple[int, ...] = ()
+    # distinct jieba words of the text, for engines without a Chinese analyzer (Elasticsearch
+    # indexes them as keywords); internal, not part of the §4.3 output
+    tokens: tuple[str, ...] = ()
 
     @property
     def brand_ids(self) -> tuple[str, ...]:

@@ -5,16 +5,21 @@ the run goes on; accepted documents are stored in batches (one transaction each)
 new or changed ones are handed to every `BatchHook` (the risk engine plugs in here), so
 judgement follows storage within the same batch, not after a polling gap. Documents that
 mention no configured brand are dropped and counted (`analysis.unmatched: drop`, the
-default) or stored for text search (`keep`).
+default) or stored for text search (`keep`). When the store is unreachable
+(`StoreUnavailable`), a batch goes to the durable spool (`brandguard.spool`) and is stored,
+then judged, once the store answers again: nothing accepted is lost. A document the store
+refuses (an Elasticsearch mapping conflict) is rejected with its line and the store's reason.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from brandguard.documents import parse_line
-from brandguard.errors import InputError
+from brandguard.errors import InputError, StoreUnavailable
+from brandguard.spool import Spool
 from brandguard.store.base import Store, UpsertResult
 
 if TYPE_CHECKING:
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
     from brandguard.models import Analysis, Document
     from nlp.analyzer import Analyzer
 
+log = logging.getLogger(__name__)
 
 class BatchHook(Protocol):
     def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None: ...
@@ -40,6 +46,7 @@ class IngestReport:
     read: int = 0
     stored: UpsertResult = field(default_factory=UpsertResult)
     unmatched: int = 0
+    queued: int = 0  # waiting in the spool for the store to come back
     rejected: list[Rejection] = field(default_factory=list)
 
     @property
@@ -50,7 +57,7 @@ class IngestReport:
         return {"read": self.read, "accepted": self.accepted, "inserted": self.stored.inserted,
                 "updated": self.stored.updated, "duplicates": self.stored.unchanged,
                 "near_duplicates": self.stored.near_duplicates, "unmatched": self.unmatched,
-                "rejected": len(self.rejected),
+                "queued": self.queued, "rejected": len(self.rejected),
                 "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejected]}
 
 
@@ -72,6 +79,7 @@ class Pipeline:
         self.settings = settings
         self.hooks = list(hooks)
         self.batch_size = batch_size
+        self.spool = Spool(settings.spool, settings.tz)
 
     def ingest(self, lines: Iterable[tuple[int, bytes]], encoding: str = "auto",
                progress: Callable[[int], object] | None = None) -> IngestReport:
@@ -96,6 +104,7 @@ class Pipeline:
     def _ingest(self, documents: Iterable[tuple[int, Document]], report: IngestReport,
                 progress: Callable[[int], object] | None) -> IngestReport:
         batch: list[tuple[Document, Analysis]] = []
+        lines: dict[str, int] = {}
         for number, doc in documents:
             report.read += 1
             try:
@@ -108,22 +117,50 @@ class Pipeline:
                 report.unmatched += 1
                 continue
             batch.append((doc, analysis))
+            lines[doc.id] = number
             if len(batch) >= self.batch_size:
-                self._flush(batch, report, progress)
-        self._flush(batch, report, progress)
+                self._flush(batch, lines, report, progress)
+        self._flush(batch, lines, report, progress)
         return report
 
-    def _flush(self, batch: list[tuple[Document, Analysis]], report: IngestReport,
-               progress: Callable[[int], object] | None) -> None:
+    def _flush(self, batch: list[tuple[Document, Analysis]], lines: dict[str, int],
+               report: IngestReport, progress: Callable[[int], object] | None) -> None:
         if not batch:
             return
+        try:
+            self.drain(report)
+            self._store(batch, report, lines)
+        except StoreUnavailable as exc:
+            self.spool.put(batch)
+            report.queued += len(batch)
+            log.warning("%s; %d document(s) queued in %s", exc, len(batch), self.spool.path)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+        lines.clear()
+
+    def _store(self, batch: Sequence[tuple[Document, Analysis]], report: IngestReport,
+               lines: dict[str, int]) -> None:
         result = self.store.upsert(batch)
-        report.stored = report.stored + replace(result, changed=())
+        report.stored = report.stored + replace(result, changed=(), rejected=())
+        report.rejected += [Rejection(lines.get(doc_id, 0), reason)
+                            for doc_id, reason in result.rejected]
         changed = set(result.changed)
         fresh = [item for item in batch if item[0].id in changed]
         for hook in self.hooks:  # an unchanged document was judged when first stored
             if fresh:
                 hook.on_batch_stored(fresh)
-        if progress:
-            progress(len(batch))
-        batch.clear()
+
+    def drain(self, report: IngestReport | None = None) -> int:
+        """Store (then judge) what the spool holds, oldest first; `StoreUnavailable` if the
+        store is still away. Returns how many documents left the spool."""
+        report = report if report is not None else IngestReport()
+        moved = 0
+        while len(self.spool):
+            last, items = self.spool.peek(self.batch_size)
+            self._store(items, report, {})
+            self.spool.drop_through(last)
+            moved += len(items)
+        if moved:
+            log.warning("stored %d document(s) from the spool", moved)
+        return moved

@@ -8,13 +8,22 @@ that come due). Jobs run one at a time on a single worker thread: the embedded s
 one SQLite connection (a site crawl runs Scrapy in a child process and streams its items
 back to that thread).
 SIGINT/SIGTERM stop the scheduler after the running job finishes; a running site crawl is
-told to stop at once, and what it collected so far is kept.
+told to stop at once, and what it collected so far is kept. A spool-drain job stores what
+was queued while the store was unreachable (`brandguard.spool`).
+
+Scale-out: `Shard(k, n)` makes this worker one of n sharing one (Elasticsearch) store. A
+source belongs to exactly one shard, by a stable hash of its id, so no source is fetched by
+two workers and every source by one, whatever the other sources are. Shard 1 also runs the
+risk tick and alert delivery, so an alert is not attempted by two workers at once; every
+shard judges its own batches as they are stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import signal
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -24,6 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from alerts.dispatcher import AlertDispatcher
 from brandguard.config.sources import Feed
+from brandguard.errors import StoreUnavailable
 from brandguard.pipeline import BatchHook, Pipeline
 from crawlers.collector import Collector
 from nlp.analyzer import Analyzer
@@ -34,30 +44,65 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.store.base import Store
+    from crawlers.collector import Source
 
 log = logging.getLogger(__name__)
 TICK_EVERY = timedelta(minutes=5)
 DELIVER_EVERY = timedelta(seconds=30)
+DRAIN_EVERY = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """`K/N` with 1 <= K <= N."""
+        try:
+            k, n = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"shard {text!r}: expected K/N such as 1/2") from None
+        if not 1 <= k <= n:
+            raise ValueError(f"shard {text!r}: K must be between 1 and N")
+        return cls(k, n)
+
+    def owns(self, source_id: str) -> bool:
+        digest = hashlib.blake2b(source_id.encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % self.count == self.index - 1
+
+    @property
+    def leader(self) -> bool:
+        return self.index == 1
 
 
 class Runner:
-    def __init__(self, config: Config, store: Store, store_url: str | None = None) -> None:
+    def __init__(self, config: Config, store: Store, store_url: str | None = None,
+                 shard: Shard | None = None) -> None:
         self.config, self.store = config, store
+        self.shard = shard or Shard(1, 1)
         self.engine = RiskEngine(store, config)
         hooks: list[BatchHook] = [self.engine]
-        self.dispatcher = AlertDispatcher(store, config) if config.channels else None
+        self.dispatcher = (AlertDispatcher(store, config)
+                           if config.channels and self.shard.leader else None)
         if self.dispatcher is not None:
             hooks.append(self.dispatcher)
-        pipeline = Pipeline(Analyzer.from_config(config), store, config.settings, hooks=hooks)
-        self.collector = Collector(config, store, pipeline, store_url)
+        self.pipeline = Pipeline(Analyzer.from_config(config), store, config.settings,
+                                 hooks=hooks)
+        self.collector = Collector(config, store, self.pipeline, store_url)
         self.scheduler = BlockingScheduler(
             executors={"default": ThreadPoolExecutor(1)}, timezone=config.settings.tz,
             job_defaults={"coalesce": True, "max_instances": 1})
 
+    def sources(self) -> list[Source]:
+        """The enabled sources this worker's shard owns."""
+        return [s for s in self.collector.sources() if s.enabled and self.shard.owns(s.id)]
+
     def plan(self, now: datetime) -> list[tuple[str, datetime]]:
         """Add every job; returns (job id, first run time), for `--print-schedule`."""
         planned = []
-        for source in (s for s in self.collector.sources() if s.enabled):
+        for source in self.sources():
             state = self.store.source_state(source.id)
             first = max(now, state.next_due) if state and state.next_due else now
             job = f"{'feed' if isinstance(source, Feed) else 'site'}:{source.id}"
@@ -66,9 +111,13 @@ class Runner:
                 seconds=every, start_date=first, timezone=self.config.settings.tz),
                 args=[source.id], id=job, next_run_time=first, misfire_grace_time=every)
             planned.append((job, first))
-        self.scheduler.add_job(self.engine.tick, IntervalTrigger(
-            seconds=int(TICK_EVERY.total_seconds())), id="risk:tick", next_run_time=now)
-        planned.append(("risk:tick", now))
+        self.scheduler.add_job(self._drain, IntervalTrigger(
+            seconds=int(DRAIN_EVERY.total_seconds())), id="store:drain", next_run_time=now)
+        planned.append(("store:drain", now))
+        if self.shard.leader:
+            self.scheduler.add_job(self.engine.tick, IntervalTrigger(
+                seconds=int(TICK_EVERY.total_seconds())), id="risk:tick", next_run_time=now)
+            planned.append(("risk:tick", now))
         if self.dispatcher is not None:
             self.scheduler.add_job(self.dispatcher.run_once, IntervalTrigger(
                 seconds=int(DELIVER_EVERY.total_seconds())), id="alerts:deliver",
@@ -83,6 +132,12 @@ class Runner:
         result = self.collector.collect(source)
         log.warning("collected %s: %s, %d new%s", source_id, result.status, result.new,
                     f" ({result.error[:300]})" if result.error else "")
+
+    def _drain(self) -> None:
+        try:
+            self.pipeline.drain()
+        except StoreUnavailable as exc:
+            log.warning("spool not drained yet: %s", exc)
 
     def run(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:

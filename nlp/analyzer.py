@@ -11,7 +11,7 @@ A review's `seller` naming a brand is a mention of it, with no spans in the text
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,7 +126,18 @@ class Analyzer:
             simhash=prints.simhash,
             fingerprint=prints.signature.tobytes(),
             dedup_keys=tuple(prints.band_keys),
+            tokens=_words(flat),
         )
+
+    def with_index_fields(self, doc: Document, analysis: Analysis) -> Analysis:
+        """An analysis read back from a store, with the internal fields a store indexes
+        (MinHash signature, band keys, jieba words) derived again from the text: they are
+        not part of the stored §4.3 output (`brandguard store copy` needs them)."""
+        text = doc.full_text
+        flat = [t for s, e in sentence_spans(text) for t in self.segmenter.cut(text[s:e])]
+        prints = fingerprint(doc.text)
+        return replace(analysis, fingerprint=prints.signature.tobytes(),
+                       dedup_keys=tuple(prints.band_keys), tokens=_words(flat))
 
     def _seller_mentions(self, doc: Document, found: tuple[Mention, ...],
                          polarity: Polarity) -> tuple[Mention, ...]:
@@ -184,3 +195,8 @@ def _merge(tags: tuple[DamageTag, ...], extra: DamageTag) -> tuple[DamageTag, ..
                                tag.evidence + extra.evidence)
             return (*tags[:i], merged, *tags[i + 1:])
     return (*tags, extra)
+
+
+def _words(tokens: list[str]) -> tuple[str, ...]:
+    """Distinct words of two or more characters, in order: what a store indexes as terms."""
+    return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and t.isalnum()))

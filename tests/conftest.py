@@ -6,10 +6,15 @@ Elasticsearch one) adds itself there with a fixture that starts or finds a real 
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,9 +24,12 @@ from brandguard.config.loader import Config, load_config
 from brandguard.documents import document_from_json
 from brandguard.store.sqlite import SqliteStore
 from nlp.analyzer import Analyzer
+from tests.es_node import EsNode
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from elasticsearch import Elasticsearch
 
     from brandguard.models import Analysis, Document
     from brandguard.store.base import Store
@@ -82,7 +90,58 @@ def make_doc(text: str, *, config: Config, **fields: object) -> Document:
     return document_from_json(data, config.settings.tz)
 
 
-STORE_BACKENDS = ["sqlite"]
+STORE_BACKENDS = ["sqlite", "elasticsearch"]
+NO_NODE = ("no Elasticsearch node for this run: set BRANDGUARD_ES_HOME to an unpacked "
+           "integ-test distribution (`bash .ci/elasticsearch` fetches one and prints the line "
+           "to export) or BRANDGUARD_ES_URL to a running node")
+
+
+@pytest.fixture(scope="session")
+def es_node() -> Iterator[EsNode]:
+    """A real Elasticsearch node for the session. With BRANDGUARD_REQUIRE_ES (CI) a missing
+    or failing node fails the run; locally the Elasticsearch tests skip, saying why."""
+    required = os.environ.get("BRANDGUARD_REQUIRE_ES") == "1"
+    home = os.environ.get("BRANDGUARD_ES_HOME")
+    if not home:
+        if os.environ.get("BRANDGUARD_ES_URL"):
+            yield EsNode.external(os.environ["BRANDGUARD_ES_URL"])
+            return
+        if required:
+            pytest.fail(NO_NODE)
+        pytest.skip(NO_NODE)
+    # not under pytest's tmp dir: that is private to root, and the node runs as its own user
+    work = Path(tempfile.mkdtemp(prefix="brandguard-es-"))
+    node = EsNode(Path(home), work, os.environ.get("BRANDGUARD_ES_USER"))
+    try:
+        node.start()  # raises (an error, not a skip) when the node can't start
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def es_settings(config: Config, url: str, **options: object) -> Config:
+    """The test config pointed at `url` with a fresh index prefix (one per store)."""
+    es = config.settings.elasticsearch.model_copy(
+        update={"index_prefix": f"t{uuid.uuid4().hex[:10]}", **options})
+    settings = config.settings.model_copy(update={"store": url, "elasticsearch": es})
+    return dataclasses.replace(config, settings=settings)
+
+
+def drop_prefix(client: Elasticsearch, prefix: str) -> None:
+    """Delete a test's indices and template by name (the node refuses wildcard deletes)."""
+    names = list(client.indices.get(index=f"{prefix}-*").body)
+    if names:
+        client.indices.delete(index=",".join(names))
+    if client.indices.exists_index_template(name=f"{prefix}-docs"):
+        client.indices.delete_index_template(name=f"{prefix}-docs")
+
+
+def drop_indices(store: Store) -> None:
+    from brandguard.store.es.store import ElasticsearchStore
+
+    if isinstance(store, ElasticsearchStore):
+        drop_prefix(store.client, store.prefix)
 
 
 @pytest.fixture(params=STORE_BACKENDS)
@@ -94,13 +153,17 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path,
     def factory() -> Store:
         if request.param == "sqlite":
             store: Store = SqliteStore(tmp_path / f"s{len(opened)}.db", config.settings.tz)
-        else:  # pragma: no cover - backends register above
-            raise AssertionError(request.param)
+        else:
+            from brandguard.store.es.store import ElasticsearchStore
+
+            node: EsNode = request.getfixturevalue("es_node")
+            store = ElasticsearchStore(node.url, es_settings(config, node.url).settings)
         opened.append(store)
         return store
 
     yield factory
     for store in opened:
+        drop_indices(store)
         store.close()
 
 

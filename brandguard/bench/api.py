@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.models import Analysis, Document
+    from brandguard.store.base import Store
     from nlp.analyzer import Analyzer
 
 POOL = 2000
@@ -82,26 +83,32 @@ def synthetic(config: Config, analyzer: Analyzer, texts: list[str], total: int, 
                replace(analysis, id=doc_id, fingerprint=b"", dedup_keys=()))
 
 
+def top_up(store: Store, have: int, items: Iterator[tuple[Document, Analysis]],
+           progress: Callable[[int], object]) -> None:
+    """Store `items` after the first `have` (already there), in batches of `BATCH`."""
+    batch: list[tuple[Document, Analysis]] = []
+    for n, item in enumerate(items):
+        if n < have:
+            continue
+        batch.append(item)
+        if len(batch) == BATCH:
+            store.upsert(batch)
+            progress(len(batch))
+            batch = []
+    if batch:
+        store.upsert(batch)
+        progress(len(batch))
+
+
 def fill(path: Path, config: Config, analyzer: Analyzer, texts: list[str], total: int,
-         end: datetime, progress: Callable[[int], None]) -> int:
+         end: datetime, progress: Callable[[int], object]) -> int:
     """Fill the store at `path` up to `total` documents; returns how many it already had."""
     store = SqliteStore(path, config.settings.tz)
     try:
         have = int(store.db.execute("SELECT count(*) FROM documents").fetchone()[0])
         if have >= total:
             return have
-        batch: list[tuple[Document, Analysis]] = []
-        for n, item in enumerate(synthetic(config, analyzer, texts, total, end)):
-            if n < have:
-                continue
-            batch.append(item)
-            if len(batch) == BATCH:
-                store.upsert(batch)
-                progress(len(batch))
-                batch = []
-        if batch:
-            store.upsert(batch)
-            progress(len(batch))
+        top_up(store, have, synthetic(config, analyzer, texts, total, end), progress)
         return have
     finally:
         store.close()

@@ -86,6 +86,9 @@ def print_report(report: IngestReport) -> None:
                f"updated {s.updated}), duplicates {s.unchanged}, near-duplicates linked "
                f"{s.near_duplicates}, no configured brand {report.unmatched}, "
                f"rejected {len(report.rejected)}")
+    if report.queued:
+        click.echo(f"queued {report.queued} while the store was unreachable: they are stored "
+                   f"by the next ingest or by `brandguard run` once it answers", err=True)
     for rejection in report.rejected[:50]:
         click.echo(f"  line {rejection.line}: {rejection.reason}", err=True)
     if len(report.rejected) > 50:

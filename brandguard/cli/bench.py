@@ -29,7 +29,7 @@ from nlp.analyzer import Analyzer
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
-    from brandguard.models import Document
+    from brandguard.models import Analysis, Document
 
 COMMON = [
     click.option("--brands", default=500, show_default=True, help="Configured brands."),
@@ -100,9 +100,19 @@ def bench_analyze(brands: int, docs: int, repeat: int, baseline_docs: int,
 
 @bench.command("ingest")
 @common
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="Also measure an Elasticsearch node (http(s)://…): bulk ingest and search.")
+@click.option("--search-docs", default=1_000_000, show_default=True,
+              help="Documents in the search-latency stores (0: skip search).")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("brandguard-data") / "bench-api.db", show_default=True,
+              help="SQLite store for the search comparison (shared with `bench api`).")
 def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
-                 corpus: Path | None) -> None:
-    """ingest into SQLite (analysis + store): target >= 2,000 docs/s on one core."""
+                 corpus: Path | None, store_url: str | None, search_docs: int,
+                 db: Path) -> None:
+    """ingest into SQLite (analysis + store): target >= 2,000 docs/s on one core; with
+    --store http://…, into Elasticsearch too (target >= 3,000 docs/s bulk) and search p95 on
+    a 1 M-document index beside SQLite's (target <= 50 ms)."""
     config, analyzer, sample = _setup(brands, docs, corpus)
     folder = Path(tempfile.mkdtemp(prefix="bg-bench-store-"))
     runs = iter(range(repeat * 2))
@@ -120,6 +130,62 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
                       lambda: ingest_once(analyzed), repeat)  # type: ignore[arg-type]
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
+    if store_url:
+        _bench_es(store_url, config, analyzer, sample, repeat, analyzed, store_only)
+        if search_docs:
+            _bench_search(store_url, config, analyzer, corpus, search_docs, db)
+
+
+def _bench_es(url: str, config: Config, analyzer: Analyzer, sample: list[Document],
+              repeat: int, analyzed: list[tuple[Document, Analysis]], sqlite: Measure,
+              ) -> None:
+    from brandguard.bench import es as es_bench
+
+    end_to_end = es_bench.ingest_rate("brandguard ingest into Elasticsearch (end to end)",
+                                      url, config, analyzer, sample, repeat)
+    bulk = es_bench.ingest_rate("  of which bulk store writes alone", url, config, analyzer,
+                                sample, repeat, analyzed)
+    click.echo(end_to_end.line())
+    click.echo(bulk.line())
+    verdict = "meets" if bulk.value >= 3000 else "MISSES"
+    click.echo(f"Elasticsearch bulk writes: target 3,000 docs/s: {verdict}; ratio to SQLite "
+               f"store writes in this run: {bulk.value / sqlite.value:.2f}x")
+
+
+def _bench_search(url: str, config: Config, analyzer: Analyzer, corpus: Path | None,
+                  total: int, db: Path) -> None:
+    from brandguard.bench import api as api_bench
+    from brandguard.bench import es as es_bench
+    from brandguard.cli.context import progress
+
+    texts, _ = source_texts(corpus)
+    end = datetime(2026, 11, 1, tzinfo=config.settings.tz)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with progress(total, "docs", "filling Elasticsearch") as bar:
+        had, speed = es_bench.fill_es(url, config, analyzer, texts, total, end,
+                                          lambda n: bar.update(n))
+    if had < total:
+        click.echo(f"filled index {es_bench.SEARCH_PREFIX}-docs with {total - had:,} documents"
+                   f" at {speed:,.0f} docs/s (bulk, synthetic analyses)")
+    with progress(total, "docs", "filling SQLite") as bar:
+        api_bench.fill(db, config, analyzer, texts, total, end, lambda n: bar.update(n))
+    elastic = es_bench.open_es(url, config, es_bench.SEARCH_PREFIX)
+    sqlite = SqliteStore(db, config.settings.tz)
+    try:
+        es_search, es_series = es_bench.search_latency(
+            elastic, "Elasticsearch", api_bench.Queries(config, end), 300)
+        sq_search, sq_series = es_bench.search_latency(
+            sqlite, "SQLite", api_bench.Queries(config, end), 300)
+    finally:
+        elastic.close()
+        sqlite.close()
+    click.echo(f"search on {total:,} documents over a year, {len(config.brands)} brands, "
+               f"one query at a time:")
+    for line in (es_search.line(50.0), sq_search.line(50.0), es_series.line(),
+                 sq_series.line()):
+        click.echo("  " + line)
+    click.echo(f"  Elasticsearch / SQLite p95: search {es_bench.ratio(es_search, sq_search)}, "
+               f"counts {es_bench.ratio(es_series, sq_series)}")
 
 
 @bench.command("risk")

@@ -24,10 +24,17 @@ from brandguard.cli import (
     search,
     sentiment,
     sources,
+    store,
     web,
 )
 from brandguard.cli.context import AppContext, default_config_dir
-from brandguard.errors import ConfigError, InputError, NotConfigured
+from brandguard.errors import (
+    ConfigError,
+    InputError,
+    NotConfigured,
+    StoreRejected,
+    StoreUnavailable,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,7 +54,7 @@ def cli(ctx: click.Context, config_dir: Path | None, store_url: str | None,
 
 
 for module in (check, analyze, search, incidents, alerts, sources, run, sentiment, demo,
-               bench, web):
+               bench, web, store):
     module.register(cli)
 
 
@@ -70,6 +77,9 @@ def main() -> None:
     except (InputError, NotConfigured, FileNotFoundError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except (StoreUnavailable, StoreRejected) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:

@@ -7,17 +7,27 @@ from datetime import datetime
 import click
 
 from brandguard.cli.context import AppContext, pass_app
-from brandguard.scheduler import Runner
+from brandguard.scheduler import Runner, Shard
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    try:
+        return Shard.parse(value) if value else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command()
 @click.option("--print-schedule", is_flag=True,
               help="Show each job's first run (resumed from stored state) and exit.")
+@click.option("--shard", callback=_shard, metavar="K/N",
+              help="Be worker K of N sharing one store: run only the sources of shard K "
+                   "(shard 1 also runs the risk tick and alert delivery).")
 @pass_app
-def run(app: AppContext, print_schedule: bool) -> None:
+def run(app: AppContext, print_schedule: bool, shard: Shard | None) -> None:
     """Run every source on its interval, the risk tick and alert delivery, until SIGTERM."""
     with app.store() as store:
-        runner = Runner(app.config, store, app.resolved_store_url())
+        runner = Runner(app.config, store, app.resolved_store_url(), shard)
         if print_schedule:
             for job_id, first in runner.plan(datetime.now(app.config.settings.tz)):
                 click.echo(f"{job_id:<32} first run {first:%Y-%m-%d %H:%M:%S%z}")

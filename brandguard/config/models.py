@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     StringConstraints,
     field_validator,
 )
@@ -83,8 +84,28 @@ class AnalysisSettings(Strict):
     opinion_kinds: list[NonEmpty] = Field(default_factory=lambda: ["review", "social"])
 
 
+class ElasticsearchSettings(Strict):
+    """How the `http(s)://` store reaches its cluster; secrets come from `${ENV}` references."""
+
+    index_prefix: Id = "brandguard"
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+    ca_certs: Path | None = None
+    request_timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+    # at start, wait up to this many seconds for the cluster (0: fail at once)
+    connect_wait: Annotated[float, Field(ge=0, le=3600)] = 0.0
+    bulk_batch: Annotated[int, Field(ge=1, le=10_000)] = 500
+    shards: Annotated[int, Field(ge=1, le=64)] = 1
+    replicas: Annotated[int, Field(ge=0, le=8)] = 0
+    text_analyzer: NonEmpty = "standard"  # e.g. ik_max_word where the IK plugin is installed
+
+
 class Settings(Strict):
     store: str = "sqlite:///./brandguard-data/brandguard.db"
+    # durable queue for documents while the store is unreachable (flushed when it returns)
+    spool: Path = Path("brandguard-data/spool.db")
+    elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     timezone: str = "Asia/Shanghai"
     allow_private_targets: list[Cidr] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)

@@ -15,12 +15,14 @@ Semantics every backend keeps (tests/store runs one suite against each):
 
 from __future__ import annotations
 
+import hashlib
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
     from datetime import datetime, timedelta
 
     from brandguard.access import Credential, CredentialKind, User
@@ -31,6 +33,14 @@ if TYPE_CHECKING:
 
 NEAR_DUP_MIN_CHARS = 80
 KEYWORD_SAMPLE = 5000
+
+
+def encoded(doc: Document, analysis: Analysis) -> tuple[str, str, str]:
+    """The stored JSON of both, and their digest: what makes an upsert "unchanged"."""
+    doc_json = json.dumps(doc.to_json(), ensure_ascii=False, sort_keys=True)
+    analysis_json = json.dumps(analysis.to_json(), ensure_ascii=False, sort_keys=True)
+    digest = hashlib.blake2b((doc_json + analysis_json).encode(), digest_size=16).hexdigest()
+    return doc_json, analysis_json, digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +66,14 @@ class UpsertResult:
     unchanged: int = 0
     near_duplicates: int = 0
     changed: tuple[str, ...] = ()  # ids inserted or updated: what downstream stages judge
+    # (id, reason) of documents the backend refused (e.g. an Elasticsearch mapping conflict)
+    rejected: tuple[tuple[str, str], ...] = ()
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         return UpsertResult(self.inserted + other.inserted, self.updated + other.updated,
                             self.unchanged + other.unchanged,
                             self.near_duplicates + other.near_duplicates,
-                            self.changed + other.changed)
+                            self.changed + other.changed, self.rejected + other.rejected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +148,22 @@ class Store(ABC):
         """Keywords (nlp's per-document keywords) most frequent among the documents that
         mention `brands`. A backend may count over the newest `KEYWORD_SAMPLE` documents
         only: hot keywords are about what is being said now, and it bounds the work."""
+
+    # -- copying between stores (`brandguard store copy`) ----------------------------------
+    @abstractmethod
+    def scan(self, batch: int = 500) -> Iterator[StoredDocument]:
+        """Every document, near-duplicates included, in insertion order (first copies before
+        their reposts)."""
+
+    @abstractmethod
+    def restore(self, items: Sequence[StoredDocument]) -> None:
+        """Write documents as they were stored elsewhere: `duplicate_of` and `ingested_at`
+        kept, no near-duplicate search. The analyses carry their fingerprints and tokens."""
+
+    @abstractmethod
+    def restore_events(self, events: Sequence[Event]) -> dict[int, int]:
+        """Append events in the given order (keys already present are kept); returns each
+        given event's `seq` mapped to its sequence number here."""
 
     # -- incidents and the event outbox (risk engine, alerting) --------------------------
     @abstractmethod

@@ -38,3 +38,8 @@ def match_expression(query: str) -> str | None:
             grams = _run_terms(run, False)
             parts.append('"' + " ".join(g.replace('"', '""') for g in grams) + '"')
     return " AND ".join(parts) if parts else None
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query the way the index sees them: Han runs and alphanumeric runs."""
+    return list(_TERMS.findall(query))

@@ -1,7 +1,8 @@
 """Pick a store backend from its URL: `sqlite:///path` (default) or `http(s)://` (Elasticsearch).
 
-A backend is a class plus an entry in `BACKENDS`; the Elasticsearch backend arrives with
-its own issue and registers the `http`/`https` schemes.
+A backend is a factory plus an entry in `BACKENDS`, keyed by URL scheme. The Elasticsearch
+client is imported only when an `http(s)://` store is opened, so the embedded default never
+pays for it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ def _sqlite(url: str, settings: Settings) -> Store:
 
 
 def _elasticsearch(url: str, settings: Settings) -> Store:
-    raise NotConfigured(f"store URL {url!r}: the Elasticsearch backend is not available in "
-                        "this version yet; use sqlite:///path")
+    from brandguard.store.es.store import ElasticsearchStore
+
+    return ElasticsearchStore(url, settings)
 
 
 BACKENDS: dict[str, Callable[[str, Settings], Store]] = {

@@ -10,7 +10,6 @@ by the estimated similarity of the stored signatures, never a scan.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from brandguard.store.base import (
     Store,
     StoredDocument,
     UpsertResult,
+    encoded,
 )
 from brandguard.store.fts import index_terms, match_expression
 
@@ -161,9 +161,7 @@ class SqliteStore(Store):
         return total
 
     def _upsert_one(self, doc: Document, analysis: Analysis) -> UpsertResult:
-        doc_json = json.dumps(doc.to_json(), ensure_ascii=False, sort_keys=True)
-        analysis_json = json.dumps(analysis.to_json(), ensure_ascii=False, sort_keys=True)
-        digest = hashlib.blake2b((doc_json + analysis_json).encode(), digest_size=16).hexdigest()
+        doc_json, analysis_json, digest = encoded(doc, analysis)
         row = self.db.execute("SELECT rowid, content_hash, doc FROM documents WHERE id=?",
                               (doc.id,)).fetchone()
         if row is not None and row[1] == digest:
@@ -173,19 +171,58 @@ class SqliteStore(Store):
         now = datetime.now(UTC)
         published = doc.published_at or now
         duplicate_of = self._first_copy(doc, analysis, _epoch(published))
-        cursor = self.db.execute(
-            "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
-            " sentiment, simhash, minhash, duplicate_of, content_hash, doc, analysis)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, _epoch(published), _epoch(now), doc.source, doc.kind, analysis.polarity,
-             analysis.sentiment, _signed(analysis.simhash), analysis.fingerprint, duplicate_of,
-             digest, doc_json, analysis_json))
-        rowid = cursor.lastrowid
-        self._index(rowid, doc, analysis, _epoch(published), duplicate_of is not None)
+        self._insert(doc, analysis, published, now, duplicate_of,
+                     (doc_json, analysis_json, digest))
         near = int(duplicate_of is not None)
         if row:
             return UpsertResult(updated=1, near_duplicates=near, changed=(doc.id,))
         return UpsertResult(inserted=1, near_duplicates=near, changed=(doc.id,))
+
+    def _insert(self, doc: Document, analysis: Analysis, published: datetime,
+                ingested: datetime, duplicate_of: str | None,
+                encoding: tuple[str, str, str]) -> None:
+        doc_json, analysis_json, digest = encoding
+        cursor = self.db.execute(
+            "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
+            " sentiment, simhash, minhash, duplicate_of, content_hash, doc, analysis)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, _epoch(published), _epoch(ingested), doc.source, doc.kind, analysis.polarity,
+             analysis.sentiment, _signed(analysis.simhash), analysis.fingerprint, duplicate_of,
+             digest, doc_json, analysis_json))
+        self._index(cursor.lastrowid, doc, analysis, _epoch(published), duplicate_of is not None)
+
+    # -- copying ---------------------------------------------------------------------------
+    def scan(self, batch: int = 500) -> Iterator[StoredDocument]:
+        after = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT rowid, doc, analysis, ingested_at, duplicate_of FROM documents"
+                " WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, batch)).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield from (self._hydrate(r[1:]) for r in rows)
+
+    def restore(self, items: Sequence[StoredDocument]) -> None:
+        with self._transaction():
+            for item in items:
+                doc, analysis = item.document, item.analysis
+                row = self.db.execute("SELECT rowid, doc FROM documents WHERE id=?",
+                                      (doc.id,)).fetchone()
+                if row is not None:
+                    self._delete(row[0], json.loads(row[1]))
+                self._insert(doc, analysis, doc.published_at or item.ingested_at,
+                             item.ingested_at, item.duplicate_of, encoded(doc, analysis))
+
+    def restore_events(self, events: Sequence[Event]) -> dict[int, int]:
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO events (key, type, incident, at, payload)"
+                " VALUES (?,?,?,?,?)",
+                [(e.key, e.type, e.incident, _epoch(e.at),
+                  json.dumps(e.payload, ensure_ascii=False)) for e in events])
+        return {e.seq: self.db.execute("SELECT seq FROM events WHERE key=?",
+                                       (e.key,)).fetchone()[0] for e in events}
 
     def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
                duplicate: bool) -> None:

@@ -1,0 +1,107 @@
+"""`brandguard store copy SRC DST`: move everything from one store to another.
+
+Start embedded, grow into Elasticsearch (or come back): documents with their analyses,
+near-duplicate links and ingest times; incidents with checklists and timelines; the event
+outbox in order, with delivery records re-pointed at the copied events and the planning
+cursor; source states (so polling resumes with conditional GETs); API tokens, sessions and
+dashboard users. Copying again is harmless: documents are overwritten by id, incidents,
+events and deliveries already present are kept. Incident versions start again at 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, get_args
+
+import click
+
+from brandguard.access import CredentialKind
+from brandguard.cli.context import AppContext, pass_app, progress
+from brandguard.errors import InputError
+from brandguard.store.registry import open_store
+from nlp.analyzer import Analyzer
+
+if TYPE_CHECKING:
+    from brandguard.store.base import Store, StoredDocument
+
+BATCH = 500
+ALL = 1_000_000
+
+
+@click.group("store")
+def store_group() -> None:
+    """Manage stores: copy between SQLite and Elasticsearch."""
+
+
+@store_group.command("copy")
+@click.argument("source")
+@click.argument("destination")
+@pass_app
+def copy(app: AppContext, source: str, destination: str) -> None:
+    """Copy everything from store SOURCE to store DESTINATION (URLs, as for --store)."""
+    if source.rstrip("/") == destination.rstrip("/"):
+        raise InputError("SOURCE and DESTINATION are the same store")
+    settings = app.config.settings
+    with open_store(source, settings) as src, open_store(destination, settings) as dst:
+        documents = copy_documents(src, dst, Analyzer.from_config(app.config))
+        incidents = copy_incidents(src, dst)
+        events, deliveries = copy_outbox(src, dst)
+        states = copy_access_and_sources(src, dst)
+    click.echo(f"copied {documents} documents, {incidents} incidents, {events} events, "
+               f"{deliveries} deliveries, {states} source states, tokens and users")
+
+
+def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:
+    batch: list[StoredDocument] = []
+    count = 0
+    with progress(None, "doc", "copy") as bar:
+        for item in src.scan(BATCH):
+            analysis = analyzer.with_index_fields(item.document, item.analysis)
+            batch.append(replace(item, analysis=analysis))
+            if len(batch) >= BATCH:
+                dst.restore(batch)
+                count += len(batch)
+                bar.update(len(batch))
+                batch = []
+        dst.restore(batch)
+    return count + len(batch)
+
+
+def copy_incidents(src: Store, dst: Store) -> int:
+    copied = 0
+    for incident in reversed(src.list_incidents()):  # oldest first
+        if dst.get_incident(incident.id) is None:
+            dst.save_incident(replace(incident, version=0))
+            copied += 1
+    return copied
+
+
+def copy_outbox(src: Store, dst: Store) -> tuple[int, int]:
+    mapping: dict[int, int] = {}
+    after = 0
+    while page := src.events(after=after, limit=BATCH):
+        mapping.update(dst.restore_events(page))
+        after = page[-1].seq
+    rows = [replace(d, event_seq=mapping[d.event_seq])
+            for d in reversed(src.list_deliveries(limit=ALL)) if d.event_seq in mapping]
+    cursor = src.planned_through()
+    through = max((new for old, new in mapping.items() if old <= cursor), default=0)
+    if rows or through:
+        dst.plan_deliveries(rows, through)
+    return len(mapping), len(rows)
+
+
+def copy_access_and_sources(src: Store, dst: Store) -> int:
+    states = src.source_states()
+    for state in states:
+        dst.save_source_state(state)
+    for kind in get_args(CredentialKind):
+        for credential in src.credentials(kind):
+            dst.save_credential(credential)
+    for user in src.users():
+        dst.save_user(user)
+    return len(states)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(store_group)

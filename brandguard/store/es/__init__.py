@@ -1,0 +1,1 @@
+"""The Elasticsearch store backend (`http(s)://` store URLs): the scale-out engine."""

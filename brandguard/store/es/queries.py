@@ -1,0 +1,123 @@
+"""Stored documents <-> Elasticsearch sources, and `SearchQuery` -> query DSL.
+
+Per-brand polarity and per-brand category live in flat keyword arrays (`mention_keys`
+"bama|negative", `damage_keys` "bama|quality_safety") rather than nested objects: one
+terms aggregation under a date histogram then gives every count the risk engine and the
+dashboard need, without pulling documents and without nested-query cost.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from brandguard.documents import document_from_json
+from brandguard.models import Analysis
+from brandguard.store.base import NEAR_DUP_MIN_CHARS, SearchQuery, StoredDocument, encoded
+from brandguard.store.fts import query_words
+
+if TYPE_CHECKING:
+    from brandguard.models import Document
+
+POLARITIES = ("positive", "neutral", "negative")
+
+
+def content_hash(doc: Document, analysis: Analysis) -> str:
+    return encoded(doc, analysis)[2]
+
+
+def month_index(prefix: str, published: datetime) -> str:
+    return f"{prefix}-docs-{published.astimezone(UTC):%Y.%m}"
+
+
+def to_source(doc: Document, analysis: Analysis, *, digest: str, published: datetime,
+              ingested: datetime, seq: int, duplicate_of: str | None) -> dict[str, Any]:
+    brands = list(dict.fromkeys(m.brand for m in analysis.mentions))
+    categories = [d.category for d in analysis.damage]
+    long_text = len(doc.full_text) >= NEAR_DUP_MIN_CHARS
+    return {
+        "id": doc.id, "published_at": published.isoformat(),
+        "ingested_at": ingested.isoformat(), "seq": seq, "source": doc.source,
+        "kind": doc.kind, "polarity": analysis.polarity, "sentiment": analysis.sentiment,
+        "duplicate_of": duplicate_of, "content_hash": digest, "text": doc.full_text,
+        "tokens": list(analysis.tokens), "brands": brands,
+        "mention_keys": sorted({f"{m.brand}|{m.polarity}" for m in analysis.mentions}),
+        "categories": categories,
+        "damage_keys": sorted({f"{b}|{c}" for b in brands for c in categories}),
+        "keywords": list(analysis.keywords),
+        "dedup": [signed(k) for k in analysis.dedup_keys] if long_text else [],
+        "minhash": base64.b64encode(analysis.fingerprint).decode() if long_text else None,
+        "doc": doc.to_json(), "analysis": analysis.to_json(),
+    }
+
+
+def signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hydrate(source: dict[str, Any], tz: tzinfo) -> StoredDocument:
+    doc = document_from_json(source["doc"], tz)
+    if doc.published_at is not None:
+        doc = replace(doc, published_at=doc.published_at.astimezone(tz))
+    return StoredDocument(doc, Analysis.from_json(source["analysis"]),
+                          datetime.fromisoformat(source["ingested_at"]).astimezone(tz),
+                          source.get("duplicate_of"))
+
+
+def text_clauses(text: str) -> list[dict[str, Any]] | None:
+    """One phrase per word of the query, all required; None when nothing can match.
+
+    The standard analyzer makes each Han character a token, so a phrase of characters is an
+    exact substring match; the query is never parsed as query syntax.
+    """
+    runs = query_words(text)
+    if not runs:
+        return None
+    return [{"match_phrase": {"text": run}} for run in runs]
+
+
+def filters(q: SearchQuery) -> list[dict[str, Any]] | None:
+    """The filter clauses of a search; None when the query can match nothing."""
+    out: list[dict[str, Any]] = []
+    if q.text and q.text.strip():
+        clauses = text_clauses(q.text)
+        if clauses is None:
+            return None
+        out.extend(clauses)
+    if q.brands and q.polarity:
+        out.append({"terms": {"mention_keys": [f"{b}|{q.polarity}" for b in q.brands]}})
+    elif q.brands:
+        out.append({"terms": {"brands": list(q.brands)}})
+    elif q.polarity:
+        out.append({"term": {"polarity": q.polarity}})
+    out.extend(time_range(q.since, q.until))
+    if q.category:
+        out.append({"term": {"categories": q.category}})
+    if q.source:
+        out.append({"term": {"source": q.source}})
+    return out
+
+
+def time_range(since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:
+    bounds = {}
+    if since is not None:
+        bounds["gte"] = since.isoformat()
+    if until is not None:
+        bounds["lt"] = until.isoformat()
+    return [{"range": {"published_at": bounds}}] if bounds else []
+
+
+def bool_query(clauses: list[dict[str, Any]], include_duplicates: bool = False,
+               ) -> dict[str, Any]:
+    query: dict[str, Any] = {"filter": clauses}
+    if not include_duplicates:
+        query["must_not"] = [{"exists": {"field": "duplicate_of"}}]
+    return {"bool": query}
+
+
+def mentioned(brands: list[str] | tuple[str, ...], since: datetime, until: datetime,
+              ) -> dict[str, Any]:
+    """Non-duplicate documents mentioning any of `brands` in [since, until)."""
+    return bool_query([{"terms": {"brands": list(brands)}}, *time_range(since, until)])

@@ -1,0 +1,67 @@
+"""What this process wrote since the documents were last refreshed, so writes need no refresh.
+
+Elasticsearch makes a write searchable only at the next refresh (every second, or forced).
+Forcing one before every bulk batch, so the batch's near-duplicate probe and "is this id
+already stored, unchanged?" lookup see the previous batch, would cost more than the bulk
+itself on a small node. Instead the store remembers its own unrefreshed writes here, with an
+index by MinHash band key, and consults them beside the search results; a read (or this
+memory reaching `LIMIT` entries) refreshes and forgets them. Writes by other processes in the
+last second can be missed by the repost probe: a repost then counts once more, never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+LIMIT = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored long text that may be the first copy of a new one."""
+
+    id: str
+    keys: frozenset[int]
+    published: datetime
+    signature: bytes
+    duplicate_of: str | None
+    seq: int
+
+
+@dataclass
+class RecentWrites:
+    stored: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (index, digest)
+    texts: dict[str, Candidate] = field(default_factory=dict)
+    by_key: dict[int, set[str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.stored)
+
+    def add(self, doc_id: str, index: str, digest: str, text: Candidate | None) -> None:
+        self.forget([doc_id])
+        self.stored[doc_id] = (index, digest)
+        if text is not None:
+            self.texts[doc_id] = text
+            for key in text.keys:
+                self.by_key.setdefault(key, set()).add(doc_id)
+
+    def forget(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            self.stored.pop(doc_id, None)
+            old = self.texts.pop(doc_id, None)
+            for key in old.keys if old else ():
+                self.by_key[key].discard(doc_id)
+
+    def sharing(self, keys: Iterable[int]) -> list[Candidate]:
+        ids = set().union(*(self.by_key.get(k, set()) for k in keys))
+        return [self.texts[i] for i in ids]
+
+    def clear(self) -> None:
+        self.stored.clear()
+        self.texts.clear()
+        self.by_key.clear()

@@ -1,0 +1,364 @@
+"""The Elasticsearch store: the same contract as the SQLite one (tests/store runs both).
+
+Writes are bulk requests of `elasticsearch.bulk_batch` actions through `streaming_bulk`,
+which retries items refused with 429 with exponential back-off; each item's outcome is read
+on its own, so a document the cluster refuses (say, a mapping conflict) is reported with its
+reason and the rest of the batch is kept. Ids are the documents' deterministic ids, so a
+retried batch is an idempotent upsert. A document that moves to another month (its
+publication time changed) is deleted from the old month's index in the same bulk request.
+
+Reads see this process's own writes: a write marks the documents dirty and the next read
+refreshes the alias first. Other processes see them after the index's refresh interval (1 s).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from elasticsearch import BadRequestError, Elasticsearch
+from elasticsearch.helpers import streaming_bulk
+
+from brandguard.errors import StoreRejected, StoreUnavailable
+from brandguard.neardup import similarity
+from brandguard.store.base import (
+    KEYWORD_SAMPLE,
+    NEAR_DUP_MIN_CHARS,
+    CountRow,
+    DamageCountRow,
+    SearchQuery,
+    SearchResult,
+    Store,
+    StoredDocument,
+    UpsertResult,
+)
+from brandguard.store.es import mappings
+from brandguard.store.es.client import UNREACHABLE, make_client, redacted, wait_for_cluster
+from brandguard.store.es.queries import (
+    POLARITIES,
+    bool_query,
+    content_hash,
+    filters,
+    hydrate,
+    mentioned,
+    month_index,
+    signed,
+    to_source,
+)
+from brandguard.store.es.recent import LIMIT as RECENT_LIMIT
+from brandguard.store.es.recent import Candidate, RecentWrites
+from brandguard.store.es.state import StateMixin
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from brandguard.config.models import Settings
+    from brandguard.models import Analysis, Document
+
+REPOST_WINDOW = timedelta(days=30)
+CANDIDATES = 2000  # stored documents sharing a band with a batch: plenty for a repost
+_HYDRATE = ["doc", "analysis", "ingested_at", "duplicate_of"]
+
+
+class ElasticsearchStore(StateMixin, Store):
+    def __init__(self, url: str, settings: Settings,
+                 client: Elasticsearch | None = None) -> None:
+        es = settings.elasticsearch
+        self.url, self.tz, self.prefix = url, settings.tz, es.index_prefix
+        self.similarity = settings.analysis.near_duplicate_similarity
+        self.batch = es.bulk_batch
+        self.client = client or make_client(url, es)
+        wait_for_cluster(self.client, url, es.connect_wait)
+        self.alias = mappings.docs_alias(self.prefix)
+        self.state = mappings.state_index(self.prefix)
+        self._dirty = False
+        self._recent = RecentWrites()
+        self._last_seq = 0
+        self._install(es.shards, es.replicas, es.text_analyzer)
+
+    def _install(self, shards: int, replicas: int, analyzer: str) -> None:
+        self.client.indices.put_index_template(
+            name=f"{self.prefix}-docs",
+            **mappings.docs_template(self.prefix, shards, replicas, analyzer))
+        if not self.client.indices.exists(index=self.state):
+            try:
+                self.client.indices.create(index=self.state, **mappings.state_body(replicas))
+            except BadRequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
+        current = month_index(self.prefix, datetime.now(UTC))
+        if not self.client.indices.exists(index=current):
+            self.client.indices.create(index=current)  # the template maps it and adds the alias
+        self.check_mappings()
+
+    def check_mappings(self) -> None:
+        """Refuse to run on indices whose existing mappings disagree with ours, naming them."""
+        found: list[str] = []
+        existing = self.client.indices.get_mapping(index=f"{self.prefix}-docs-*,{self.state}")
+        for index, body in existing.body.items():
+            expected = (mappings.STATE_PROPERTIES if index == self.state
+                        else mappings.DOC_PROPERTIES)
+            found += mappings.conflicts(expected, body["mappings"].get("properties", {}), index)
+        if found:
+            raise StoreRejected("Elasticsearch mapping conflict at " + redacted(self.url)
+                                + ":\n  " + "\n  ".join(found)
+                                + "\n(re-create or reindex these indices, or pick another "
+                                  "elasticsearch.index_prefix)")
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _fresh(self) -> None:
+        if self._dirty:
+            self.client.indices.refresh(index=self.alias)
+            self._dirty = False
+            self._recent.clear()
+
+    def _next_seq(self) -> int:
+        """Insertion order across processes (time-based, strictly increasing here): the
+        first copy of a story is the one with the lowest seq."""
+        self._last_seq = max(time.time_ns(), self._last_seq + 1)
+        return self._last_seq
+
+    # -- writing -----------------------------------------------------------------------
+    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+        if not items:
+            return UpsertResult()
+        try:
+            return self._upsert(items)
+        except UNREACHABLE as exc:
+            raise StoreUnavailable(f"Elasticsearch at {redacted(self.url)} went away: "
+                                   f"{type(exc).__name__}") from exc
+
+    def _upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+        if len(self._recent) >= RECENT_LIMIT:
+            self._fresh()
+        known = self._existing([doc.id for doc, _ in items])
+        stored = self._candidates(items)
+        now = datetime.now(UTC)
+        actions: list[dict[str, Any]] = []
+        outcome: dict[str, tuple[str, bool]] = {}
+        unchanged = 0
+        for doc, analysis in items:
+            digest = content_hash(doc, analysis)
+            prior = self._recent.stored.get(doc.id) or known.get(doc.id)
+            if prior is not None and prior[1] == digest:
+                unchanged += 1
+                continue
+            published = doc.published_at or now
+            index = month_index(self.prefix, published)
+            keys = _keys(doc, analysis)
+            dup = self._first_copy(doc.id, analysis, published, keys, stored)
+            if prior is not None and prior[0] != index:
+                actions.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
+            seq = self._next_seq()
+            actions.append({"_op_type": "index", "_index": index, "_id": doc.id,
+                            "_source": to_source(doc, analysis, digest=digest,
+                                                 published=published, ingested=now,
+                                                 seq=seq, duplicate_of=dup)})
+            self._recent.add(doc.id, index, digest, Candidate(
+                doc.id, keys, published, analysis.fingerprint, dup, seq) if keys else None)
+            outcome[doc.id] = ("updated" if prior else "inserted", dup is not None)
+        rejected = self._bulk(actions)
+        self._recent.forget(rejected)
+        return _result(outcome, rejected, unchanged)
+
+    def _bulk(self, actions: list[dict[str, Any]]) -> dict[str, str]:
+        """Send actions; the reasons of items the cluster refused, by document id."""
+        rejected: dict[str, str] = {}
+        if not actions:
+            return rejected
+        self._dirty = True
+        for ok, item in streaming_bulk(self.client, actions, chunk_size=self.batch,
+                                       max_retries=5, initial_backoff=0.5, max_backoff=30,
+                                       raise_on_error=False):
+            op, info = next(iter(item.items()))
+            if ok or (op == "delete" and info.get("status") == 404):
+                continue
+            error = info.get("error") or {}
+            reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
+            cause = error.get("caused_by", {}).get("reason") if isinstance(error, dict) else None
+            rejected[str(info.get("_id"))] = (
+                f"Elasticsearch refused the document in {info.get('_index')} "
+                f"(HTTP {info.get('status')}): {reason}" + (f" ({cause})" if cause else ""))
+        return rejected
+
+    def _existing(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        unique = list(dict.fromkeys(ids))
+        found = self.client.search(index=self.alias, size=len(unique),
+                                   query={"ids": {"values": unique}},
+                                   source_includes=["content_hash"])
+        return {h["_id"]: (h["_index"], h["_source"]["content_hash"])
+                for h in found["hits"]["hits"]}
+
+    def _candidates(self, items: Sequence[tuple[Document, Analysis]],
+                    ) -> dict[int, list[Candidate]]:
+        """Searchable documents sharing a MinHash band with any long text of the batch, by
+        band key: one search for the whole batch (the union of its keys over its time span)."""
+        probes = [(doc.published_at or datetime.now(UTC), keys) for doc, analysis in items
+                  if (keys := _keys(doc, analysis))]
+        if not probes:
+            return {}
+        times = [when for when, _ in probes]
+        found = self.client.search(
+            index=self.alias, size=CANDIDATES, sort=[{"seq": "asc"}],
+            source_includes=["minhash", "duplicate_of", "dedup", "published_at", "seq"],
+            query={"bool": {"filter": [
+                {"terms": {"dedup": sorted(set().union(*(keys for _, keys in probes)))}},
+                {"range": {"published_at": {"gte": (min(times) - REPOST_WINDOW).isoformat(),
+                                            "lte": (max(times) + REPOST_WINDOW).isoformat()}}},
+            ]}})
+        by_key: dict[int, list[Candidate]] = {}
+        for hit in found["hits"]["hits"]:
+            src = hit["_source"]
+            candidate = Candidate(hit["_id"], frozenset(src.get("dedup") or ()),
+                                  datetime.fromisoformat(src["published_at"]),
+                                  base64.b64decode(src.get("minhash") or ""),
+                                  src.get("duplicate_of"), src["seq"])
+            for key in candidate.keys:
+                by_key.setdefault(key, []).append(candidate)
+        return by_key
+
+    def _first_copy(self, doc_id: str, analysis: Analysis, published: datetime,
+                    keys: frozenset[int], stored: dict[int, list[Candidate]]) -> str | None:
+        """The oldest stored text within the repost window that is similar enough."""
+        if not keys:
+            return None
+        found = {c.id: c for k in keys for c in stored.get(k, ())}
+        found.update((c.id, c) for c in self._recent.sharing(keys))
+        for other in sorted(found.values(), key=lambda c: c.seq):
+            if (other.id != doc_id and abs(other.published - published) <= REPOST_WINDOW
+                    and other.signature
+                    and similarity(analysis.fingerprint, other.signature) >= self.similarity):
+                return other.duplicate_of or other.id
+        return None
+
+    # -- copying -----------------------------------------------------------------------
+    def scan(self, batch: int = 500) -> Iterator[StoredDocument]:
+        self._fresh()
+        after: list[Any] | None = None
+        while True:
+            found = self.client.search(index=self.alias, size=batch, sort=[{"seq": "asc"}],
+                                       search_after=after, source_includes=_HYDRATE,
+                                       query={"match_all": {}})
+            hits = found["hits"]["hits"]
+            if not hits:
+                return
+            after = hits[-1]["sort"]
+            yield from (hydrate(h["_source"], self.tz) for h in hits)
+
+    def restore(self, items: Sequence[StoredDocument]) -> None:
+        self._fresh()
+        known = self._existing([item.document.id for item in items])
+        actions: list[dict[str, Any]] = []
+        for item in items:
+            doc, analysis = item.document, item.analysis
+            published = doc.published_at or item.ingested_at
+            index = month_index(self.prefix, published)
+            prior = known.get(doc.id)
+            if prior is not None and prior[0] != index:
+                actions.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
+            actions.append({"_op_type": "index", "_index": index, "_id": doc.id,
+                            "_source": to_source(doc, analysis,
+                                                 digest=content_hash(doc, analysis),
+                                                 published=published,
+                                                 ingested=item.ingested_at,
+                                                 seq=self._next_seq(),
+                                                 duplicate_of=item.duplicate_of)})
+        rejected = self._bulk(actions)
+        if rejected:
+            raise StoreRejected("; ".join(f"{i}: {r}" for i, r in list(rejected.items())[:5]))
+
+    # -- reading -----------------------------------------------------------------------
+    def get(self, doc_id: str) -> StoredDocument | None:
+        self._fresh()
+        found = self.client.search(index=self.alias, size=1, source_includes=_HYDRATE,
+                                   query={"ids": {"values": [doc_id]}})
+        hits = found["hits"]["hits"]
+        return hydrate(hits[0]["_source"], self.tz) if hits else None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        clauses = filters(query)
+        if clauses is None:
+            return SearchResult(0)
+        self._fresh()
+        found = self.client.search(
+            index=self.alias, query=bool_query(clauses, query.include_duplicates),
+            sort=[{"published_at": "desc"}, {"seq": "desc"}], from_=query.offset,
+            size=query.limit, source_includes=_HYDRATE, track_total_hits=True)
+        return SearchResult(found["hits"]["total"]["value"],
+                            [hydrate(h["_source"], self.tz) for h in found["hits"]["hits"]])
+
+    def _bucketed(self, field: str, include: str | list[str], brands: Sequence[str],
+                  since: datetime, until: datetime, bucket: timedelta,
+                  ) -> list[tuple[str, datetime, str, int]]:
+        self._fresh()
+        found = self.client.search(index=self.alias, size=0, query=mentioned(
+            list(brands), since, until), aggs={"t": {
+                "date_histogram": {"field": "published_at", "min_doc_count": 1,
+                                   "fixed_interval": f"{int(bucket.total_seconds())}s",
+                                   "time_zone": getattr(self.tz, "key", "UTC")},
+                "aggs": {"k": {"terms": {"field": field, "include": include, "size": 10_000}}}}})
+        rows = []
+        for b in found["aggregations"]["t"]["buckets"]:
+            when = datetime.fromtimestamp(b["key"] / 1000, self.tz)
+            for k in b["k"]["buckets"]:
+                brand, _, value = k["key"].partition("|")
+                rows.append((brand, when, value, int(k["doc_count"])))
+        return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+
+    def counts(self, brands: Sequence[str], since: datetime, until: datetime,
+               bucket: timedelta) -> list[CountRow]:
+        include = [f"{b}|{p}" for b in brands for p in POLARITIES]
+        return [CountRow(brand, when, polarity, n)  # type: ignore[arg-type]
+                for brand, when, polarity, n
+                in self._bucketed("mention_keys", include, brands, since, until, bucket)]
+
+    def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
+                      bucket: timedelta) -> list[DamageCountRow]:
+        include = "(" + "|".join(brands) + ")\\|.+"  # brand ids are [a-z0-9_-]: no escaping
+        return [DamageCountRow(*row) for row in self._bucketed(
+            "damage_keys", include, brands, since, until, bucket)]
+
+    def _top(self, field: str, query: dict[str, Any], limit: int) -> list[tuple[str, int]]:
+        found = self.client.search(index=self.alias, size=0, query=query, aggs={"top": {
+            "terms": {"field": field, "size": limit,
+                      "order": [{"_count": "desc"}, {"_key": "asc"}]}}})
+        return [(str(b["key"]), int(b["doc_count"]))
+                for b in found["aggregations"]["top"]["buckets"]]
+
+    def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
+                    limit: int = 10) -> list[tuple[str, int]]:
+        self._fresh()
+        return self._top("source", mentioned(list(brands), since, until), limit)
+
+    def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 30) -> list[tuple[str, int]]:
+        self._fresh()
+        query = mentioned(list(brands), since, until)
+        nth = self.client.search(index=self.alias, query=query, size=1,
+                                 from_=KEYWORD_SAMPLE - 1, source=False,
+                                 sort=[{"published_at": "desc"}])["hits"]["hits"]
+        if nth:  # more than the sample: count from the sample's oldest time on
+            query["bool"]["filter"].append({"range": {"published_at": {
+                "gte": nth[0]["sort"][0], "format": "epoch_millis"}}})
+        return self._top("keywords", query, limit)
+
+
+def _result(outcome: dict[str, tuple[str, bool]], rejected: dict[str, str],
+            unchanged: int) -> UpsertResult:
+    kept = {i: o for i, o in outcome.items() if i not in rejected}
+    return UpsertResult(
+        inserted=sum(1 for kind, _ in kept.values() if kind == "inserted"),
+        updated=sum(1 for kind, _ in kept.values() if kind == "updated"),
+        unchanged=unchanged, near_duplicates=sum(1 for _, near in kept.values() if near),
+        changed=tuple(kept), rejected=tuple(rejected.items()))
+
+
+def _keys(doc: Document, analysis: Analysis) -> frozenset[int]:
+    """The band keys a text is probed and indexed by; none for short texts (never folded)."""
+    if len(doc.full_text) < NEAR_DUP_MIN_CHARS:
+        return frozenset()
+    return frozenset(signed(k) for k in analysis.dedup_keys)
