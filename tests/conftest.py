@@ -29,8 +29,6 @@ from tests.es_node import EsNode
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from elasticsearch import Elasticsearch
-
     from brandguard.models import Analysis, Document
     from brandguard.store.base import Store
 
@@ -128,20 +126,12 @@ def es_settings(config: Config, url: str, **options: object) -> Config:
     return dataclasses.replace(config, settings=settings)
 
 
-def drop_prefix(client: Elasticsearch, prefix: str) -> None:
-    """Delete a test's indices and template by name (the node refuses wildcard deletes)."""
-    names = list(client.indices.get(index=f"{prefix}-*").body)
-    if names:
-        client.indices.delete(index=",".join(names))
-    if client.indices.exists_index_template(name=f"{prefix}-docs"):
-        client.indices.delete_index_template(name=f"{prefix}-docs")
-
-
 def drop_indices(store: Store) -> None:
+    from brandguard.store.es.mappings import drop
     from brandguard.store.es.store import ElasticsearchStore
 
     if isinstance(store, ElasticsearchStore):
-        drop_prefix(store.client, store.prefix)
+        drop(store.client, store.prefix)
 
 
 @pytest.fixture(params=STORE_BACKENDS)

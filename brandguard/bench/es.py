@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from brandguard.bench.api import Latency, Queries, synthetic, top_up
 from brandguard.bench.runner import Measure
 from brandguard.store.base import SearchQuery
+from brandguard.store.es.mappings import drop
 from brandguard.store.es.store import ElasticsearchStore
 
 if TYPE_CHECKING:
@@ -38,13 +39,6 @@ def open_es(url: str, config: Config, prefix: str) -> ElasticsearchStore:
     return ElasticsearchStore(url, config.settings.model_copy(update={"elasticsearch": es}))
 
 
-def drop(store: ElasticsearchStore) -> None:
-    names = list(store.client.indices.get(index=f"{store.prefix}-*").body)
-    if names:
-        store.client.indices.delete(index=",".join(names))
-    store.client.indices.delete_index_template(name=f"{store.prefix}-docs")
-
-
 def ingest_rate(name: str, url: str, config: Config, analyzer: Analyzer,
                 sample: list[Document], repeat: int,
                 analysed: list[tuple[Document, Analysis]] | None = None) -> Measure:
@@ -62,7 +56,7 @@ def ingest_rate(name: str, url: str, config: Config, analyzer: Analyzer,
             store.client.indices.refresh(index=store.alias)
             runs.append(len(sample) / (time.perf_counter() - started))
         finally:
-            drop(store)
+            drop(store.client, store.prefix)
             store.close()
     return Measure(name, statistics.median(runs), "docs/s", runs)
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from brandguard.config.loader import Config
     from brandguard.models import Analysis, Document
 
+BENCH_DB = Path("brandguard-data") / "bench-api.db"  # 1 M documents, filled once, reused
 COMMON = [
     click.option("--brands", default=500, show_default=True, help="Configured brands."),
     click.option("--docs", default=2000, show_default=True, help="Documents per run."),
@@ -105,7 +106,7 @@ def bench_analyze(brands: int, docs: int, repeat: int, baseline_docs: int,
 @click.option("--search-docs", default=1_000_000, show_default=True,
               help="Documents in the search-latency stores (0: skip search).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("brandguard-data") / "bench-api.db", show_default=True,
+              default=BENCH_DB, show_default=True,
               help="SQLite store for the search comparison (shared with `bench api`).")
 def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
                  corpus: Path | None, store_url: str | None, search_docs: int,
@@ -258,7 +259,7 @@ def bench_crawl(pages: int, repeat: int, corpus: Path | None) -> None:
 @click.option("--clients", default=20, show_default=True, help="Concurrent clients.")
 @click.option("--seconds", default=20.0, show_default=True, help="Load per endpoint.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("brandguard-data") / "bench-api.db", show_default=True,
+              default=BENCH_DB, show_default=True,
               help="Store to fill once and reuse.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, help="`serve --workers` for the run.")

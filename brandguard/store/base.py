@@ -35,12 +35,19 @@ NEAR_DUP_MIN_CHARS = 80
 KEYWORD_SAMPLE = 5000
 
 
+def canonical(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def content_digest(doc_json: str, analysis_json: str) -> str:
+    """What makes an upsert "unchanged": the canonical JSON of document and analysis."""
+    return hashlib.blake2b((doc_json + analysis_json).encode(), digest_size=16).hexdigest()
+
+
 def encoded(doc: Document, analysis: Analysis) -> tuple[str, str, str]:
-    """The stored JSON of both, and their digest: what makes an upsert "unchanged"."""
-    doc_json = json.dumps(doc.to_json(), ensure_ascii=False, sort_keys=True)
-    analysis_json = json.dumps(analysis.to_json(), ensure_ascii=False, sort_keys=True)
-    digest = hashlib.blake2b((doc_json + analysis_json).encode(), digest_size=16).hexdigest()
-    return doc_json, analysis_json, digest
+    """The stored JSON of both, and their digest."""
+    doc_json, analysis_json = canonical(doc.to_json()), canonical(analysis.to_json())
+    return doc_json, analysis_json, content_digest(doc_json, analysis_json)
 
 
 @dataclass(frozen=True, slots=True)

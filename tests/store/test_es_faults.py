@@ -12,8 +12,9 @@ from brandguard.errors import StoreRejected, StoreUnavailable
 from brandguard.pipeline import Pipeline
 from brandguard.spool import Spool
 from brandguard.store.base import SearchQuery
+from brandguard.store.es.mappings import drop
 from brandguard.store.es.store import ElasticsearchStore
-from tests.conftest import drop_indices, drop_prefix, es_settings, jsonl, run_cli, write_config
+from tests.conftest import drop_indices, es_settings, jsonl, run_cli, write_config
 from tests.es_node import EsNode, free_port
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def test_mapping_conflict_is_refused_at_start_naming_the_field(
                                                 r"is mapped as 'boolean', brandguard needs 'date'"):
             ElasticsearchStore(es_node.url, cfg.settings)
     finally:
-        drop_prefix(client, prefix)
+        drop(client, prefix)
         client.close()
 
 

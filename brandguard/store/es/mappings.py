@@ -17,7 +17,10 @@ IK's words rather than exact substrings). Raw document and analysis JSON are kep
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
 
 _KW = {"type": "keyword"}
 _DATE = {"type": "date"}
@@ -93,3 +96,13 @@ def conflicts(expected: dict[str, Any], actual: dict[str, Any], index: str,
             found.extend(conflicts(want["properties"], have.get("properties", {}), index,
                                    f"{where}."))
     return found
+
+
+def drop(client: Elasticsearch, prefix: str) -> None:
+    """Delete every index and the template of `prefix` (benchmarks and tests clean up with
+    it). By name: clusters refuse wildcard deletes by default."""
+    names = list(client.indices.get(index=f"{prefix}-*").body)
+    if names:
+        client.indices.delete(index=",".join(names))
+    if client.indices.exists_index_template(name=f"{prefix}-docs"):
+        client.indices.delete_index_template(name=f"{prefix}-docs")

@@ -9,13 +9,19 @@ dashboard need, without pulling documents and without nested-query cost.
 from __future__ import annotations
 
 import base64
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from brandguard.documents import document_from_json
 from brandguard.models import Analysis
-from brandguard.store.base import NEAR_DUP_MIN_CHARS, SearchQuery, StoredDocument, encoded
+from brandguard.store.base import (
+    NEAR_DUP_MIN_CHARS,
+    SearchQuery,
+    StoredDocument,
+    canonical,
+    content_digest,
+)
 from brandguard.store.fts import query_words
 
 if TYPE_CHECKING:
@@ -24,32 +30,50 @@ if TYPE_CHECKING:
 POLARITIES = ("positive", "neutral", "negative")
 
 
-def content_hash(doc: Document, analysis: Analysis) -> str:
-    return encoded(doc, analysis)[2]
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A document and its analysis as stored, built once per write."""
+
+    doc: dict[str, Any]
+    analysis: dict[str, Any]
+    digest: str
+
+
+def encode(doc: Document, analysis: Analysis) -> Encoded:
+    doc_json, analysis_json = doc.to_json(), analysis.to_json()
+    return Encoded(doc_json, analysis_json,
+                   content_digest(canonical(doc_json), canonical(analysis_json)))
+
+
+def band_keys(doc: Document, analysis: Analysis) -> frozenset[int]:
+    """The MinHash band keys a text is probed and indexed by (signed, as Elasticsearch
+    longs); none for short texts, which are never folded."""
+    if len(doc.full_text) < NEAR_DUP_MIN_CHARS:
+        return frozenset()
+    return frozenset(signed(k) for k in analysis.dedup_keys)
 
 
 def month_index(prefix: str, published: datetime) -> str:
     return f"{prefix}-docs-{published.astimezone(UTC):%Y.%m}"
 
 
-def to_source(doc: Document, analysis: Analysis, *, digest: str, published: datetime,
-              ingested: datetime, seq: int, duplicate_of: str | None) -> dict[str, Any]:
+def to_source(doc: Document, analysis: Analysis, encoded: Encoded, keys: frozenset[int], *,
+              published: datetime, ingested: datetime, seq: int,
+              duplicate_of: str | None) -> dict[str, Any]:
     brands = list(dict.fromkeys(m.brand for m in analysis.mentions))
     categories = [d.category for d in analysis.damage]
-    long_text = len(doc.full_text) >= NEAR_DUP_MIN_CHARS
     return {
         "id": doc.id, "published_at": published.isoformat(),
         "ingested_at": ingested.isoformat(), "seq": seq, "source": doc.source,
         "kind": doc.kind, "polarity": analysis.polarity, "sentiment": analysis.sentiment,
-        "duplicate_of": duplicate_of, "content_hash": digest, "text": doc.full_text,
+        "duplicate_of": duplicate_of, "content_hash": encoded.digest, "text": doc.full_text,
         "tokens": list(analysis.tokens), "brands": brands,
         "mention_keys": sorted({f"{m.brand}|{m.polarity}" for m in analysis.mentions}),
         "categories": categories,
         "damage_keys": sorted({f"{b}|{c}" for b in brands for c in categories}),
-        "keywords": list(analysis.keywords),
-        "dedup": [signed(k) for k in analysis.dedup_keys] if long_text else [],
-        "minhash": base64.b64encode(analysis.fingerprint).decode() if long_text else None,
-        "doc": doc.to_json(), "analysis": analysis.to_json(),
+        "keywords": list(analysis.keywords), "dedup": sorted(keys),
+        "minhash": base64.b64encode(analysis.fingerprint).decode() if keys else None,
+        "doc": encoded.doc, "analysis": encoded.analysis,
     }
 
 

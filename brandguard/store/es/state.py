@@ -37,12 +37,14 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
 MANY = 10_000
+RECOVER_EVERY = 10.0
 
 
 class StateMixin:
     client: Elasticsearch
     state: str
     tz: tzinfo
+    _recovered_at = float("-inf")
 
     # -- plumbing ------------------------------------------------------------------------
     def _read(self, doc_id: str) -> tuple[dict[str, Any], int, int] | None:
@@ -177,7 +179,14 @@ class StateMixin:
                                if_seq_no=seq_no, if_primary_term=primary_term, refresh=True)
 
     def _recover_pending(self) -> None:
-        """Publish events of incidents saved just before a crash (see the module doc)."""
+        """Publish events of incidents saved just before a crash (see the module doc).
+
+        At most every `RECOVER_EVERY` seconds: `events()` is called per delivery, and a
+        crash is rare; the dispatcher's next pass picks the recovered events up."""
+        now = time.monotonic()
+        if now - self._recovered_at < RECOVER_EVERY:
+            return
+        self._recovered_at = now
         for hit in self._find("incident", {"term": {"pending": True}}, size=100):
             events = [Event(e["key"], e["type"], e["incident"], datetime.fromisoformat(e["at"]),
                             e.get("payload", {})) for e in hit["_source"]["body"]["events"]]

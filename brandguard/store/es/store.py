@@ -25,7 +25,6 @@ from brandguard.errors import StoreRejected, StoreUnavailable
 from brandguard.neardup import similarity
 from brandguard.store.base import (
     KEYWORD_SAMPLE,
-    NEAR_DUP_MIN_CHARS,
     CountRow,
     DamageCountRow,
     SearchQuery,
@@ -38,13 +37,14 @@ from brandguard.store.es import mappings
 from brandguard.store.es.client import UNREACHABLE, make_client, redacted, wait_for_cluster
 from brandguard.store.es.queries import (
     POLARITIES,
+    Encoded,
+    band_keys,
     bool_query,
-    content_hash,
+    encode,
     filters,
     hydrate,
     mentioned,
     month_index,
-    signed,
     to_source,
 )
 from brandguard.store.es.recent import LIMIT as RECENT_LIMIT
@@ -135,35 +135,45 @@ class ElasticsearchStore(StateMixin, Store):
     def _upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
         if len(self._recent) >= RECENT_LIMIT:
             self._fresh()
-        known = self._existing([doc.id for doc, _ in items])
-        stored = self._candidates(items)
         now = datetime.now(UTC)
+        keyed = [(doc, analysis, doc.published_at or now, band_keys(doc, analysis))
+                 for doc, analysis in items]
+        known = self._existing([doc.id for doc, _ in items])
+        stored = self._candidates(keyed)
         actions: list[dict[str, Any]] = []
         outcome: dict[str, tuple[str, bool]] = {}
         unchanged = 0
-        for doc, analysis in items:
-            digest = content_hash(doc, analysis)
+        for doc, analysis, published, keys in keyed:
+            encoded = encode(doc, analysis)
             prior = self._recent.stored.get(doc.id) or known.get(doc.id)
-            if prior is not None and prior[1] == digest:
+            if prior is not None and prior[1] == encoded.digest:
                 unchanged += 1
                 continue
-            published = doc.published_at or now
-            index = month_index(self.prefix, published)
-            keys = _keys(doc, analysis)
             dup = self._first_copy(doc.id, analysis, published, keys, stored)
-            if prior is not None and prior[0] != index:
-                actions.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
             seq = self._next_seq()
-            actions.append({"_op_type": "index", "_index": index, "_id": doc.id,
-                            "_source": to_source(doc, analysis, digest=digest,
-                                                 published=published, ingested=now,
-                                                 seq=seq, duplicate_of=dup)})
-            self._recent.add(doc.id, index, digest, Candidate(
+            index = self._write(actions, doc, analysis, encoded, keys, prior,
+                                published=published, ingested=now, seq=seq, duplicate_of=dup)
+            self._recent.add(doc.id, index, encoded.digest, Candidate(
                 doc.id, keys, published, analysis.fingerprint, dup, seq) if keys else None)
             outcome[doc.id] = ("updated" if prior else "inserted", dup is not None)
         rejected = self._bulk(actions)
         self._recent.forget(rejected)
         return _result(outcome, rejected, unchanged)
+
+    def _write(self, actions: list[dict[str, Any]], doc: Document, analysis: Analysis,
+               encoded: Encoded, keys: frozenset[int], prior: tuple[str, str] | None, *,
+               published: datetime, ingested: datetime, seq: int,
+               duplicate_of: str | None) -> str:
+        """Append the bulk actions that store one document (deleting its copy in another
+        month's index if its publication time moved); returns the index it goes to."""
+        index = month_index(self.prefix, published)
+        if prior is not None and prior[0] != index:
+            actions.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
+        actions.append({"_op_type": "index", "_index": index, "_id": doc.id,
+                        "_source": to_source(doc, analysis, encoded, keys, published=published,
+                                             ingested=ingested, seq=seq,
+                                             duplicate_of=duplicate_of)})
+        return index
 
     def _bulk(self, actions: list[dict[str, Any]]) -> dict[str, str]:
         """Send actions; the reasons of items the cluster refused, by document id."""
@@ -177,9 +187,11 @@ class ElasticsearchStore(StateMixin, Store):
             op, info = next(iter(item.items()))
             if ok or (op == "delete" and info.get("status") == 404):
                 continue
-            error = info.get("error") or {}
-            reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
-            cause = error.get("caused_by", {}).get("reason") if isinstance(error, dict) else None
+            error = info.get("error")
+            if not isinstance(error, dict):
+                error = {"reason": str(error)}
+            reason = error.get("reason", str(error))
+            cause = error.get("caused_by", {}).get("reason")
             rejected[str(info.get("_id"))] = (
                 f"Elasticsearch refused the document in {info.get('_index')} "
                 f"(HTTP {info.get('status')}): {reason}" + (f" ({cause})" if cause else ""))
@@ -193,12 +205,11 @@ class ElasticsearchStore(StateMixin, Store):
         return {h["_id"]: (h["_index"], h["_source"]["content_hash"])
                 for h in found["hits"]["hits"]}
 
-    def _candidates(self, items: Sequence[tuple[Document, Analysis]],
+    def _candidates(self, keyed: Sequence[tuple[Document, Analysis, datetime, frozenset[int]]],
                     ) -> dict[int, list[Candidate]]:
         """Searchable documents sharing a MinHash band with any long text of the batch, by
         band key: one search for the whole batch (the union of its keys over its time span)."""
-        probes = [(doc.published_at or datetime.now(UTC), keys) for doc, analysis in items
-                  if (keys := _keys(doc, analysis))]
+        probes = [(when, keys) for _, _, when, keys in keyed if keys]
         if not probes:
             return {}
         times = [when for when, _ in probes]
@@ -255,18 +266,10 @@ class ElasticsearchStore(StateMixin, Store):
         actions: list[dict[str, Any]] = []
         for item in items:
             doc, analysis = item.document, item.analysis
-            published = doc.published_at or item.ingested_at
-            index = month_index(self.prefix, published)
-            prior = known.get(doc.id)
-            if prior is not None and prior[0] != index:
-                actions.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
-            actions.append({"_op_type": "index", "_index": index, "_id": doc.id,
-                            "_source": to_source(doc, analysis,
-                                                 digest=content_hash(doc, analysis),
-                                                 published=published,
-                                                 ingested=item.ingested_at,
-                                                 seq=self._next_seq(),
-                                                 duplicate_of=item.duplicate_of)})
+            self._write(actions, doc, analysis, encode(doc, analysis), band_keys(doc, analysis),
+                        known.get(doc.id), published=doc.published_at or item.ingested_at,
+                        ingested=item.ingested_at, seq=self._next_seq(),
+                        duplicate_of=item.duplicate_of)
         rejected = self._bulk(actions)
         if rejected:
             raise StoreRejected("; ".join(f"{i}: {r}" for i, r in list(rejected.items())[:5]))
@@ -356,9 +359,3 @@ def _result(outcome: dict[str, tuple[str, bool]], rejected: dict[str, str],
         unchanged=unchanged, near_duplicates=sum(1 for _, near in kept.values() if near),
         changed=tuple(kept), rejected=tuple(rejected.items()))
 
-
-def _keys(doc: Document, analysis: Analysis) -> frozenset[int]:
-    """The band keys a text is probed and indexed by; none for short texts (never folded)."""
-    if len(doc.full_text) < NEAR_DUP_MIN_CHARS:
-        return frozenset()
-    return frozenset(signed(k) for k in analysis.dedup_keys)
