@@ -96,6 +96,8 @@ class ElasticsearchSettings(Strict):
     # at start, wait up to this many seconds for the cluster (0: fail at once)
     connect_wait: Annotated[float, Field(ge=0, le=3600)] = 0.0
     bulk_batch: Annotated[int, Field(ge=1, le=10_000)] = 500
+    # bulk requests in flight at once per write (one per node core is a good start)
+    bulk_workers: Annotated[int, Field(ge=1, le=32)] = 2
     shards: Annotated[int, Field(ge=1, le=64)] = 1
     replicas: Annotated[int, Field(ge=0, le=8)] = 0
     text_analyzer: NonEmpty = "standard"  # e.g. ik_max_word where the IK plugin is installed

@@ -14,6 +14,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import pytest
+
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
@@ -30,6 +32,7 @@ class Refusals:
     def __init__(self) -> None:
         self.seen: set[str] = set()
         self.refused: list[str] = []
+        self.requests: list[int] = []  # actions per bulk request, in arrival order
         self.lock = threading.Lock()
 
     def split(self, lines: list[bytes]) -> tuple[list[bytes], list[tuple[int, dict[str, Any]]]]:
@@ -56,6 +59,8 @@ class Refusals:
                 forward += lines[i:i + width]
             i += width
             position += 1
+        with self.lock:
+            self.requests.append(position)
         return forward, refused
 
 
@@ -105,24 +110,29 @@ def proxy_handler(node: str, refusals: Refusals) -> type[QuietHandler]:
     return Proxy
 
 
+@pytest.mark.parametrize(("count", "workers", "first_requests"),
+                         [(40, 1, [40]), (260, 3, [60, 100, 100])],
+                         ids=["one-request", "concurrent-slices"])
 def test_items_refused_with_429_are_retried_until_stored(
-        es_node: EsNode, config: Config, analyzer: Analyzer) -> None:
+        es_node: EsNode, config: Config, analyzer: Analyzer, count: int, workers: int,
+        first_requests: list[int]) -> None:
     refusals = Refusals()
     with serving(proxy_handler(es_node.url, refusals)) as url:
-        cfg = es_settings(config, url)
+        cfg = es_settings(config, url, bulk_workers=workers)
         store = ElasticsearchStore(url, cfg.settings)
         try:
             records = [{"url": f"http://news.example/429/{n}",
                         "text": f"八马茶业第{n}条消息，产品抽检合格。",
                         "published_at": f"2026-11-{n % 28 + 1:02d}T09:00:00+08:00"}
-                       for n in range(40)]
+                       for n in range(count)]
             lines = list(enumerate(jsonl(*records).encode().splitlines(), start=1))
             report = Pipeline(analyzer, store, cfg.settings).ingest(lines)
-            assert len(refusals.refused) == 20  # every second item, once each
-            assert (report.accepted, report.stored.inserted, report.rejected) == (40, 40, [])
-            assert store.search(SearchQuery(brands=("bama",))).total == 40
+            assert sorted(refusals.requests[:len(first_requests)]) == first_requests
+            assert len(refusals.refused) == sum(n // 2 for n in first_requests)
+            assert (report.accepted, report.stored.inserted, report.rejected) == (count, count, [])
+            assert store.search(SearchQuery(brands=("bama",))).total == count
             again = Pipeline(analyzer, store, cfg.settings).ingest(lines)
-            assert (again.accepted, again.stored.unchanged) == (0, 40)  # nothing twice
+            assert (again.accepted, again.stored.unchanged) == (0, count)  # nothing twice
         finally:
             drop_indices(store)
             store.close()

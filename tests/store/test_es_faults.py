@@ -110,21 +110,45 @@ def test_mapping_conflict_is_refused_at_start_naming_the_field(
         client.close()
 
 
+@pytest.mark.parametrize(("count", "workers"), [(3, 1), (260, 3)],
+                         ids=["one-request", "concurrent-slices"])
 def test_a_document_refused_for_a_conflicting_mapping_is_reported_and_the_rest_kept(
-        es_node: EsNode, config: Config, analyzer: Analyzer) -> None:
-    cfg = es_settings(config, es_node.url)
+        es_node: EsNode, config: Config, analyzer: Analyzer, count: int, workers: int) -> None:
+    cfg = es_settings(config, es_node.url, bulk_workers=workers)
     store = ElasticsearchStore(es_node.url, cfg.settings)
     # another tool creates next month's index by hand, with a conflicting type
     store.client.indices.create(index=f"{store.prefix}-docs-2026.10",
                                 mappings={"properties": {"published_at": {"type": "boolean"}}})
+    refused = count - 1  # in the last slice when the batch is cut into several
     try:
-        report = Pipeline(analyzer, store, cfg.settings).ingest(
-            lines(news(1, month=10), news(2), news(3)))
-        assert report.accepted == 2
-        assert [r.line for r in report.rejected] == [1]
+        records = [news(n, month=10 if n == refused else 11) for n in range(count)]
+        report = Pipeline(analyzer, store, cfg.settings).ingest(lines(*records))
+        assert report.accepted == count - 1
+        assert [r.line for r in report.rejected] == [refused + 1]
         assert "published_at" in report.rejected[0].reason
         assert f"{store.prefix}-docs-2026.10" in report.rejected[0].reason
-        assert store.search(SearchQuery(brands=("bama",))).total == 2
+        assert store.search(SearchQuery(brands=("bama",))).total == count - 1
+    finally:
+        drop_indices(store)
+        store.close()
+
+
+def test_a_refused_move_to_another_month_keeps_the_stored_copy(
+        es_node: EsNode, config: Config, analyzer: Analyzer) -> None:
+    cfg = es_settings(config, es_node.url)
+    store = ElasticsearchStore(es_node.url, cfg.settings)
+    store.client.indices.create(index=f"{store.prefix}-docs-2026.10",
+                                mappings={"properties": {"published_at": {"type": "boolean"}}})
+    pipeline = Pipeline(analyzer, store, cfg.settings)
+    try:
+        assert pipeline.ingest(lines(news(5))).accepted == 1
+        moved = {**news(5), "published_at": "2026-10-06T09:00:00+08:00"}
+        report = pipeline.ingest(lines(moved))
+        assert (report.accepted, [r.line for r in report.rejected]) == (0, [1])
+        assert pipeline.ingest(lines(news(5))).stored.unchanged == 1  # still known as stored
+        kept = store.search(SearchQuery(brands=("bama",)))
+        assert [h.document.published_at.month for h in kept.hits
+                if h.document.published_at] == [11]
     finally:
         drop_indices(store)
         store.close()

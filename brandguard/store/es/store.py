@@ -1,11 +1,10 @@
 """The Elasticsearch store: the same contract as the SQLite one (tests/store runs both).
 
-Writes are bulk requests of `elasticsearch.bulk_batch` actions through `streaming_bulk`,
-which retries items refused with 429 with exponential back-off; each item's outcome is read
-on its own, so a document the cluster refuses (say, a mapping conflict) is reported with its
-reason and the rest of the batch is kept. Ids are the documents' deterministic ids, so a
-retried batch is an idempotent upsert. A document that moves to another month (its
-publication time changed) is deleted from the old month's index in the same bulk request.
+Writes go through `bulk.Bulk`: slices in flight at once, 429s retried, each item's outcome
+read on its own, so a refused document is reported and the rest of the batch kept. Ids are
+the documents' deterministic ids, so a retried batch is an idempotent upsert. A document
+whose publication time moved to another month is indexed into the new month's index, and
+its old copy deleted once the new one is stored.
 
 Reads see this process's own writes: a write marks the documents dirty and the next read
 refreshes the alias first. Other processes see them after the index's refresh interval (1 s).
@@ -14,12 +13,12 @@ refreshes the alias first. Other processes see them after the index's refresh in
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from elasticsearch import BadRequestError, Elasticsearch
-from elasticsearch.helpers import streaming_bulk
 
 from brandguard.errors import StoreRejected, StoreUnavailable
 from brandguard.neardup import similarity
@@ -34,6 +33,7 @@ from brandguard.store.base import (
     UpsertResult,
 )
 from brandguard.store.es import mappings
+from brandguard.store.es.bulk import Bulk, Slices
 from brandguard.store.es.client import UNREACHABLE, make_client, redacted, wait_for_cluster
 from brandguard.store.es.queries import (
     POLARITIES,
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from brandguard.config.models import Settings
     from brandguard.models import Analysis, Document
 
+log = logging.getLogger(__name__)
+
 REPOST_WINDOW = timedelta(days=30)
 CANDIDATES = 2000  # stored documents sharing a band with a batch: plenty for a repost
 _HYDRATE = ["doc", "analysis", "ingested_at", "duplicate_of"]
@@ -68,8 +70,8 @@ class ElasticsearchStore(StateMixin, Store):
         es = settings.elasticsearch
         self.url, self.tz, self.prefix = url, settings.tz, es.index_prefix
         self.similarity = settings.analysis.near_duplicate_similarity
-        self.batch = es.bulk_batch
         self.client = client or make_client(url, es)
+        self.bulk = Bulk(self.client, es.bulk_batch, es.bulk_workers)
         wait_for_cluster(self.client, url, es.connect_wait)
         self.alias = mappings.docs_alias(self.prefix)
         self.state = mappings.state_index(self.prefix)
@@ -108,6 +110,7 @@ class ElasticsearchStore(StateMixin, Store):
                                   "elasticsearch.index_prefix)")
 
     def close(self) -> None:
+        self.bulk.close()
         self.client.close()
 
     def _fresh(self) -> None:
@@ -140,7 +143,10 @@ class ElasticsearchStore(StateMixin, Store):
                  for doc, analysis in items]
         known = self._existing([doc.id for doc, _ in items])
         stored = self._candidates(keyed)
-        actions: list[dict[str, Any]] = []
+        self._dirty = True
+        actions = self.bulk.slices(len(keyed))
+        moves: list[dict[str, Any]] = []
+        priors: dict[str, tuple[str, str]] = {}
         outcome: dict[str, tuple[str, bool]] = {}
         unchanged = 0
         for doc, analysis, published, keys in keyed:
@@ -151,51 +157,47 @@ class ElasticsearchStore(StateMixin, Store):
                 continue
             dup = self._first_copy(doc.id, analysis, published, keys, stored)
             seq = self._next_seq()
-            index = self._write(actions, doc, analysis, encoded, keys, prior,
+            index = self._write(actions, moves, doc, analysis, encoded, keys, prior,
                                 published=published, ingested=now, seq=seq, duplicate_of=dup)
+            if prior is not None:
+                priors[doc.id] = prior
             self._recent.add(doc.id, index, encoded.digest, Candidate(
                 doc.id, keys, published, analysis.fingerprint, dup, seq) if keys else None)
             outcome[doc.id] = ("updated" if prior else "inserted", dup is not None)
-        rejected = self._bulk(actions)
+        rejected = actions.finish()
+        self._remove_moved(moves, rejected)
         self._recent.forget(rejected)
+        self._recent.stored.update((i, priors[i]) for i in rejected if i in priors)
         return _result(outcome, rejected, unchanged)
 
-    def _write(self, actions: list[dict[str, Any]], doc: Document, analysis: Analysis,
-               encoded: Encoded, keys: frozenset[int], prior: tuple[str, str] | None, *,
-               published: datetime, ingested: datetime, seq: int,
-               duplicate_of: str | None) -> str:
-        """Append the bulk actions that store one document (deleting its copy in another
-        month's index if its publication time moved); returns the index it goes to."""
+    def _write(self, actions: Slices | list[dict[str, Any]], moves: list[dict[str, Any]],
+               doc: Document, analysis: Analysis, encoded: Encoded, keys: frozenset[int],
+               prior: tuple[str, str] | None, *, published: datetime, ingested: datetime,
+               seq: int, duplicate_of: str | None) -> str:
+        """Append the bulk action that stores one document, and to `moves` the delete of its
+        copy in another month's index if its publication time moved; returns its index."""
         index = month_index(self.prefix, published)
         if prior is not None and prior[0] != index:
-            actions.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
+            moves.append({"_op_type": "delete", "_index": prior[0], "_id": doc.id})
         actions.append({"_op_type": "index", "_index": index, "_id": doc.id,
                         "_source": to_source(doc, analysis, encoded, keys, published=published,
                                              ingested=ingested, seq=seq,
                                              duplicate_of=duplicate_of)})
         return index
 
+    def _remove_moved(self, moves: list[dict[str, Any]], rejected: dict[str, str]) -> None:
+        """Delete the old month's copies of moved documents, only once the new copy is
+        stored: a refused move keeps the document where it was rather than losing it."""
+        left = self._bulk([m for m in moves if m["_id"] not in rejected])
+        for doc_id, reason in left.items():
+            log.warning("document %s is stored twice (old month kept): %s", doc_id, reason)
+
     def _bulk(self, actions: list[dict[str, Any]]) -> dict[str, str]:
         """Send actions; the reasons of items the cluster refused, by document id."""
-        rejected: dict[str, str] = {}
         if not actions:
-            return rejected
+            return {}
         self._dirty = True
-        for ok, item in streaming_bulk(self.client, actions, chunk_size=self.batch,
-                                       max_retries=5, initial_backoff=0.5, max_backoff=30,
-                                       raise_on_error=False):
-            op, info = next(iter(item.items()))
-            if ok or (op == "delete" and info.get("status") == 404):
-                continue
-            error = info.get("error")
-            if not isinstance(error, dict):
-                error = {"reason": str(error)}
-            reason = error.get("reason", str(error))
-            cause = error.get("caused_by", {}).get("reason")
-            rejected[str(info.get("_id"))] = (
-                f"Elasticsearch refused the document in {info.get('_index')} "
-                f"(HTTP {info.get('status')}): {reason}" + (f" ({cause})" if cause else ""))
-        return rejected
+        return self.bulk.write(actions)
 
     def _existing(self, ids: list[str]) -> dict[str, tuple[str, str]]:
         unique = list(dict.fromkeys(ids))
@@ -264,13 +266,16 @@ class ElasticsearchStore(StateMixin, Store):
         self._fresh()
         known = self._existing([item.document.id for item in items])
         actions: list[dict[str, Any]] = []
+        moves: list[dict[str, Any]] = []
         for item in items:
             doc, analysis = item.document, item.analysis
-            self._write(actions, doc, analysis, encode(doc, analysis), band_keys(doc, analysis),
-                        known.get(doc.id), published=doc.published_at or item.ingested_at,
+            self._write(actions, moves, doc, analysis, encode(doc, analysis),
+                        band_keys(doc, analysis), known.get(doc.id),
+                        published=doc.published_at or item.ingested_at,
                         ingested=item.ingested_at, seq=self._next_seq(),
                         duplicate_of=item.duplicate_of)
         rejected = self._bulk(actions)
+        self._remove_moved(moves, rejected)
         if rejected:
             raise StoreRejected("; ".join(f"{i}: {r}" for i, r in list(rejected.items())[:5]))
 
