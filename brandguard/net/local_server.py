@@ -1,7 +1,8 @@
 """A small HTTP server on loopback, in a thread: the demo's receivers, benchmarks and tests.
 
 `serving(Handler)` binds 127.0.0.1 on a free port and yields the base URL; leaving the
-block shuts the server down. `QuietHandler` keeps request logs off the terminal.
+block shuts the server down. With `tls` (a server-side SSL context) it speaks HTTPS.
+`QuietHandler` keeps request logs off the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Iterator
 
 
@@ -44,12 +46,16 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+def serving(handler: type[BaseHTTPRequestHandler],
+            tls: ssl.SSLContext | None = None) -> Iterator[str]:
     server = _Server(("127.0.0.1", 0), handler)
+    if tls is not None:  # a client refusing the certificate fails its own handshake only
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    scheme = "https" if tls is not None else "http"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -8,19 +8,18 @@ including the rest of each bulk request, goes to the real node unchanged.
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from brandguard.net.local_server import QuietHandler, serving
+from brandguard.net.local_server import serving
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
 from brandguard.store.es.store import ElasticsearchStore
 from tests.conftest import drop_indices, es_settings, jsonl
+from tests.es_proxy import EsProxy, to_node
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
@@ -64,39 +63,18 @@ class Refusals:
         return forward, refused
 
 
-def proxy_handler(node: str, refusals: Refusals) -> type[QuietHandler]:
-    target = urlsplit(node)
-
-    class Proxy(QuietHandler):
-        def _forward(self, body: bytes) -> tuple[int, bytes]:
-            conn = http.client.HTTPConnection(target.hostname or "", target.port, timeout=60)
-            headers = {k: v for k, v in self.headers.items()
-                       if k.lower() not in ("host", "content-length", "connection")}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            conn.close()
-            return response.status, data
-
-        def _handle(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+def proxy_handler(node: str, refusals: Refusals) -> type[EsProxy]:
+    class Busy(EsProxy):
+        def route(self, body: bytes) -> tuple[int, bytes]:
             if self.command in ("POST", "PUT") and self.path.split("?")[0].endswith("/_bulk"):
-                status, data = self._bulk([line for line in body.split(b"\n") if line])
-            else:
-                status, data = self._forward(body)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("X-Elastic-Product", "Elasticsearch")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+                return self._bulk([line for line in body.split(b"\n") if line])
+            return self.forward(body)
 
         def _bulk(self, lines: list[bytes]) -> tuple[int, bytes]:
             forward, refused = refusals.split(lines)
             items: list[dict[str, Any]] = []
             if forward:
-                status, data = self._forward(b"\n".join(forward) + b"\n")
+                status, data = self.forward(b"\n".join(forward) + b"\n")
                 if status != 200:
                     return status, data
                 items = json.loads(data)["items"]
@@ -105,9 +83,7 @@ def proxy_handler(node: str, refusals: Refusals) -> type[QuietHandler]:
             reply = {"took": 1, "errors": True, "items": items}
             return 200, json.dumps(reply).encode()
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
-
-    return Proxy
+    return to_node(Busy, node)
 
 
 @pytest.mark.parametrize(("count", "workers", "first_requests"),
