@@ -50,6 +50,14 @@ def encoded(doc: Document, analysis: Analysis) -> tuple[str, str, str]:
     return doc_json, analysis_json, content_digest(doc_json, analysis_json)
 
 
+def in_time_order(items: Sequence[tuple[Document, Analysis]], now: datetime,
+                  ) -> list[tuple[Document, Analysis]]:
+    """A batch in publication order (undated documents as of `now`; ties keep their order).
+    Stores write a batch this way, so the first copy of a story within a batch is its
+    earliest published one, whatever order a crawl delivered the pages in."""
+    return sorted(items, key=lambda item: item[0].published_at or now)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     document: Document

@@ -36,6 +36,7 @@ from brandguard.store.base import (
     StoredDocument,
     UpsertResult,
     encoded,
+    in_time_order,
 )
 from brandguard.store.fts import index_terms, match_expression
 
@@ -156,7 +157,7 @@ class SqliteStore(Store):
     def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
         total = UpsertResult()
         with self._transaction():
-            for doc, analysis in items:
+            for doc, analysis in in_time_order(items, datetime.now(UTC)):
                 total = total + self._upsert_one(doc, analysis)
         return total
 

@@ -128,6 +128,21 @@ def test_reposts_are_linked_to_the_first_copy_and_counted_once(
     assert sum(r.count for r in rows) == 2
 
 
+@pytest.mark.parametrize("order", ["in time order", "latest first"])
+def test_within_a_batch_the_earliest_published_copy_is_the_first(
+        make_store: MakeStore, analyzer: Analyzer, config: Config, order: str) -> None:
+    """A crawl yields pages in whatever order they arrive; which copy of a story counts
+    must not depend on it."""
+    store = make_store()
+    copies = [make_doc(("转自新闻门户：" if hour > 9 else "") + STORY, config=config,
+                       title="八马茶业抽检不合格", url=f"http://copy.example/{hour}",
+                       published_at=f"2026-11-20T{hour:02d}:00:00") for hour in (9, 10, 11)]
+    batch = copies if order == "in time order" else copies[::-1]
+    assert store.upsert([analyzed(analyzer, d) for d in batch]).near_duplicates == 2
+    assert [store.get(d.id).duplicate_of for d in copies] == [  # type: ignore[union-attr]
+        None, copies[0].id, copies[0].id]
+
+
 def test_short_identical_reviews_are_not_folded(
         make_store: MakeStore, analyzer: Analyzer, config: Config) -> None:
     store = make_store()

@@ -31,6 +31,7 @@ from brandguard.store.base import (
     Store,
     StoredDocument,
     UpsertResult,
+    in_time_order,
 )
 from brandguard.store.es import mappings
 from brandguard.store.es.bulk import Bulk, Slices
@@ -140,7 +141,7 @@ class ElasticsearchStore(StateMixin, Store):
             self._fresh()
         now = datetime.now(UTC)
         keyed = [(doc, analysis, doc.published_at or now, band_keys(doc, analysis))
-                 for doc, analysis in items]
+                 for doc, analysis in in_time_order(items, now)]
         known = self._existing([doc.id for doc, _ in items])
         stored = self._candidates(keyed)
         self._dirty = True
