@@ -165,13 +165,12 @@ class ElasticsearchStore(StateMixin, Store):
             self._recent.add(doc.id, index, encoded.digest, Candidate(
                 doc.id, keys, published, analysis.fingerprint, dup, seq) if keys else None)
             outcome[doc.id] = ("updated" if prior else "inserted", dup is not None)
-        rejected = actions.finish()
-        self._remove_moved(moves, rejected)
+        rejected = self._finish(actions, moves)
         self._recent.forget(rejected)
         self._recent.stored.update((i, priors[i]) for i in rejected if i in priors)
         return _result(outcome, rejected, unchanged)
 
-    def _write(self, actions: Slices | list[dict[str, Any]], moves: list[dict[str, Any]],
+    def _write(self, actions: Slices, moves: list[dict[str, Any]],
                doc: Document, analysis: Analysis, encoded: Encoded, keys: frozenset[int],
                prior: tuple[str, str] | None, *, published: datetime, ingested: datetime,
                seq: int, duplicate_of: str | None) -> str:
@@ -186,19 +185,15 @@ class ElasticsearchStore(StateMixin, Store):
                                              duplicate_of=duplicate_of)})
         return index
 
-    def _remove_moved(self, moves: list[dict[str, Any]], rejected: dict[str, str]) -> None:
-        """Delete the old month's copies of moved documents, only once the new copy is
-        stored: a refused move keeps the document where it was rather than losing it."""
-        left = self._bulk([m for m in moves if m["_id"] not in rejected])
+    def _finish(self, actions: Slices, moves: list[dict[str, Any]]) -> dict[str, str]:
+        """Wait for a write's slices, then delete the old month's copies of moved documents
+        whose new copy is stored: a refused move keeps the document where it was rather than
+        losing it. Returns the reasons of the documents the cluster refused, by id."""
+        rejected = actions.finish()
+        left = self.bulk.write([m for m in moves if m["_id"] not in rejected])
         for doc_id, reason in left.items():
             log.warning("document %s is stored twice (old month kept): %s", doc_id, reason)
-
-    def _bulk(self, actions: list[dict[str, Any]]) -> dict[str, str]:
-        """Send actions; the reasons of items the cluster refused, by document id."""
-        if not actions:
-            return {}
-        self._dirty = True
-        return self.bulk.write(actions)
+        return rejected
 
     def _existing(self, ids: list[str]) -> dict[str, tuple[str, str]]:
         unique = list(dict.fromkeys(ids))
@@ -266,7 +261,8 @@ class ElasticsearchStore(StateMixin, Store):
     def restore(self, items: Sequence[StoredDocument]) -> None:
         self._fresh()
         known = self._existing([item.document.id for item in items])
-        actions: list[dict[str, Any]] = []
+        self._dirty = True
+        actions = self.bulk.slices(len(items))
         moves: list[dict[str, Any]] = []
         for item in items:
             doc, analysis = item.document, item.analysis
@@ -275,8 +271,7 @@ class ElasticsearchStore(StateMixin, Store):
                         published=doc.published_at or item.ingested_at,
                         ingested=item.ingested_at, seq=self._next_seq(),
                         duplicate_of=item.duplicate_of)
-        rejected = self._bulk(actions)
-        self._remove_moved(moves, rejected)
+        rejected = self._finish(actions, moves)
         if rejected:
             raise StoreRejected("; ".join(f"{i}: {r}" for i, r in list(rejected.items())[:5]))
 
