@@ -2,8 +2,9 @@
 
 Crawled text (headlines, URLs) is untrusted: HTML rendering escapes it and only links
 http(s) URLs (rel="noopener noreferrer"); markdown rendering escapes the characters that
-would let a headline inject links or formatting into a robot message; header values lose
-CR/LF and control characters.
+would let a headline inject links or formatting into a robot message, and percent-encodes
+link targets so a URL cannot close its link; header values lose CR/LF and control
+characters.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from brandguard.config.loader import Config
-    from brandguard.store.base import Store
+    from brandguard.store.base import Store, StoredDocument
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# In a Markdown link target only these stay literal; everything else is percent-encoded,
+# so a crawled URL cannot close the link and inject another one (or an image).
+_LINK_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                       "-._~:/?#@!$&=;,%+")
+EVIDENCE_SCAN = 50  # evidence documents read to choose from
+EVIDENCE_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,13 @@ def safe_link(url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
+def markdown_link_target(url: str) -> str:
+    """`url` with every character that could end or restyle a Markdown link target —
+    parentheses, brackets, emphasis, spaces, quotes — percent-encoded (UTF-8)."""
+    return "".join(c if c in _LINK_SAFE else "".join(f"%{b:02X}" for b in c.encode())
+                   for c in url)
+
+
 def build(event: Event, config: Config, store: Store) -> AlertMessage:
     incident = Incident.from_json(event.payload["incident"])
     brand = config.brand(incident.brand)
@@ -68,22 +82,39 @@ def build(event: Event, config: Config, store: Store) -> AlertMessage:
         step = event.payload["step"]
         summary += f" 逾期步骤: {step['title']} ({step['owner']})。"
     return AlertMessage(event.key, event.type, subject, summary,
-                        _evidence(store, incident), _next_steps(incident),
+                        _evidence(store, incident), _next_steps(event.type, incident),
                         {"event": event.to_json()})
 
 
 def _evidence(store: Store, incident: Incident) -> tuple[tuple[str, str], ...]:
-    out = []
-    for doc_id in incident.evidence[:5]:
-        hit = store.get(doc_id)
-        if hit is not None:
-            out.append(((hit.document.title or hit.document.text)[:60], hit.document.url or ""))
-    return tuple(out)
+    """The first report (首发) leads, then the most authoritative originals; reposts only
+    fill up when there are too few originals. The newest five would hide how it began."""
+    hits = [h for h in (store.get(d) for d in incident.evidence[:EVIDENCE_SCAN]) if h]
+    originals = [h for h in hits if h.duplicate_of is None] or hits
+    reposts = [h for h in hits if h not in originals]
+    ordered = sorted(originals, key=_published)[:1]
+    ordered += sorted((h for h in originals if h not in ordered),
+                      key=lambda h: (-_authority(h), _published(h)))
+    return tuple(((h.document.title or h.document.text)[:60], h.document.url or "")
+                 for h in [*ordered, *reposts][:EVIDENCE_SHOWN])
 
 
-def _next_steps(incident: Incident) -> tuple[str, ...]:
+def _published(hit: StoredDocument) -> datetime:
+    return hit.document.published_at or hit.ingested_at
+
+
+def _authority(hit: StoredDocument) -> float:
+    value = hit.document.extra.get("authority", 1.0)
+    return float(value) if isinstance(value, int | float) else 1.0
+
+
+def _next_steps(event_type: str, incident: Incident) -> tuple[str, ...]:
+    """Open steps, soonest due first; none once the incident is resolved."""
+    if event_type == events.INCIDENT_RESOLVED:
+        return ()
     return tuple(f"{s.title}（{s.owner}，{s.due_at:%m-%d %H:%M}前）"
-                 for s in incident.checklist if s.done_at is None)[:3]
+                 for s in sorted(incident.checklist, key=lambda s: s.due_at)
+                 if s.done_at is None)[:3]
 
 
 def probe_message(channel_id: str, now: datetime) -> AlertMessage:
@@ -127,7 +158,7 @@ def render_markdown(message: AlertMessage) -> str:
     lines = [f"### {escape_markdown(message.subject)}", escape_markdown(message.summary)]
     for title, url in message.evidence:
         link = safe_link(url)
-        lines.append(f"- [{escape_markdown(title)}]({link})" if link
+        lines.append(f"- [{escape_markdown(title)}]({markdown_link_target(link)})" if link
                      else f"- {escape_markdown(title)}")
     if message.next_steps:
         lines.append("**下一步**")

@@ -4,7 +4,9 @@ Every matching route adds its channels. Suppression, always with a reason writte
 delivery record:
 - the incident is silenced (its resolution still goes out);
 - the same kind of event for the same incident was sent on that channel within the
-  route's `repeat_interval`.
+  route's `repeat_interval`. Overdue checklist steps are exempt: each event names a
+  different step (and is emitted once per step), so one is never a repeat of another —
+  the director must hear of every late step, not only the first.
 Quiet hours defer sends of levels at or below `quiet_hours.max_level` to the end of the
 quiet period; II and I are never held.
 """
@@ -16,12 +18,16 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from brandguard import events
+from brandguard.durations import duration_zh
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from brandguard.config.channels import QuietHours, Route
     from brandguard.incident import Incident
+
+
+PER_ITEM = frozenset({events.CHECKLIST_OVERDUE})  # one event per step: never a repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +77,10 @@ def _decide_one(route: Route, channel: str, event_type: str, incident: Incident,
     if (incident.silenced_until and incident.silenced_until > now
             and event_type != events.INCIDENT_RESOLVED):
         return Decision(channel, now, f"silenced until {incident.silenced_until:%Y-%m-%d %H:%M}")
-    last = last_sent(channel, incident.id, event_type)
+    last = None if event_type in PER_ITEM else last_sent(channel, incident.id, event_type)
     if last is not None and now - last < route.repeat_interval:
-        return Decision(channel, now, f"repeat interval {route.repeat_interval}: last sent "
-                                      f"{last:%Y-%m-%d %H:%M}")
+        return Decision(channel, now, f"重复间隔 {duration_zh(route.repeat_interval)} 内已发送过"
+                                      f"同类消息（{duration_zh(now - last)}前）")
     wait = quiet_until(route.quiet_hours, incident, now)
     if wait is not None:
         return Decision(channel, wait, note=f"deferred by quiet hours to {wait:%H:%M}")

@@ -3,13 +3,20 @@
 Ids are stable: the given `id`, else a hash of the canonical URL (tracking parameters such
 as utm_* and spm removed, host lower-cased, fragment dropped), so re-ingesting the same item
 is an idempotent upsert. Naive timestamps are read in the configured zone (Asia/Shanghai).
+
+Every value is checked where it enters, so nothing stored can break a later read: a URL
+must split (a port in range, a well-formed IPv6 literal) and carry no control characters
+(CR/LF would forge headers and lines); spaces, quotes and angle brackets are percent-
+encoded so no renderer (HTML, Markdown, robot messages) can be broken out of; and a time
+must lie within `EARLIEST` .. now + one day, which every timezone-aware read can hold.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, tzinfo
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -21,15 +28,37 @@ KNOWN = {"id", "text", "url", "title", "published_at", "source", "kind", "rating
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_PARAMS = {"spm", "scm", "from", "share_from", "share_token", "fbclid", "gclid",
                    "wfr", "isappinstalled", "from_source", "tt_from", "_hsenc", "_hsmi"}
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=1)  # clocks differ; a week-ahead stamp is a typo, not news
+MAX_DEPTH = 32  # arrays and objects nested deeper than this are refused, not recursed into
+_STORED_LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # far inside what every zone can hold
+_URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_URL_UNSAFE = str.maketrans({" ": "%20", '"': "%22", "'": "%27", "<": "%3C", ">": "%3E",
+                             "`": "%60", "\\": "%5C", "{": "%7B", "}": "%7D", "|": "%7C",
+                             "^": "%5E"})
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_NEST = re.compile(rb"[\[\]{}]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def clean_url(url: str) -> str:
+    """The URL as stored: control characters refused, renderer-breaking ones encoded."""
+    url = url.strip()
+    if _URL_CONTROL.search(url):
+        raise InputError(f"url {url!r} contains control characters (CR, LF, tab or NUL)")
+    return url.translate(_URL_UNSAFE)
 
 
 def canonical_url(url: str) -> str:
     """Normalise a URL so reposted links to the same page share one id."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:  # a port out of range or not a number, a broken [IPv6]
+        raise InputError(f"url {url!r} cannot be parsed: {exc}") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InputError(f"url {url!r} is not an absolute http(s) URL")
     host = parts.hostname.lower()
-    port = parts.port
     if port and not ((parts.scheme == "http" and port == 80) or
                      (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
@@ -52,6 +81,28 @@ def parse_time(value: Any, tz: tzinfo) -> datetime:
     return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed
 
 
+def in_window(parsed: datetime, value: object, now: datetime | None = None) -> datetime:
+    """`parsed` if it lies within EARLIEST .. now + AHEAD, else a clear InputError."""
+    latest = (now or datetime.now(UTC)) + AHEAD
+    try:
+        inside = EARLIEST <= parsed.astimezone(UTC) <= latest
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is past what a datetime holds in UTC
+        inside = False
+    if not inside:
+        raise InputError(f"published_at {value!r} is outside the accepted window "
+                         f"{EARLIEST:%Y-%m-%d} .. one day ahead of now")
+    return parsed
+
+
+def _stored_time(value: Any, tz: tzinfo) -> datetime | None:
+    """A time read back from a store: never raises (a stored value must not break reads,
+    even one written before the window existed)."""
+    try:
+        return in_window(parse_time(value, tz), value, _STORED_LATEST)
+    except InputError:
+        return None
+
+
 def _optional_str(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is None:
@@ -69,8 +120,10 @@ def _rating(value: Any) -> float | None:
     return float(value)
 
 
-def document_from_json(data: Any, tz: tzinfo) -> Document:
-    """Validate one decoded JSON value against the input contract."""
+def document_from_json(data: Any, tz: tzinfo, *, stored: bool = False) -> Document:
+    """Validate one decoded JSON value against the input contract. `stored`: the value
+    comes back from a store or the spool, where it was checked on the way in; then an
+    out-of-range time reads as unknown instead of failing the read."""
     if not isinstance(data, dict):
         raise InputError(f"expected a JSON object, got {type(data).__name__}")
     text = data.get("text")
@@ -80,18 +133,26 @@ def document_from_json(data: Any, tz: tzinfo) -> Document:
     given_id = _optional_str(data, "id")
     if given_id is None and url is None:
         raise InputError("missing 'url' (required unless 'id' is given)")
-    doc_id = given_id if given_id is not None else document_id(url or "")
-    if url is not None:
+    if url is not None and not stored:
+        url = clean_url(url)
         canonical_url(url)
-    published = data.get("published_at")
+    doc_id = given_id if given_id is not None else document_id(url or "")
     return Document(
         id=doc_id, text=text, url=url, title=_optional_str(data, "title"),
-        published_at=parse_time(published, tz) if published is not None else None,
+        published_at=_published(data.get("published_at"), tz, stored),
         source=_optional_str(data, "source") or (urlsplit(url).hostname if url else None),
         kind=_optional_str(data, "kind"), rating=_rating(data.get("rating")),
         seller=_optional_str(data, "seller"), author=_optional_str(data, "author"),
         extra={k: v for k, v in data.items() if k not in KNOWN},
     )
+
+
+def _published(value: Any, tz: tzinfo, stored: bool) -> datetime | None:
+    if value is None:
+        return None
+    if stored:
+        return _stored_time(value, tz)
+    return in_window(parse_time(value, tz), value)
 
 
 def decode_line(raw: bytes, encoding: str) -> str:
@@ -111,11 +172,38 @@ def decode_line(raw: bytes, encoding: str) -> str:
         raise InputError("unknown encoding: neither UTF-8 nor GB18030") from exc
 
 
+def check_depth(raw: bytes, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit` before the recursive parser sees it."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return
+    depth = 0
+    for match in _JSON_NEST.finditer(_JSON_STRING.sub(b'""', raw)):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > limit:
+            raise InputError(f"JSON nested deeper than {limit} levels")
+
+
 def parse_line(raw: bytes, tz: tzinfo, *, max_bytes: int, encoding: str = "auto") -> Document:
     if len(raw) > max_bytes:
         raise InputError(f"document is {len(raw)} bytes, over the {max_bytes}-byte limit")
+    check_depth(raw)
     try:
         data = json.loads(decode_line(raw, encoding))
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:  # a depth the scan could not see (a foreign encoding)
+        raise InputError(f"JSON nested deeper than {MAX_DEPTH} levels") from exc
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"unusable JSON value: {exc}") from exc
+    if _SURROGATE_ESCAPE.search(raw):
+        _refuse_lone_surrogates(data)
     return document_from_json(data, tz)
+
+
+def _refuse_lone_surrogates(data: Any) -> None:
+    """A `\\ud800` escape without its pair decodes to a string no store can encode."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError("a string holds an unpaired UTF-16 surrogate escape "
+                         "(\\ud800-\\udfff without its pair)") from exc

@@ -70,7 +70,7 @@ class Spool:
         """The oldest `limit` items and the last sequence number among them."""
         rows = self._conn().execute("SELECT seq, doc, analysis FROM queue ORDER BY seq"
                                     " LIMIT ?", (limit,)).fetchall()
-        items = [(document_from_json(json.loads(d), self.tz), _analysis(json.loads(a)))
+        items = [(document_from_json(json.loads(d), self.tz, stored=True), _analysis(json.loads(a)))
                  for _, d, a in rows]
         return (rows[-1][0] if rows else 0), items
 

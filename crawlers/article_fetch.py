@@ -2,7 +2,8 @@
 
 Many Chinese feeds carry only a headline and forty characters; the trust-damage words are
 in the article. The fetch goes through the same SSRF-checked client as the feed, the page
-is decoded at the edge (declared charset, else UTF-8, else GB18030) and its main text found
+is decoded at the edge (`crawlers.charset`: a declaration is believed only if it fits the
+bytes) and its main text found
 as the news spider finds it. A failed fetch keeps the summary and says why.
 """
 
@@ -13,14 +14,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
 
-from brandguard.documents import parse_time
+from brandguard.documents import in_window, parse_time
 from brandguard.errors import InputError
 from brandguard.net.http import TooLarge, get
 from brandguard.net.targets import BlockedTarget
+from crawlers.charset import decode
 from crawlers.extract import article
-from crawlers.guard import detect_encoding
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,15 +43,14 @@ def with_article(doc: Document, feed: Feed, allow: Sequence[Network], resolver: 
         return doc, f"{doc.url}: article not fetched: {type(exc).__name__}: {exc}"
     if response.status != 200:
         return doc, f"{doc.url}: article not fetched: HTTP {response.status}"
-    _, page = html_to_unicode(response.headers.get("content-type"), response.body,
-                              auto_detect_fun=detect_encoding)
+    page = decode(response.body, response.headers.get("content-type")).text
     found = article(Selector(text=page), page, selectors)
     if not found.text:
         return doc, f"{doc.url}: no main text found in the article"
     published = doc.published_at
     if published is None and found.published_at:
         try:
-            published = parse_time(found.published_at, tz)
+            published = in_window(parse_time(found.published_at, tz), found.published_at)
         except InputError:
             published = None
     return replace(doc, text=found.text, title=doc.title or found.title or None,

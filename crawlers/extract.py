@@ -1,23 +1,25 @@
 """Pull title, main text and publication time out of an article page.
 
 Configured selectors win (CSS, or XPath when prefixed `xpath:`); whatever they leave unset
-is found automatically: the main text and title by trafilatura (boilerplate such as
-navigation, footers and "related" blocks removed), the time from the page's own
-`article:published_time`-style metadata or the first `2026-11-20 12:10`-style stamp in the
-page, else the day htmldate finds. The hour matters: the risk engine counts reports per hour.
+is found automatically: the main text and title by `crawlers.main_text` (known layouts,
+then trafilatura with fallbacks; boilerplate such as navigation, footers and "related"
+blocks removed), the time from the page's own `article:published_time`-style metadata, the
+first `2026-11-20 12:10`-style stamp in the page, or a time only its scripts hold (WeChat's
+`var ct`), the first of them with an hour; else the day, from them or htmldate. The hour
+matters: the risk engine counts reports per hour.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import htmldate
-import trafilatura
 
 from crawlers.feeds import html_to_text
+from crawlers.main_text import find_main_text
 
 if TYPE_CHECKING:
     from parsel import Selector, SelectorList
@@ -25,8 +27,12 @@ if TYPE_CHECKING:
     from brandguard.config.sources import Selectors
 
 _STAMP = re.compile(
-    r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*"
+    r"(20\d\d)\s*[-/.年\s]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*"
     r"(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?")
+_EPOCH = re.compile(r"""\bvar\s+ct\s*=\s*["'](\d{9,10})["']""")
+_SCRIPT_TIME = re.compile(r"""["']?(?:pubtime|pubTime|publish_time|publishTime|pubDate|"""
+                          r"""datePublished)["']?\s*[:=]\s*["']([^"']{8,40})["']""")
+_CHINA = timezone(timedelta(hours=8))  # WeChat's epoch shown as the local time it means
 _META_TIME = ("article:published_time", "og:published_time", "pubdate", "publishdate",
               "publish_date", "datePublished", "date")
 
@@ -89,14 +95,31 @@ def find_time(page: Selector, html: str, query: str | None = None,
               visible: list[str] | None = None) -> str | None:
     if query:
         return stamp_to_iso(select_text(page, query) or " ".join(select(page, query).getall()))
-    found = _meta_time(page)
-    if found:
-        return found
-    found = stamp_to_iso(" ".join(visible if visible is not None else visible_text(page)))
-    if found:
-        return found
-    day = htmldate.find_date(html, extensive_search=False, original_date=True)
-    return str(day) if day else None
+    meta = _meta_time(page)
+    seen = stamp_to_iso(" ".join(visible if visible is not None else visible_text(page)))
+    day = meta or seen
+    for candidate in (meta, seen, script_time(html)):
+        # the first with an hour wins, if it agrees on the day: a day-only meta tag or
+        # a "2026年11月21日" signature must not hide the hour another source gives
+        if candidate and "T" in candidate and (day is None or candidate[:10] == day[:10]):
+            return candidate
+    if day:
+        return day
+    found = htmldate.find_date(html, extensive_search=False, original_date=True)
+    return str(found) if found else None
+
+
+def script_time(html: str) -> str | None:
+    """A time that only scripts hold: WeChat's `var ct = "<epoch>"`, or a `pubtime`-style
+    field in a page's data object (Tencent, Toutiao)."""
+    epoch = _EPOCH.search(html)
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch.group(1)), _CHINA).isoformat()
+        except (OverflowError, OSError, ValueError):
+            pass
+    field = _SCRIPT_TIME.search(html)
+    return stamp_to_iso(field.group(1)) if field else None
 
 
 def find_credit(page: Selector, query: str | None = None,
@@ -113,11 +136,8 @@ def article(page: Selector, html: str, selectors: Selectors) -> Article:
     title = select_text(page, selectors.title)
     text = select_text(page, selectors.text)
     if not text or not title:
-        auto = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True,
-                                           include_comments=False)
-        if auto is not None:
-            text = text or (getattr(auto, "text", None) or "")
-            title = title or (getattr(auto, "title", None) or "")
+        auto = find_main_text(page, html)
+        text, title = text or auto.text, title or auto.title
     if not title:
         title = html_to_text(page.css("title::text").get() or "")
     visible = visible_text(page)  # walked once for both the time and the credit

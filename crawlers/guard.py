@@ -7,8 +7,9 @@
 - `GuardedResolver` is the reactor's name resolver: it drops any address that is not
   allowed, so a host that passed the check cannot be re-resolved to 127.0.0.1 or a
   metadata address at connect time (DNS rebinding).
-- `Decoder` fixes pages that declare no encoding: UTF-8 if it decodes, else GB18030 (a
-  superset of GBK and GB2312, common on Chinese portals), instead of Scrapy's cp1252 guess.
+- `Decoder` reads a page's bytes the way `crawlers.charset` decides (BOM, valid UTF-8, a
+  declaration only if it fits the bytes, else GB18030 — a superset of GBK and GB2312), not
+  Scrapy's trust in a lying `<meta charset=gb2312>` or its cp1252 guess.
 - `SkipStored` drops article requests whose document is already in the store, so a
   scheduled re-crawl reads list pages but not every article again.
 """
@@ -20,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
-from w3lib.encoding import html_to_unicode
 from zope.interface import implementer
 
 from brandguard.documents import document_id
+from brandguard.errors import InputError
 from brandguard.net.targets import BlockedTarget, address_allowed, check_url, networks
+from crawlers.charset import decode
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,21 +68,11 @@ class Decoder:
         if not isinstance(response, TextResponse) or response.body[:1] in (b"{", b"["):
             return response
         content_type = response.headers.get(b"Content-Type")
-        encoding, _ = html_to_unicode(content_type.decode("latin-1") if content_type else None,
-                                      response.body, auto_detect_fun=detect_encoding)
+        encoding = decode(response.body, content_type.decode("latin-1") if content_type
+                          else None).encoding
         if encoding != response.encoding:
             return response.replace(encoding=encoding)
         return response
-
-
-def detect_encoding(body: bytes) -> str | None:
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
 
 
 class SkipStored:
@@ -96,7 +88,11 @@ class SkipStored:
     def process_request(self, request: Request, spider: Spider) -> None:
         if self.stored is None or not request.meta.get("article"):
             return
-        if self.stored(document_id(request.url)):
+        try:
+            doc_id = document_id(request.url)
+        except InputError as exc:
+            raise IgnoreRequest(f"unusable article URL: {exc}") from exc
+        if self.stored(doc_id):
             crawler = spider.crawler
             assert crawler.stats is not None  # noqa: S101 - set once the crawl starts
             crawler.stats.inc_value("brandguard/skipped_stored")

@@ -11,12 +11,14 @@ yields the entries feedparser salvaged, and says so. Settings: `sources.yaml` (f
 from __future__ import annotations
 
 import http.client
+import logging
 import random
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from brandguard.config.sources import Selectors
+from brandguard.errors import StoreUnavailable
 from brandguard.net.http import TooLarge, get
 from brandguard.net.targets import BlockedTarget, Resolver, networks, system_resolver
 from brandguard.source_state import SourceState
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
     from brandguard.models import Document
     from brandguard.pipeline import Pipeline
     from brandguard.store.base import Store
+
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class PollResult:
@@ -63,6 +68,12 @@ class RssPoller:
             result, state = self._fetch_and_store(feed, state)
         except (BlockedTarget, TooLarge, UnsafeXml, OSError, http.client.HTTPException) as exc:
             result = PollResult(feed.id, "error", error=f"{type(exc).__name__}: {exc}")
+        except StoreUnavailable:
+            raise  # not this feed's fault: the run decides (spool, retry)
+        except Exception as exc:  # one feed must never stop the others, whatever it holds
+            log.exception("feed %s: unexpected failure", feed.id)
+            result = PollResult(feed.id, "error",
+                                error=f"unexpected {type(exc).__name__}: {str(exc)[:300]}")
         state = state.after_run(now, feed.interval,
                                 result.error if result.status == "error" else None,
                                 0.9 + 0.2 * self.rng.random())
@@ -99,9 +110,10 @@ class RssPoller:
         state = replace(state, etag=response.headers.get("etag", ""),
                         last_modified=response.headers.get("last-modified", ""),
                         items=state.items + report.stored.inserted, last_error="")
-        problems = list(([f"malformed feed, salvaged {len(parsed.documents)} entries: "
-                                 f"{parsed.malformed}"] if parsed.malformed else [])
-                    + parsed.skipped)
+        problems = list(parsed.notes
+                        + ([f"malformed feed, salvaged {len(parsed.documents)} entries: "
+                            f"{parsed.malformed}"] if parsed.malformed else [])
+                        + parsed.skipped)
         status = "ok"
         if problems:
             state = replace(state, last_error="; ".join(problems)[:500])

@@ -5,7 +5,8 @@ faults included:
 
 - `/portal/` — a news portal (新闻门户) carrying articles from several publishers, each page
   naming its 来源; paginated lists (`list_1.html` → `下一页`); some articles in GBK with a
-  `<meta charset>`, one in GB18030 with no declaration at all; tracking parameters on
+  `<meta charset>`, some in UTF-8 under a lying `<meta charset=gb2312>`, one in GB18030
+  with no declaration at all; tracking parameters on
   links; an old URL that 301-redirects; a link that redirects to a cloud metadata address;
   a 404, a 500, a slow page, and a page robots.txt forbids.
 - `/yunling/rss.xml` — the county paper's RSS feed, GBK-encoded, linking to its articles.
@@ -169,7 +170,8 @@ class Pages:
         doc = self.story.portal[index]
         encoding = ("gbk", "utf-8", "utf-8")[index % 3]
         undeclared = index == 2  # GB18030 with no charset anywhere: the decoder must guess
-        meta = "" if undeclared else f'<meta charset="{encoding}">'
+        lying = index % 3 == 1  # UTF-8 bytes under <meta charset=gb2312>, as big portals serve
+        meta = "" if undeclared else f'<meta charset="{"gb2312" if lying else encoding}">'
         if undeclared:
             encoding = "gb18030"
         body = (f"<html><head>{meta}<title>{html.escape(doc['title'])} - 新闻门户</title></head>"
@@ -179,7 +181,7 @@ class Pages:
                 f"</div><div class='article-content'>{_paragraphs(doc['text'])}</div>"
                 "<div class='footer'>版权所有 新闻门户 | 联系我们 | 广告服务 | 网站地图</div>"
                 "</body></html>")
-        headers = {"Content-Type": "text/html"} if undeclared else _html_type(encoding)
+        headers = {"Content-Type": "text/html"} if undeclared or lying else _html_type(encoding)
         return 200, headers, body.encode(encoding)
 
     # the county paper's feed and articles ------------------------------------------------

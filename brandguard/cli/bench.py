@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from brandguard.bench import alert_latency
+from brandguard.bench import alert_latency, feed_corpus
 from brandguard.bench import crawl as crawl_bench
+from brandguard.bench import extract as extract_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
@@ -229,6 +230,46 @@ def bench_poll(feeds: int) -> None:
     click.echo(f"  second pass (conditional GET):           {result.second_per_min:,.0f} "
                f"feeds/min, {result.not_modified}/{result.feeds} answered 304")
     click.echo(f"  target >= 1,000 feeds/min with conditional GET honoured: {verdict}")
+
+
+@bench.command("feeds")
+@click.option("--feeds", default=3000, show_default=True, help="Feeds in the corpus.")
+@click.option("--seed", default=20261201, show_default=True, help="Corpus seed.")
+def bench_feeds(feeds: int, seed: int) -> None:
+    """`brandguard crawl` over good and broken loopback feeds: every good item stored?"""
+    result = feed_corpus.run(feeds, seed)
+    click.echo(f"{result.feeds} loopback feeds ({result.good} good in 12 real-world variants, "
+               f"{result.broken} broken in 11 ways), one `brandguard crawl` process:")
+    click.echo(f"  exit status {result.exit_code} (0 expected: no feed may end the crawl)")
+    click.echo(f"  good feeds with every item stored: {result.good - len(result.missing)}/"
+               f"{result.good}" + (f"; missing: {', '.join(result.missing[:10])}"
+                                   if result.missing else ""))
+    click.echo(f"  {result.seconds:.1f} s, {result.feeds_per_min:,.0f} feeds/min")
+    if result.exit_code != 0 or result.missing:
+        click.echo(result.stderr, err=True)
+        raise SystemExit(1)
+
+
+@bench.command("extract")
+@click.option("--pages", "folder", type=click.Path(path_type=Path, file_okay=False,
+                                                    exists=True), default=None,
+              help="Folder of pages with an expected.yaml (default: the shipped portal pages).")
+@click.option("--repeat", default=5, show_default=True, help="Timing runs; medians reported.")
+def bench_extract(folder: Path | None, repeat: int) -> None:
+    """Title, body, boilerplate and time on portal pages, beside plain trafilatura."""
+    folder = folder or extract_bench.pages_dir()
+    scores = extract_bench.evaluate(folder)
+    timing = extract_bench.timing(folder, repeat)
+    click.echo(f"{len(scores['brandguard'])} pages from {folder} "
+               "(T = title right; body = expected sentences found; time to the minute):")
+    click.echo(f"  {'page':30} {'plain trafilatura':38} brandguard")
+    for page, ours in scores["brandguard"].items():
+        click.echo(f"  {page:30} {scores['trafilatura'][page].label:38} {ours.label}")
+    for name, per_page in scores.items():
+        click.echo(f"  {name:12} {extract_bench.summary(per_page)}; median "
+                   f"{timing[name]:.1f} ms/page")
+    click.echo(f"  time cost: {timing['brandguard'] / timing['trafilatura']:.2f}x plain "
+               "trafilatura")
 
 
 @bench.command("crawl")

@@ -30,7 +30,7 @@ def _config_or_empty(app: AppContext) -> Config:
         if (app.config_dir / "brands.yaml").exists():
             raise
         empty = Path(__file__).resolve().parent / "empty_config"
-        return load_config(empty)
+        return load_config(empty, require_brands=False)
 
 
 @click.command("train-sentiment")

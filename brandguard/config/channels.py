@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, SecretStr
 
 from brandguard.config.models import Id, NonEmpty, Strict
 from brandguard.config.rules import Duration, Level, LevelName
+from brandguard.config.urls import SecretHttpUrl
 
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
@@ -47,7 +48,7 @@ class _HttpChannel(Strict):
     and a timeout."""
 
     id: Id
-    url: SecretStr
+    url: SecretHttpUrl
     timeout: Timeout = 10.0
 
 

@@ -55,8 +55,11 @@ def builtin_lexicon_path() -> Path:
     return Path(str(resources.files("nlp") / "data" / "lexicon.yaml"))
 
 
-def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
-    """Load `root`; raise ConfigError listing every problem found."""
+def load_config(root: Path, env: Mapping[str, str] | None = None, *,
+                require_brands: bool = True) -> Config:
+    """Load `root`; raise ConfigError listing every problem found. `require_brands`:
+    a brands.yaml naming no organisation or brand is a problem (what would be watched?),
+    except for the tools that need only the lexicon (sentiment training)."""
     problems: list[Problem] = []
     if not root.is_dir():
         raise ConfigError([Problem(str(root), None, "", "configuration folder not found")])
@@ -65,7 +68,10 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
         problems.append(Problem(str(brands_path), None, "", "required file is missing"))
         brands_file = BrandsFile()
     else:
+        before = len(problems)
         brands_file = _parse(brands_path, BrandsFile, BrandsFile(), env, problems)
+        if len(problems) == before and require_brands:
+            problems.extend(_empty_brands_problems(brands_path, brands_file))
     settings = _optional(root / "settings.yaml", Settings, Settings(), env, problems)
     lexicon_path = root / "lexicon.yaml"
     if not lexicon_path.is_file():
@@ -74,7 +80,7 @@ def load_config(root: Path, env: Mapping[str, str] | None = None) -> Config:
     rules = _optional(root / "rules.yaml", Rules, Rules(), env, problems)
     plans = _plans(root / "plans", lexicon, env, problems)
     channels = _optional(root / "channels.yaml", ChannelsFile, ChannelsFile(), env, problems)
-    problems.extend(_route_problems(root / "channels.yaml", channels, brands_file))
+    problems.extend(_route_problems(root / "channels.yaml", brands_path))
     sources = _optional(root / "sources.yaml", SourcesFile, SourcesFile(), env, problems)
     source_ids = [f.id for f in sources.feeds] + [s.id for s in sources.sites]
     for duplicate in sorted({i for i in source_ids if source_ids.count(i) > 1}):
@@ -117,7 +123,25 @@ def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
     return plans
 
 
-def _route_problems(path: Path, parsed: ChannelsFile, brands: BrandsFile) -> list[Problem]:
+def _empty_brands_problems(path: Path, parsed: BrandsFile) -> list[Problem]:
+    """brands.yaml is what brandguard watches for: a file that names nothing is an error."""
+    return [Problem(str(path), None, key, f"at least one {what} is required")
+            for key, what, items in (("organizations", "organization", parsed.organizations),
+                                     ("brands", "brand", parsed.brands)) if not items]
+
+
+def _raw_items(data: Any, key: str) -> list[dict[str, Any]]:
+    """`data[key]` as the list of mappings it should be, whatever the file holds: the
+    cross-file checks run on the raw values, so they report beside schema errors."""
+    items = data.get(key) if isinstance(data, dict) else None
+    return [i if isinstance(i, dict) else {} for i in items] if isinstance(items, list) else []
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _route_problems(path: Path, brands_path: Path) -> list[Problem]:
     """Duplicate channel ids; routes naming unknown channels, organisations, or brands of
     another organisation (one organisation never routes another's alerts)."""
     if not path.is_file():
@@ -125,25 +149,29 @@ def _route_problems(path: Path, parsed: ChannelsFile, brands: BrandsFile) -> lis
     where = load_yaml(path)
     problems: list[Problem] = []
     ids: set[str] = set()
-    for i, channel in enumerate(parsed.channels):
-        if channel.id in ids:
+    for i, channel in enumerate(_raw_items(where.data, "channels")):
+        channel_id = str(channel.get("id", ""))
+        if channel_id in ids:
             problems.append(Problem(str(path), where.line_of(("channels", i, "id")),
-                                    f"channels[{i}].id", f"duplicate channel id {channel.id!r}"))
-        ids.add(channel.id)
-    orgs = {o.id for o in brands.organizations}
-    owner = {b.id: b.organization for b in brands.brands}
-    for i, route in enumerate(parsed.routes):
+                                    f"channels[{i}].id", f"duplicate channel id {channel_id!r}"))
+        ids.add(channel_id)
+    brands = load_yaml(brands_path) if brands_path.is_file() else LoadedYaml("", None)
+    orgs = {str(o.get("id")) for o in _raw_items(brands.data, "organizations")}
+    owner = {str(b.get("id")): str(b.get("organization"))
+             for b in _raw_items(brands.data, "brands")}
+    for i, route in enumerate(_raw_items(where.data, "routes")):
         def add(field: str, message: str, i: int = i) -> None:
             problems.append(Problem(str(path), where.line_of(("routes", i, field)),
                                     f"routes[{i}].{field}", message))
-        if route.organization not in orgs:
-            add("organization", f"unknown organization {route.organization!r}")
-        for channel_id in route.channels:
+        organization = str(route.get("organization"))
+        if "organization" in route and organization not in orgs:
+            add("organization", f"unknown organization {organization!r}")
+        for channel_id in _strings(route.get("channels")):
             if channel_id not in ids:
                 add("channels", f"unknown channel {channel_id!r}")
-        for brand_id in route.brands:
-            if owner.get(brand_id) != route.organization:
-                add("brands", f"brand {brand_id!r} is not a brand of {route.organization!r}")
+        for brand_id in _strings(route.get("brands")):
+            if owner.get(brand_id) != organization:
+                add("brands", f"brand {brand_id!r} is not a brand of {organization!r}")
     return problems
 
 
@@ -166,24 +194,32 @@ def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | N
 
 def _parse(path: Path, model: type[M], default: Any, env: Mapping[str, str] | None,
            problems: list[Problem]) -> Any:
+    """One file into `model`. Every problem is reported together: an unset `${VAR}` or a
+    duplicate key does not hide the schema errors beside it (only a syntax error, which
+    leaves nothing to validate, does)."""
     loaded = load_yaml(path)
-    data = resolve_env(loaded, env) if not loaded.problems else None
-    if loaded.problems:
+    if loaded.data is None and loaded.problems:
         problems.extend(loaded.problems)
         return default
+    data = resolve_env(loaded, env)
+    reported = {p.field for p in loaded.problems}
+    problems.extend(loaded.problems)
     try:
-        return model.model_validate(data if data is not None else {})
+        parsed = model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        problems.extend(_located(loaded, exc))
+        problems.extend(p for p in _located(loaded, exc) if p.field not in reported)
         return default
+    return default if loaded.problems else parsed
 
 
 def _located(loaded: LoadedYaml, exc: ValidationError) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
-        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        if err["type"] not in ("extra_forbidden", "missing") and "input" in err:
+        message = ("unknown key" if err["type"] == "extra_forbidden"
+                   else err["msg"].removeprefix("Value error, "))
+        hidden = bool(err.get("ctx", {}).get("secret"))
+        if err["type"] not in ("extra_forbidden", "missing") and "input" in err and not hidden:
             message += f" (got {err['input']!r})"
         out.append(Problem(loaded.file, loaded.line_of(loc), dotted(loc), message))
     return out

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from brandguard.config.models import Id, NonEmpty, Strict
 from brandguard.config.rules import Duration
+from brandguard.config.urls import HttpUrl
 
 
 def _regex(value: str) -> str:
@@ -38,7 +39,7 @@ class _Source(Strict):
 
 
 class Feed(_Source):
-    url: NonEmpty
+    url: HttpUrl
     fetch_article: bool = False
     """Fetch each entry's link and keep the article's main text instead of the summary."""
 
@@ -73,7 +74,7 @@ class JsonFields(Strict):
 
 class Site(_Source):
     spider: Literal["news", "reviews"]
-    start_urls: Annotated[list[NonEmpty], Field(min_length=1)]
+    start_urls: Annotated[list[HttpUrl], Field(min_length=1)]
     follow: Regex | None = None
     paginate: Regex | None = None
     format: Literal["html", "json"] = "html"

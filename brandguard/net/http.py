@@ -79,6 +79,13 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
     return body
 
 
+def _redirect(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError as exc:  # a Location that cannot be split: refused like any bad hop
+        raise BlockedTarget(f"redirect to an unparseable URL {location[:200]!r}: {exc}") from exc
+
+
 def get(url: str, allow: Sequence[Network], headers: dict[str, str] | None = None,
         timeout: float = 15.0, max_bytes: int = 10_000_000, max_redirects: int = 5,
         resolver: Resolver = system_resolver) -> Response:
@@ -93,7 +100,7 @@ def get(url: str, allow: Sequence[Network], headers: dict[str, str] | None = Non
             response = connection.getresponse()
             location = response.getheader("Location")
             if response.status in (301, 302, 303, 307, 308) and location:
-                url = urljoin(url, location)
+                url = _redirect(url, location)
                 continue
             body = b"" if response.status == 304 else _read_capped(response, max_bytes)
             return Response(response.status, body,

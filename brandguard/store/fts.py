@@ -1,45 +1,79 @@
-"""Text <-> full-text-index terms for Chinese without a Chinese tokenizer in the engine.
+"""Text <-> full-text-index terms that make search an exact substring match.
 
-Each run of Han characters is indexed as overlapping character bigrams plus its last
-character ("食品安全" -> 食品 品安 安全 全), and a query becomes the phrase of its bigrams.
-That makes search an exact substring match for any query of two or more characters (FTS5's
-trigram tokenizer needs three), independent of how a segmenter happened to cut the text.
+Neither store has a Chinese tokenizer we may rely on, and a segmenter's cuts would decide
+what is findable ("庚丁" inside "显示庚丁批次"). So the application writes the terms itself:
+each run of non-space characters — Han, Latin, digits, punctuation, any script, mixed — is
+folded character by character (case, full-width forms) and indexed as overlapping
+character bigrams plus its last character ("编号1号" -> 编号 号1 1号 号). A query run becomes
+the phrase of its bigrams, so every substring of two or more characters of a stored title
+or text finds it; a one-character query is a prefix match on the terms. Spaces separate
+runs: a query's runs must all occur (AND). Both backends index exactly these terms:
+SQLite FTS5 with the `ascii` tokenizer, which keeps every non-ASCII character as a token
+character (so ASCII punctuation is folded to private-use code points, U+E000 + its code,
+and never splits a term), and Elasticsearch with the whitespace analyzer.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-_TERMS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+", re.UNICODE)
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_RUN = re.compile(r"\S+")
 
 
-def _run_terms(run: str, last: bool) -> list[str]:
-    if not _HAN.match(run):
-        return [run.lower()]
-    grams = [run[i:i + 2] for i in range(len(run) - 1)]
-    if last or len(run) == 1:
-        grams.append(run[-1])
-    return grams
+def _protect(char: str) -> str:
+    """ASCII other than letters and digits separates tokens in FTS5 (and `"` quotes):
+    moved to the private-use area, where it is an ordinary token character."""
+    return chr(0xE000 + ord(char)) if char < "\x80" and not char.isalnum() else char
+
+
+@lru_cache(maxsize=65_536)
+def _fold(char: str) -> str:
+    """One character as indexed: full-width ASCII narrowed, case folded, ASCII
+    punctuation protected. Applied per character, so folding a substring gives a
+    substring of the folded text."""
+    if "\uff01" <= char <= "\uff5e":
+        char = chr(ord(char) - 0xFEE0)
+    return "".join(_protect(c) for c in char.casefold() if not c.isspace()) or _protect(char)
+
+
+def _folded_runs(text: str) -> list[list[str]]:
+    """Each run as its list of folded characters (one entry may be several code points:
+    "ß" folds to "ss")."""
+    return [[_fold(c) for c in run] for run in _RUN.findall(text)]
+
+
+def _grams(chars: list[str]) -> list[str]:
+    flat = "".join(chars)
+    return [flat[i:i + 2] for i in range(len(flat) - 1)]
 
 
 def index_terms(text: str) -> str:
-    """The space-separated term string stored in the FTS index."""
-    return " ".join(t for run in _TERMS.findall(text) for t in _run_terms(run, True))
+    """The space-separated term string stored in the index."""
+    terms: list[str] = []
+    for chars in _folded_runs(text):
+        flat = "".join(chars)
+        terms += _grams(chars)
+        terms.append(flat[-1])
+    return " ".join(terms)
+
+
+def query_runs(query: str) -> list[str | list[str]]:
+    """Per query run: a one-character prefix (str), or the phrase of its bigrams (list)."""
+    out: list[str | list[str]] = []
+    for chars in _folded_runs(query):
+        flat = "".join(chars)
+        out.append(flat if len(flat) == 1 else _grams(chars))
+    return out
 
 
 def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression: every query word must occur (AND); None if nothing to match."""
+    """An FTS5 MATCH expression: every query run must occur (AND); None if nothing to match."""
     parts = []
-    for run in _TERMS.findall(query):
-        if _HAN.match(run) and len(run) == 1:
+    for run in query_runs(query):
+        if isinstance(run, str):
             parts.append(f'"{run}"*')
         else:
-            grams = _run_terms(run, False)
-            parts.append('"' + " ".join(g.replace('"', '""') for g in grams) + '"')
+            parts.append('"' + " ".join(run) + '"')
     return " AND ".join(parts) if parts else None
 
-
-def query_words(query: str) -> list[str]:
-    """The words of a query the way the index sees them: Han runs and alphanumeric runs."""
-    return list(_TERMS.findall(query))

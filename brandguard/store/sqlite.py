@@ -11,6 +11,7 @@ by the estimated similarity of the stored signatures, never a scan.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
@@ -43,7 +44,8 @@ from brandguard.store.fts import index_terms, match_expression
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-SCHEMA_VERSION = 5
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = 6  # 6: substring-exact FTS terms (brandguard.store.fts)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -104,7 +106,7 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY, organization TEXT NOT NULL, body TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
-                                               tokenize='unicode61');
+                                               tokenize='ascii');
 """
 
 
@@ -137,8 +139,23 @@ class SqliteStore(Store):
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"store schema {version} is newer than this brandguard "
                                f"({SCHEMA_VERSION}); upgrade brandguard")
+        if 0 < version < 6:
+            self._rebuild_fts()
         self.db.executescript(SCHEMA)
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _rebuild_fts(self) -> None:
+        """Re-index every document under the current terms; a contentless index cannot be
+        updated row by row once its terms have changed (deletes must repeat them)."""
+        log.warning("rebuilding the full-text index for substring search (schema 6)")
+        with self._transaction() as db:
+            db.execute("DROP TABLE IF EXISTS fts")
+            db.executescript(SCHEMA)
+            rows = db.execute("SELECT rowid, doc FROM documents")
+            db.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)",
+                           ((rowid, index_terms(document_from_json(
+                               json.loads(doc), self.tz, stored=True).full_text))
+                            for rowid, doc in rows))
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -241,7 +258,7 @@ class SqliteStore(Store):
                                 [(k, published, rowid) for k in analysis.dedup_keys])
 
     def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
-        old = document_from_json(old_doc, self.tz)
+        old = document_from_json(old_doc, self.tz, stored=True)
         # A contentless FTS5 table forgets a row only when given the exact terms it indexed.
         self.db.execute("INSERT INTO fts (fts, rowid, body) VALUES ('delete', ?, ?)",
                         (rowid, index_terms(old.full_text)))
@@ -400,7 +417,7 @@ class SqliteStore(Store):
     # -- reading -----------------------------------------------------------------------
     def _hydrate(self, row: sqlite3.Row | tuple[Any, ...]) -> StoredDocument:
         doc_json, analysis_json, ingested, duplicate_of = row
-        doc = document_from_json(json.loads(doc_json), self.tz)
+        doc = document_from_json(json.loads(doc_json), self.tz, stored=True)
         if doc.published_at is not None:
             doc = replace(doc, published_at=doc.published_at.astimezone(self.tz))
         return StoredDocument(doc, Analysis.from_json(json.loads(analysis_json)),

@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from alerts.dispatcher import AlertDispatcher
 from brandguard import events
 from brandguard.config.loader import Config, load_config
@@ -17,20 +15,14 @@ from brandguard.config.rules import Level
 from brandguard.incident import Event, Incident
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import write_config
-from tests.servers import HttpSink, http_sink
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
+
+    from tests.servers import HttpSink
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 20, 14, 0, tzinfo=TZ)
-
-
-@pytest.fixture
-def sinks() -> Iterator[tuple[HttpSink, HttpSink]]:
-    with http_sink() as a, http_sink() as b:
-        yield a, b
 
 
 def configure(tmp_path: Path, a: HttpSink, b: HttpSink, route_extra: str = "") -> Config:
@@ -150,7 +142,7 @@ def test_silence_and_repeat_interval_suppress_and_say_why(tmp_path: Path, sinks)
     dispatcher(store, config, [T0 + timedelta(hours=1)]).run_once()
     rows = [d for d in store.list_deliveries("inc-1") if d.event_key.endswith(":2")]
     assert {d.status for d in rows} == {"suppressed"}
-    assert all("repeat interval" in d.reason for d in rows)
+    assert all("重复间隔 4 小时 内已发送过同类消息（1 小时前）" in d.reason for d in rows)
     silenced = incident(silenced_until=T0 + timedelta(days=1))
     decide(store, silenced, events.INCIDENT_OPENED, 3)
     dispatcher(store, config, [T0 + timedelta(hours=2)]).run_once()

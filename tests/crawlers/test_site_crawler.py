@@ -18,7 +18,7 @@ from brandguard.source_state import SourceState
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
 from crawlers.poller import PollResult, RssPoller
-from crawlers.sample_sites import SampleSites, sample_sites
+from crawlers.sample_sites import SampleSites, Story, sample_sites
 from crawlers.site_crawler import SiteCrawler
 from nlp.analyzer import Analyzer
 from tests.conftest import EXAMPLE_CONFIG
@@ -79,7 +79,9 @@ def test_news_spider_collects_the_portal_and_names_every_fault(
     result = crawl.crawl(portal(sites.url))
     assert result.status == "ok", result.error
     docs = {d.title: d for d in stored(store)}
-    # GBK with <meta charset>, and GB18030 with no declaration anywhere, both decoded
+    # GBK with <meta charset>, UTF-8 under a lying gb2312 meta, and GB18030 with no
+    # declaration anywhere: every title decodes to the story's own
+    assert set(docs) <= {d["title"] for d in Story.load(STORY).portal}
     assert "区域公用品牌助力乡村振兴 云岭茶产业综合产值再创新高" in docs
     assert "青峰茶厂" in docs["网传青峰茶厂停产消息不实"].text
     # the credited publisher (来源) is the source; the hour of publication is kept

@@ -65,3 +65,47 @@ def test_every_address_in_private_networks_is_refused(cidr: str, offset: int) ->
     address = str(network[offset % network.num_addresses])
     with pytest.raises(BlockedTarget):
         check_url("http://x.example/", resolver=resolving_to(address))
+
+
+# The guard's decision only: the resolver answers, nothing connects anywhere.
+@pytest.mark.parametrize("address", ["64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "64:ff9b::a00:1",
+                                     "64:ff9b:1::808:808", "64:ff9b:1:ffff::1"])
+def test_nat64_forms_of_private_addresses_are_refused(address: str) -> None:
+    with pytest.raises(BlockedTarget, match="non-public"):
+        check_url("http://hooks.example/x", resolver=resolving_to(address))
+    with pytest.raises(BlockedTarget, match="non-public"):
+        check_url(f"http://[{address}]/")
+
+
+def test_nat64_of_a_public_address_passes() -> None:
+    target = check_url("http://hooks.example/x", resolver=resolving_to("64:ff9b::808:808"))
+    assert target.address == "64:ff9b::808:808"
+
+
+@given(st.sampled_from(["10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "192.168.0.0/16"]),
+       st.integers(0, 2**24))
+def test_every_private_ipv4_behind_nat64_is_refused(cidr: str, offset: int) -> None:
+    network = ipaddress.ip_network(cidr)
+    v4 = network[offset % network.num_addresses]
+    address = str(ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) + int(v4)))
+    with pytest.raises(BlockedTarget):
+        check_url("http://x.example/", resolver=resolving_to(address))
+
+
+@pytest.mark.parametrize("url", ["http://x.example:99999/p", "http://x.example:abc/p",
+                                 "http://[::1/p", "http://[zz]/p"])
+def test_urls_that_cannot_be_split_are_refused_not_raised(url: str) -> None:
+    with pytest.raises(BlockedTarget, match="cannot be parsed"):
+        check_url(url, resolver=resolving_to("93.184.216.34"))
+
+
+@given(st.text(max_size=60))
+def test_any_string_is_a_target_or_a_refusal_never_another_error(url: str) -> None:
+    try:
+        target = check_url(url, resolver=resolving_to("93.184.216.34"))
+    except BlockedTarget as exc:
+        reason = str(exc)
+        assert reason  # a refusal always says why
+    else:
+        assert target.scheme in ("http", "https")
+        assert target.address == "93.184.216.34"

@@ -30,6 +30,9 @@ DOC_PROPERTIES: dict[str, Any] = {
     "source": _KW, "kind": _KW, "polarity": _KW, "sentiment": {"type": "float"},
     "duplicate_of": _KW, "content_hash": {"type": "keyword", "index": False},
     "text": {"type": "text", "analyzer": "standard"},
+    # brandguard.store.fts terms (bigrams the application computes): search filters on
+    # these, so a query finds every substring exactly as in the SQLite store
+    "terms": {"type": "text", "analyzer": "whitespace", "norms": False},
     # filtered on, never aggregated or sorted: no doc values to build on every write
     "tokens": {"type": "keyword", "doc_values": False},
     "dedup": {"type": "long", "doc_values": False},
@@ -38,6 +41,10 @@ DOC_PROPERTIES: dict[str, Any] = {
     "doc": {"type": "object", "enabled": False},
     "analysis": {"type": "object", "enabled": False},
 }
+
+# Fields added after the first release; put on existing monthly indices at start. Their
+# documents are found by text search once rewritten (`brandguard store copy`, re-ingest).
+ADDED_FIELDS: dict[str, Any] = {"terms": DOC_PROPERTIES["terms"]}
 
 STATE_PROPERTIES: dict[str, Any] = {
     "type": _KW, "brand": _KW, "category": _KW, "status": _KW, "organization": _KW,

@@ -22,7 +22,7 @@ from brandguard.store.base import (
     canonical,
     content_digest,
 )
-from brandguard.store.fts import query_words
+from brandguard.store.fts import index_terms, query_runs
 
 if TYPE_CHECKING:
     from brandguard.models import Document
@@ -67,6 +67,7 @@ def to_source(doc: Document, analysis: Analysis, encoded: Encoded, keys: frozens
         "ingested_at": ingested.isoformat(), "seq": seq, "source": doc.source,
         "kind": doc.kind, "polarity": analysis.polarity, "sentiment": analysis.sentiment,
         "duplicate_of": duplicate_of, "content_hash": encoded.digest, "text": doc.full_text,
+        "terms": index_terms(doc.full_text),
         "tokens": list(analysis.tokens), "brands": brands,
         "mention_keys": sorted({f"{m.brand}|{m.polarity}" for m in analysis.mentions}),
         "categories": categories,
@@ -82,7 +83,7 @@ def signed(value: int) -> int:
 
 
 def hydrate(source: dict[str, Any], tz: tzinfo) -> StoredDocument:
-    doc = document_from_json(source["doc"], tz)
+    doc = document_from_json(source["doc"], tz, stored=True)
     if doc.published_at is not None:
         doc = replace(doc, published_at=doc.published_at.astimezone(tz))
     return StoredDocument(doc, Analysis.from_json(source["analysis"]),
@@ -91,15 +92,17 @@ def hydrate(source: dict[str, Any], tz: tzinfo) -> StoredDocument:
 
 
 def text_clauses(text: str) -> list[dict[str, Any]] | None:
-    """One phrase per word of the query, all required; None when nothing can match.
+    """One clause per run of the query, all required; None when nothing can match.
 
-    The standard analyzer makes each Han character a token, so a phrase of characters is an
-    exact substring match; the query is never parsed as query syntax.
+    The `terms` field holds `brandguard.store.fts` bigrams under the whitespace analyzer,
+    so a phrase of the query's bigrams is an exact substring match (a one-character run is
+    a prefix of a term), the same rule as the SQLite store; never parsed as query syntax.
     """
-    runs = query_words(text)
+    runs = query_runs(text)
     if not runs:
         return None
-    return [{"match_phrase": {"text": run}} for run in runs]
+    return [{"prefix": {"terms": run}} if isinstance(run, str)
+            else {"match_phrase": {"terms": " ".join(run)}} for run in runs]
 
 
 def filters(q: SearchQuery) -> list[dict[str, Any]] | None:

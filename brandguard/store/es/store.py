@@ -94,7 +94,17 @@ class ElasticsearchStore(StateMixin, Store):
         current = month_index(self.prefix, datetime.now(UTC))
         if not self.client.indices.exists(index=current):
             self.client.indices.create(index=current)  # the template maps it and adds the alias
+        self._add_fields()
         self.check_mappings()
+
+    def _add_fields(self) -> None:
+        """Indices made before a field was added get it (additive, allowed in place)."""
+        existing = self.client.indices.get_mapping(index=f"{self.prefix}-docs-*")
+        stale = [index for index, body in existing.body.items()
+                 if set(mappings.ADDED_FIELDS) - set(body["mappings"].get("properties", {}))]
+        if stale:
+            self.client.indices.put_mapping(index=",".join(stale),
+                                            properties=mappings.ADDED_FIELDS)
 
     def check_mappings(self) -> None:
         """Refuse to run on indices whose existing mappings disagree with ours, naming them."""
