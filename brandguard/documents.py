@@ -94,6 +94,17 @@ def in_window(parsed: datetime, value: object, now: datetime | None = None) -> d
     return parsed
 
 
+def query_time(value: datetime) -> datetime:
+    """A time a person asks for (search bounds): any instant every zone can hold, else an
+    InputError — never an OverflowError deep in a store."""
+    try:
+        value.astimezone(UTC) + AHEAD - AHEAD - AHEAD  # room for a day either way
+    except OverflowError:
+        raise InputError(f"{value.isoformat()} is outside the range of dates that can be "
+                         "searched") from None
+    return value
+
+
 def _stored_time(value: Any, tz: tzinfo) -> datetime | None:
     """A time read back from a store: never raises (a stored value must not break reads,
     even one written before the window existed)."""

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 import click
 
 from brandguard.cli.context import AppContext, pass_app, printable
-from brandguard.documents import parse_time
+from brandguard.documents import parse_time, query_time
 from brandguard.errors import InputError
 from brandguard.store.base import SearchQuery
 
@@ -22,12 +22,14 @@ def parse_when(value: str | None, tz: tzinfo) -> datetime | None:
     if value is None:
         return None
     match = _RELATIVE.match(value.strip())
-    if match:
-        return datetime.now(tz) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     try:
-        return parse_time(value, tz)
-    except InputError as exc:
-        raise click.BadParameter(f"{value!r}: expected ISO 8601 or an age like 7d") from exc
+        if match:
+            age = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+            return query_time(datetime.now(tz) - age)
+        return query_time(parse_time(value, tz))
+    except (InputError, OverflowError) as exc:
+        raise click.BadParameter(f"{value!r}: expected ISO 8601 or an age like 7d "
+                                 f"({exc})") from exc
 
 
 @click.command()

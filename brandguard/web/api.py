@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from brandguard.config.rules import parse_duration
+from brandguard.documents import query_time
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate
 from brandguard.store.base import SearchQuery
@@ -88,7 +89,11 @@ def time_range(ctx: WebContext, since: datetime | None, until: datetime | None,
 
 
 def _aware(value: datetime, ctx: WebContext) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=ctx.config.settings.tz)
+    aware = value if value.tzinfo else value.replace(tzinfo=ctx.config.settings.tz)
+    try:
+        return query_time(aware)
+    except InputError as exc:
+        raise HTTPException(400, str(exc)) from exc
 
 
 def _brand_out(brand: Brand, scope: OrgView) -> BrandOut:
@@ -130,7 +135,7 @@ def brand(brand_id: BrandId, scope: View) -> BrandOut:
 
 
 @router.get("/mentions", response_model=SearchOut)
-def mentions(scope: View,
+def mentions(scope: View, ctx: Ctx,
              q: Annotated[str | None, Query(max_length=200, description="Text to find")] = None,
              brand: Annotated[list[str] | None, Query()] = None,
              since: Since = None, until: Until = None,
@@ -140,8 +145,10 @@ def mentions(scope: View,
              include_duplicates: bool = False,
              limit: Annotated[int, Query(ge=1, le=100)] = 20,
              offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> JSONResponse:
-    query = SearchQuery(text=q, brands=tuple(brand or ()), since=since, until=until,
-                        polarity=polarity, category=category, source=source,
+    query = SearchQuery(text=q, brands=tuple(brand or ()),
+                        since=_aware(since, ctx) if since else None,
+                        until=_aware(until, ctx) if until else None, polarity=polarity,
+                        category=category, source=source,
                         include_duplicates=include_duplicates, limit=limit, offset=offset)
     found = _visible(lambda: scope.search(query))
     # Returned as a Response: FastAPI then skips re-validating and re-encoding every hit

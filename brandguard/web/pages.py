@@ -18,6 +18,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from brandguard.documents import query_time
+from brandguard.errors import InputError
 from brandguard.store.base import SearchQuery
 from brandguard.web import api
 from brandguard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, Caller, csrf_ok
@@ -332,6 +334,10 @@ def _day(text: str, ctx: WebContext, end: bool = False) -> datetime | None:
         raise ValueError(f"无法识别的日期 {text!r} (expected YYYY-MM-DD)") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ctx.config.settings.tz)
+    try:
+        value = query_time(value)
+    except InputError:
+        raise ValueError(f"日期超出可检索范围 {text!r}") from None
     return value + timedelta(days=1) if end and len(text) <= 10 else value
 
 

@@ -153,3 +153,16 @@ def test_health_metrics_and_security_headers(
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
     assert client.get("/docs").status_code == 404  # the CDN-loading docs UI is off
+
+
+def test_times_no_datetime_can_hold_are_a_400_not_a_500(
+        make_client: Callable[..., httpx.Client]) -> None:
+    client = make_client()
+    for params in ({"since": "9999-12-31T23:59:59-12:00"},
+                   {"until": "0001-01-01T00:00:00+14:00"}):
+        answer = client.get("/api/v1/mentions", params=params)
+        assert answer.status_code == 400, answer.text
+        assert "outside the range of dates" in answer.json()["detail"]
+    series = client.get("/api/v1/brands/bama/timeseries",
+                        params={"until": "9999-12-31T23:59:59-12:00"})
+    assert series.status_code == 400
