@@ -9,7 +9,8 @@ found nothing usable:
    page out in tables, which trafilatura renders cell by cell — navigation included — so on a
    page whose text sits mostly inside layout tables it first runs with tables off;
 3. the same with tables the other way round, then trafilatura favouring recall;
-4. a density pass (readability-lxml: the block with the most text and fewest links).
+4. a density pass (readability's scoring, as trafilatura ships it: the block with the most
+   text and fewest links).
 Page-wide boilerplate (footers, copyright blocks) is pruned before trafilatura looks. A
 `<title>` used as the title loses its site suffix ("…_通知公告_云岭县人民政府") when a
 segment of it is a visible heading.
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import trafilatura
-from readability import Document as Readability
+from trafilatura.readability_lxml import Document as Readability
+from trafilatura.utils import load_html
 
 from crawlers.feeds import html_to_text
 
@@ -100,8 +102,14 @@ def _laid_out_in_tables(page: Selector) -> bool:
 
 
 def _density(html: str) -> str:
+    """readability's scoring (the port trafilatura ships and maintains as its own fallback:
+    the separate readability-lxml package's `lxml[html_clean]` extra trips pip 23's
+    resolver beside trafilatura's)."""
+    tree = load_html(html)
+    if tree is None:
+        return ""
     try:
-        summary = Readability(html).summary(html_partial=True)
+        summary = Readability(tree).summary()
     except Exception:  # readability raises on pages it cannot parse at all
         log.debug("readability failed on a page", exc_info=True)
         return ""
