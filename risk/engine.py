@@ -62,14 +62,20 @@ class RiskEngine:
             for brand, category in self._reports(analysis):
                 self.evaluate(brand, category, min(doc.published_at or now, now))
 
-    @staticmethod
-    def _reports(analysis: Analysis) -> list[tuple[str, str]]:
-        return [(m.brand, d.category) for m in analysis.mentions if m.polarity != "positive"
-                for d in analysis.damage]
+    def _reports(self, analysis: Analysis) -> list[tuple[str, str]]:
+        return [(m.brand, d.category) for m in analysis.mentions
+                if m.polarity != "positive" and self._judged(m.brand) for d in analysis.damage]
+
+    def _judged(self, brand_id: str) -> bool:
+        """Peer brands are counted for comparison only: never an incident or an alert."""
+        brand = self.config.brand(brand_id)
+        return brand is None or brand.judged
 
     def evaluate(self, brand: str, category: str, at: datetime) -> Incident | None:
         """Judge one (brand, category) at `at`; a member's report also re-judges its regional
         brand, whose signal rolls up the members' reports (`rollup_weight`)."""
+        if not self._judged(brand):
+            return None
         result = self._evaluate_retrying(brand, category, at)
         parent = self._parent(brand)
         if parent is not None and self.rules.rollup_weight > 0:

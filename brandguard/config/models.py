@@ -44,6 +44,7 @@ class Strict(BaseModel):
 class BrandKind(StrEnum):
     REGIONAL = "regional"
     ENTERPRISE = "enterprise"
+    PEER = "peer"  # watched for comparison only: counted, never judged or alerted on
 
 
 class Organization(Strict):
@@ -62,6 +63,13 @@ class Brand(Strict):
     parent: Id | None = None
     # shops allowed to sell under this (collective) trademark; empty = not checked
     authorized_sellers: list[NonEmpty] = Field(default_factory=list)
+    # brands of the same organisation it is compared with (share of voice)
+    peers: list[Id] = Field(default_factory=list)
+
+    @property
+    def judged(self) -> bool:
+        """Whether the risk engine watches it: a peer is only counted."""
+        return self.kind is not BrandKind.PEER
 
     @property
     def names(self) -> list[str]:

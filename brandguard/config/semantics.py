@@ -1,14 +1,15 @@
 """Cross-reference checks on brands.yaml that a per-field model cannot express.
 
-Duplicate ids, dangling or cross-organisation parents, unknown organisations, and an alias
-claimed by two brands (a mention would be ambiguous) are all reported with their line.
+Duplicate ids, dangling or cross-organisation parents and peers, unknown organisations, and
+an alias claimed by two brands (a mention would be ambiguous) are all reported with their
+line.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.config.models import BrandKind, BrandsFile
+from brandguard.config.models import Brand, BrandKind, BrandsFile
 from brandguard.errors import Problem
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def check_brands(loaded: LoadedYaml, parsed: BrandsFile) -> list[Problem]:
                 f"unknown organization {brand.organization!r}")
         problems.extend(_parent_problems(loaded, i, brand.parent, brand.kind, brand.organization,
                                          by_id))
+        problems.extend(_peer_problems(loaded, i, brand, by_id))
         for name in brand.names:
             key = name.casefold()
             owner = alias_owner.setdefault(key, brand.id)
@@ -52,6 +54,27 @@ def check_brands(loaded: LoadedYaml, parsed: BrandsFile) -> list[Problem]:
     return problems
 
 
+def _peer_problems(loaded: LoadedYaml, i: int, brand: Brand,
+                   by_id: dict[str, object]) -> list[Problem]:
+    """Peers are brands of the same organisation; a peer itself compares with nothing."""
+    line = loaded.line_of(("brands", i, "peers"))
+    field = f"brands[{i}].peers"
+    if brand.kind is BrandKind.PEER and brand.peers:
+        return [Problem(loaded.file, line, field, "a peer brand is compared with, it has no "
+                                                  "peers of its own")]
+    problems = []
+    for peer in brand.peers:
+        target = by_id.get(peer)
+        if target is None:
+            problems.append(Problem(loaded.file, line, field, f"unknown brand {peer!r}"))
+        elif peer == brand.id:
+            problems.append(Problem(loaded.file, line, field, "a brand is not its own peer"))
+        elif getattr(target, "organization", None) != brand.organization:
+            problems.append(Problem(loaded.file, line, field,
+                                    f"peer {peer!r} belongs to another organization"))
+    return problems
+
+
 def _parent_problems(loaded: LoadedYaml, i: int, parent: str | None, kind: BrandKind, org: str,
                      by_id: dict[str, object]) -> list[Problem]:
     if parent is None:
@@ -59,8 +82,8 @@ def _parent_problems(loaded: LoadedYaml, i: int, parent: str | None, kind: Brand
     line = loaded.line_of(("brands", i, "parent"))
     field = f"brands[{i}].parent"
     target = by_id.get(parent)
-    if kind is BrandKind.REGIONAL:
-        return [Problem(loaded.file, line, field, "a regional brand cannot have a parent")]
+    if kind is not BrandKind.ENTERPRISE:
+        return [Problem(loaded.file, line, field, f"a {kind} brand cannot have a parent")]
     if target is None:
         return [Problem(loaded.file, line, field, f"unknown brand {parent!r}")]
     if getattr(target, "kind", None) is not BrandKind.REGIONAL:

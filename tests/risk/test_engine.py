@@ -239,3 +239,21 @@ def test_a_members_scandal_rolls_up_to_its_regional_brand(
     assert regional.linked == (member.id,)
     assert regional.level >= member.level  # the shared trademark's signal is weighted
     assert regional.signal["members"] == {"bama": regional.signal["count"]}
+
+
+def test_a_peer_brand_is_counted_but_never_opens_an_incident(
+        make_store: Callable[[], Store], tmp_path: Path, analyzer: Analyzer) -> None:
+    brands = BRANDS_YAML.replace("    kind: enterprise\n    parent: anxi-tieguanyin\n"
+                                 "    organization: anxi-tea\n    aliases: [八马, BAMA]",
+                                 "    kind: peer\n    organization: anxi-tea\n"
+                                 "    aliases: [八马, BAMA]")
+    assert "kind: peer" in brands
+    config = load_config(write_config(tmp_path / "peer-cfg", brands))
+    store, engine, pipeline = setup(make_store, config, analyzer)
+    feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 8, minutes=5))
+    assert store.list_incidents() == []
+    assert engine.evaluate("bama", "quality_safety", datetime(2026, 11, 20, 10, tzinfo=TZ)) is None
+    assert store.events() == []
+    counted = store.counts(["bama"], datetime(2026, 11, 1, tzinfo=TZ),
+                           datetime(2026, 12, 1, tzinfo=TZ), timedelta(days=30))
+    assert sum(r.count for r in counted if r.polarity == "negative") >= 8
