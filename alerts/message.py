@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from brandguard import events
 from brandguard.incident import Event, Incident
+from brandguard.markdown import escape_markdown, safe_link
+from brandguard.markdown import link as markdown_link
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -25,12 +27,7 @@ if TYPE_CHECKING:
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# In a Markdown link target only these stay literal; everything else is percent-encoded,
-# so a crawled URL cannot close the link and inject another one (or an image).
-_LINK_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                       "-._~:/?#@!$&=;,%+")
 EVIDENCE_SCAN = 50  # evidence documents read to choose from
 EVIDENCE_SHOWN = 5
 
@@ -49,21 +46,6 @@ class AlertMessage:
 def clean_header(value: str) -> str:
     """No CR/LF or control characters in a header (no header injection)."""
     return _CONTROL.sub(" ", value).strip()
-
-
-def escape_markdown(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", _CONTROL.sub(" ", text))
-
-
-def safe_link(url: str) -> str | None:
-    return url if url.lower().startswith(("http://", "https://")) else None
-
-
-def markdown_link_target(url: str) -> str:
-    """`url` with every character that could end or restyle a Markdown link target —
-    parentheses, brackets, emphasis, spaces, quotes — percent-encoded (UTF-8)."""
-    return "".join(c if c in _LINK_SAFE else "".join(f"%{b:02X}" for b in c.encode())
-                   for c in url)
 
 
 def build(event: Event, config: Config, store: Store) -> AlertMessage:
@@ -156,10 +138,7 @@ def render_html(message: AlertMessage) -> str:
 
 def render_markdown(message: AlertMessage) -> str:
     lines = [f"### {escape_markdown(message.subject)}", escape_markdown(message.summary)]
-    for title, url in message.evidence:
-        link = safe_link(url)
-        lines.append(f"- [{escape_markdown(title)}]({markdown_link_target(link)})" if link
-                     else f"- {escape_markdown(title)}")
+    lines += [f"- {markdown_link(title, url)}" for title, url in message.evidence]
     if message.next_steps:
         lines.append("**下一步**")
         lines += [f"{i}. {escape_markdown(s)}" for i, s in enumerate(message.next_steps, 1)]

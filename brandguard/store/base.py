@@ -148,6 +148,13 @@ class Store(ABC):
         """Mentions per brand, time bucket (aligned to the store's zone) and polarity."""
 
     @abstractmethod
+    def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
+                              until: datetime) -> dict[Polarity, int]:
+        """Non-duplicate documents mentioning any of `brands` in [since, until), each counted
+        once under the worst polarity of its mentions of those brands (a regional brand's
+        figures with its members: praise for the brand beside a member's scandal is bad)."""
+
+    @abstractmethod
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:
         """Documents per brand, bucket and trust-damage category."""

@@ -44,6 +44,8 @@ from brandguard.store.fts import index_terms, match_expression
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    from brandguard.models import Polarity
+
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 6  # 6: substring-exact FTS terms (brandguard.store.fts)
 SCHEMA = """
@@ -504,6 +506,19 @@ class SqliteStore(Store):
                bucket: timedelta) -> list[CountRow]:
         return [CountRow(brand, when, polarity, n) for brand, when, polarity, n  # type: ignore[arg-type]
                 in self._bucketed("m.polarity", "", brands, since, until, bucket)]
+
+    def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
+                              until: datetime) -> dict[Polarity, int]:
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            "SELECT w, count(*) FROM (SELECT doc, max(CASE polarity WHEN 'negative' THEN 2"  # noqa: S608
+            " WHEN 'neutral' THEN 1 ELSE 0 END) AS w FROM mentions"
+            f" WHERE brand IN ({marks}) AND published_at >= ? AND published_at < ?"
+            " AND duplicate=0 GROUP BY doc) GROUP BY w",
+            [*brands, _epoch(since), _epoch(until)]).fetchall()
+        found = dict(rows)
+        return {"positive": found.get(0, 0), "neutral": found.get(1, 0),
+                "negative": found.get(2, 0)}
 
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from brandguard.config.models import Brand
     from brandguard.delivery import Delivery
     from brandguard.incident import Incident
+    from brandguard.models import Polarity
     from brandguard.store.base import CountRow, DamageCountRow, Store
 
 
@@ -71,6 +72,10 @@ class OrgView:
     def counts(self, brands: Sequence[str], since: datetime, until: datetime,
                bucket: timedelta) -> list[CountRow]:
         return self.store.counts(self.brand_ids(brands), since, until, bucket)
+
+    def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
+                              until: datetime) -> dict[Polarity, int]:
+        return self.store.worst_polarity_counts(self.brand_ids(brands), since, until)
 
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from brandguard.config.models import Settings
-    from brandguard.models import Analysis, Document
+    from brandguard.models import Analysis, Document, Polarity
 
 log = logging.getLogger(__name__)
 
@@ -329,6 +329,25 @@ class ElasticsearchStore(StateMixin, Store):
         return [CountRow(brand, when, polarity, n)  # type: ignore[arg-type]
                 for brand, when, polarity, n
                 in self._bucketed("mention_keys", include, brands, since, until, bucket)]
+
+    def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
+                              until: datetime) -> dict[Polarity, int]:
+        self._fresh()
+
+        def keys(*polarities: str) -> dict[str, Any]:
+            return {"terms": {"mention_keys": [f"{b}|{p}" for b in brands for p in polarities]}}
+
+        worst = {"negative": keys("negative"),
+                 "neutral": {"bool": {"filter": [keys("neutral")],
+                                      "must_not": [keys("negative")]}},
+                 "positive": {"bool": {"filter": [keys("positive")],
+                                       "must_not": [keys("negative", "neutral")]}}}
+        found = self.client.search(index=self.alias, size=0,
+                                   query=mentioned(list(brands), since, until),
+                                   aggs={"worst": {"filters": {"filters": worst}}})
+        buckets = found["aggregations"]["worst"]["buckets"]
+        return {p: int(buckets[p]["doc_count"])
+                for p in ("positive", "neutral", "negative")}
 
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:

@@ -1,0 +1,258 @@
+"""The figures of a 舆情报告 for one brand and period: the JSON contract (ARCHITECTURE §4.6).
+
+Definitions are the dashboard's: a document counts once however many reposts it has
+(near-duplicates are left out of every count, and counted apart as `reposts_folded`), and
+a document's polarity is that of the brand's own mention. `indicators_with_members` takes a
+regional brand and its members together, each document once, under the worst polarity of
+those mentions. Everything is read through the store interface, so both backends give the
+same report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from brandguard.store.base import SearchQuery
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime, timedelta
+
+    from brandguard.config.loader import Config
+    from brandguard.config.models import Brand
+    from brandguard.incident import Incident
+    from brandguard.models import Polarity
+    from brandguard.reports.period import Period
+    from brandguard.store.base import (
+        CountRow,
+        DamageCountRow,
+        SearchResult,
+        StoredDocument,
+    )
+
+ALL_SOURCES = 10_000  # distinct sources counted per period
+NEGATIVE_SCAN = 500  # negative documents (reposts included) read to rank the top ones
+TOP_NEGATIVE = 10
+
+
+class ReportStore(Protocol):
+    """What a report reads: a store, or an organisation's view of one (the API)."""
+
+    def counts(self, brands: Sequence[str], since: datetime, until: datetime,
+               bucket: timedelta) -> list[CountRow]: ...
+
+    def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
+                              until: datetime) -> dict[Polarity, int]: ...
+
+    def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
+                      bucket: timedelta) -> list[DamageCountRow]: ...
+
+    def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
+                    limit: int = 10) -> list[tuple[str, int]]: ...
+
+    def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 30) -> list[tuple[str, int]]: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def get(self, doc_id: str) -> StoredDocument | None: ...
+
+    def list_incidents(self, brands: Sequence[str] | None = None,
+                       status: str | None = None) -> list[Incident]: ...
+
+
+@dataclass(frozen=True)
+class Indicators:
+    mentions: int
+    positive: int
+    neutral: int
+    negative: int
+    sources: int
+    reposts_folded: int
+    incidents_opened: int
+    share_of_voice: float | None = None
+
+    @property
+    def net_sentiment(self) -> float:
+        return (self.positive - self.negative) / self.mentions if self.mentions else 0.0
+
+    @property
+    def health_index(self) -> float | None:
+        rated = self.positive + self.negative
+        return self.positive / rated if rated else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mentions": self.mentions, "positive": self.positive, "neutral": self.neutral,
+                "negative": self.negative, "net_sentiment": round(self.net_sentiment, 4),
+                "health_index": _rounded(self.health_index),
+                "share_of_voice": _rounded(self.share_of_voice), "sources": self.sources,
+                "reposts_folded": self.reposts_folded,
+                "incidents_opened": self.incidents_opened}
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
+class ReportBuilder:
+    def __init__(self, store: ReportStore, config: Config) -> None:
+        self.store, self.config, self.tz = store, config, config.settings.tz
+
+    def build(self, brand: Brand, period: Period) -> dict[str, Any]:
+        since, until = period.since(self.tz), period.until(self.tz)
+        members = [b for b in self.config.brands if b.parent == brand.id]
+        peers = [p for p in (self.config.brand(i) for i in brand.peers) if p is not None]
+        with_members = [brand.id, *(m.id for m in members)]
+        previous = period.previous()
+        return {
+            "brand": brand.id, "name": brand.name, "kind": str(brand.kind),
+            "from": period.first.isoformat(), "to": period.last.isoformat(),
+            "label": period.label(),
+            "indicators": self.indicators([brand.id], since, until, peers).to_json(),
+            "indicators_with_members": self.indicators(with_members, since, until, peers,
+                                                       worst=True).to_json(),
+            "previous": self.indicators([brand.id], previous.since(self.tz),
+                                        previous.until(self.tz), peers).to_json()
+            | {"from": previous.first.isoformat(), "to": previous.last.isoformat(),
+               "label": previous.label()},
+            "members": self._members(members, since, until),
+            "peers": [self._peer(p, since, until) for p in peers],
+            "incidents": self._incidents(with_members, since, until),
+            "top_negative": self._top_negative(brand.id, since, until),
+            "categories": self._categories(brand.id, since, until),
+            "sources": [{"source": s, "documents": n}
+                        for s, n in self.store.top_sources([brand.id], since, until, 10)],
+            "keywords": [{"word": w, "count": n}
+                         for w, n in self.store.top_keywords([brand.id], since, until, 30)],
+        }
+
+    # -- indicators --------------------------------------------------------------------
+    def polarity(self, brand_id: str, since: datetime, until: datetime) -> Counter[str]:
+        """The brand's own mentions by polarity (non-duplicate documents)."""
+        found: Counter[str] = Counter()
+        for row in self.store.counts([brand_id], since, until, until - since):
+            found[row.polarity] += row.count
+        return found
+
+    def indicators(self, ids: list[str], since: datetime, until: datetime,
+                   peers: Sequence[Brand], *, worst: bool = False) -> Indicators:
+        polarity: dict[str, int] = {
+            str(k): v for k, v in (self.store.worst_polarity_counts(ids, since, until) if worst
+                                   else self.polarity(ids[0], since, until)).items()}
+        mentions = sum(polarity.values())
+        peer_mentions = sum(sum(self.polarity(p.id, since, until).values()) for p in peers)
+        share = mentions / (mentions + peer_mentions) if peers and mentions + peer_mentions \
+            else None
+        return Indicators(
+            mentions, polarity.get("positive", 0), polarity.get("neutral", 0),
+            polarity.get("negative", 0),
+            len(self.store.top_sources(ids, since, until, ALL_SOURCES)),
+            self._reposts(ids, since, until),
+            sum(1 for i in self.store.list_incidents(ids) if since <= i.opened_at < until),
+            share)
+
+    def _reposts(self, ids: list[str], since: datetime, until: datetime) -> int:
+        def total(with_reposts: bool) -> int:
+            return self.store.search(SearchQuery(brands=tuple(ids), since=since, until=until,
+                                                 include_duplicates=with_reposts,
+                                                 limit=1)).total
+        return total(True) - total(False)
+
+    # -- sections ----------------------------------------------------------------------
+    def _members(self, members: Sequence[Brand], since: datetime,
+                 until: datetime) -> list[dict[str, Any]]:
+        rows = []
+        for member in members:
+            counted = self.polarity(member.id, since, until)
+            mentions = sum(counted.values())
+            rows.append({"brand": member.id, "name": member.name, "mentions": mentions,
+                         "negative": counted["negative"],
+                         "negative_share": round(counted["negative"] / mentions, 4)
+                         if mentions else 0.0,
+                         "incidents_opened": sum(
+                             1 for i in self.store.list_incidents([member.id])
+                             if since <= i.opened_at < until)})
+        return sorted(rows, key=lambda r: (-r["negative_share"], -r["negative"], r["brand"]))
+
+    def _peer(self, peer: Brand, since: datetime, until: datetime) -> dict[str, Any]:
+        counted = self.polarity(peer.id, since, until)
+        return {"brand": peer.id, "name": peer.name, "mentions": sum(counted.values()),
+                "negative": counted["negative"]}
+
+    def _categories(self, brand_id: str, since: datetime, until: datetime) -> dict[str, int]:
+        found: Counter[str] = Counter()
+        for row in self.store.damage_counts([brand_id], since, until, until - since):
+            found[row.category] += row.count
+        return dict(found.most_common())
+
+    def _incidents(self, ids: list[str], since: datetime,
+                   until: datetime) -> list[dict[str, Any]]:
+        """Every incident open at some moment of the period, oldest first."""
+        during = [i for i in self.store.list_incidents(ids) if i.opened_at < until
+                  and (i.resolved_at is None or i.resolved_at >= since)]
+        return [self._incident(i) for i in sorted(during, key=lambda i: i.opened_at)]
+
+    def _incident(self, incident: Incident) -> dict[str, Any]:
+        acknowledged = next((t.at for t in incident.timeline if t.action == "acknowledged"),
+                            None)
+        evidence = [h for h in (self.store.get(d) for d in incident.evidence) if h]
+        first = min(evidence, key=_published, default=None)
+        brand = self.config.brand(incident.brand)
+        category = self.config.lexicon.categories.get(incident.category)
+        return {
+            "id": incident.id, "brand": incident.brand,
+            "brand_name": brand.name if brand else incident.brand,
+            "category": incident.category,
+            "category_label": category.label if category else incident.category,
+            "level": incident.level.name, "level_label": incident.level.label,
+            "status": incident.status, "opened_at": incident.opened_at.isoformat(),
+            "acknowledged_at": acknowledged.isoformat() if acknowledged else None,
+            "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None,
+            "hours_to_acknowledge": _hours(incident.opened_at, acknowledged),
+            "hours_to_resolve": _hours(incident.opened_at, incident.resolved_at),
+            "steps": _steps(incident),
+            "first_source": _document(first) if first else None,
+            "spread": {"sources": len({h.document.source for h in evidence}),
+                       "reposts": sum(1 for h in evidence if h.duplicate_of)},
+        }
+
+    def _top_negative(self, brand_id: str, since: datetime,
+                      until: datetime) -> list[dict[str, Any]]:
+        """Negative originals, ranked by source authority, then spread, then time."""
+        found = self.store.search(SearchQuery(brands=(brand_id,), polarity="negative",
+                                              since=since, until=until,
+                                              include_duplicates=True, limit=NEGATIVE_SCAN))
+        reposts = Counter(h.duplicate_of for h in found.hits if h.duplicate_of)
+        originals = [h for h in found.hits if h.duplicate_of is None]
+        ranked = sorted(originals, key=lambda h: (-_authority(h), -reposts[h.document.id],
+                                                  _published(h)))
+        return [_document(h) | {"reposts": reposts[h.document.id]}
+                for h in ranked[:TOP_NEGATIVE]]
+
+
+def _hours(start: datetime, end: datetime | None) -> float | None:
+    return round((end - start).total_seconds() / 3600, 2) if end else None
+
+
+def _steps(incident: Incident) -> dict[str, int]:
+    on_time = sum(1 for s in incident.checklist if s.done_at and s.done_at <= s.due_at)
+    late = sum(1 for s in incident.checklist if s.done_at and s.done_at > s.due_at)
+    return {"on_time": on_time, "late": late, "open": len(incident.checklist) - on_time - late}
+
+
+def _published(hit: StoredDocument) -> datetime:
+    return hit.document.published_at or hit.ingested_at
+
+
+def _authority(hit: StoredDocument) -> float:
+    value = hit.document.extra.get("authority", 1.0)
+    return float(value) if isinstance(value, int | float) else 1.0
+
+
+def _document(hit: StoredDocument) -> dict[str, Any]:
+    doc = hit.document
+    return {"id": doc.id, "title": doc.title or doc.text[:60], "source": doc.source,
+            "published_at": _published(hit).isoformat(), "url": doc.url,
+            "authority": _authority(hit)}
