@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from brandguard.config.loader import Config
-    from brandguard.store.base import Store, StoredDocument
+    from brandguard.store.base import Store
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
@@ -74,20 +74,11 @@ def _evidence(store: Store, incident: Incident) -> tuple[tuple[str, str], ...]:
     hits = [h for h in (store.get(d) for d in incident.evidence[:EVIDENCE_SCAN]) if h]
     originals = [h for h in hits if h.duplicate_of is None] or hits
     reposts = [h for h in hits if h not in originals]
-    ordered = sorted(originals, key=_published)[:1]
+    ordered = sorted(originals, key=lambda h: h.when)[:1]
     ordered += sorted((h for h in originals if h not in ordered),
-                      key=lambda h: (-_authority(h), _published(h)))
+                      key=lambda h: (-h.authority, h.when))
     return tuple(((h.document.title or h.document.text)[:60], h.document.url or "")
                  for h in [*ordered, *reposts][:EVIDENCE_SHOWN])
-
-
-def _published(hit: StoredDocument) -> datetime:
-    return hit.document.published_at or hit.ingested_at
-
-
-def _authority(hit: StoredDocument) -> float:
-    value = hit.document.extra.get("authority", 1.0)
-    return float(value) if isinstance(value, int | float) else 1.0
 
 
 def _next_steps(event_type: str, incident: Incident) -> tuple[str, ...]:

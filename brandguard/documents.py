@@ -31,7 +31,8 @@ TRACKING_PARAMS = {"spm", "scm", "from", "share_from", "share_token", "fbclid", 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 AHEAD = timedelta(days=1)  # clocks differ; a week-ahead stamp is a typo, not news
 MAX_DEPTH = 32  # arrays and objects nested deeper than this are refused, not recursed into
-_STORED_LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # far inside what every zone can hold
+# instants every zone can hold: a day of room on either side of what a datetime can hold
+_HOLDABLE = (datetime.min.replace(tzinfo=UTC) + AHEAD, datetime.max.replace(tzinfo=UTC) - AHEAD)
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _URL_UNSAFE = str.maketrans({" ": "%20", '"': "%22", "'": "%27", "<": "%3C", ">": "%3E",
                              "`": "%60", "\\": "%5C", "{": "%7B", "}": "%7D", "|": "%7C",
@@ -68,7 +69,11 @@ def canonical_url(url: str) -> str:
 
 
 def document_id(url: str) -> str:
-    return "u" + hashlib.blake2b(canonical_url(url).encode(), digest_size=12).hexdigest()
+    return _id_of(canonical_url(url))
+
+
+def _id_of(canonical: str) -> str:
+    return "u" + hashlib.blake2b(canonical.encode(), digest_size=12).hexdigest()
 
 
 def parse_time(value: Any, tz: tzinfo) -> datetime:
@@ -98,18 +103,20 @@ def query_time(value: datetime) -> datetime:
     """A time a person asks for (search bounds): any instant every zone can hold, else an
     InputError — never an OverflowError deep in a store."""
     try:
-        value.astimezone(UTC) + AHEAD - AHEAD - AHEAD  # room for a day either way
+        inside = _HOLDABLE[0] <= value.astimezone(UTC) <= _HOLDABLE[1]
     except OverflowError:
+        inside = False
+    if not inside:
         raise InputError(f"{value.isoformat()} is outside the range of dates that can be "
-                         "searched") from None
+                         "searched")
     return value
 
 
 def _stored_time(value: Any, tz: tzinfo) -> datetime | None:
     """A time read back from a store: never raises (a stored value must not break reads,
-    even one written before the window existed)."""
+    even one written before the window existed); one no zone can hold reads as unknown."""
     try:
-        return in_window(parse_time(value, tz), value, _STORED_LATEST)
+        return query_time(parse_time(value, tz))
     except InputError:
         return None
 
@@ -144,10 +151,14 @@ def document_from_json(data: Any, tz: tzinfo, *, stored: bool = False) -> Docume
     given_id = _optional_str(data, "id")
     if given_id is None and url is None:
         raise InputError("missing 'url' (required unless 'id' is given)")
+    canonical = None
     if url is not None and not stored:
         url = clean_url(url)
-        canonical_url(url)
-    doc_id = given_id if given_id is not None else document_id(url or "")
+        canonical = canonical_url(url)  # checked even when an id is given
+    if given_id is not None:
+        doc_id = given_id
+    else:
+        doc_id = _id_of(canonical) if canonical is not None else document_id(url or "")
     return Document(
         id=doc_id, text=text, url=url, title=_optional_str(data, "title"),
         published_at=_published(data.get("published_at"), tz, stored),

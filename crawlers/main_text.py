@@ -37,6 +37,7 @@ MIN_TEXT = 30  # characters: less is a caption or a share box, not an article
 LAYOUT_SHARE = 0.6  # of the body's text inside outermost tables: a table-laid-out page
 _PRUNE = ("//*[contains(@class,'footer') or contains(@id,'footer') or @class='foot'"
           " or @id='foot' or contains(@class,'copyright') or contains(@id,'copyright')]")
+_VISIBLE = "body *:not(script):not(style)::text"
 _TITLE_SEPARATORS = re.compile(r"\s*[_|｜]\s*|\s+[-–—]\s+")
 _BLOCK = "self::p or self::section or self::h2 or self::h3 or self::h4 or self::li"
 _LEAF_BLOCKS = f".//*[{_BLOCK}][not(.//*[{_BLOCK}])]"
@@ -54,15 +55,16 @@ def find_main_text(page: Selector, html: str) -> MainText:
     known = _known_layout(page)
     if known is not None:
         return known
+    visible = [html_to_text(t) for t in page.css(_VISIBLE).getall()]  # walked once
     title = ""
-    for attempt in _attempts(page):
+    for attempt in _attempts(page, visible):
         found = _trafilatura(html, attempt)
         title = title or found[0]
         if len(found[1]) >= MIN_TEXT:
-            return MainText(_clean_title(title, page), found[1], attempt.method)
+            return MainText(_clean_title(title, visible), found[1], attempt.method)
     dense = _density(html)
     method = "density" if len(dense) >= MIN_TEXT else "none"
-    return MainText(_clean_title(title, page), dense if method == "density" else "", method)
+    return MainText(_clean_title(title, visible), dense if method == "density" else "", method)
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ class _Attempt:
     tables: bool
 
 
-def _attempts(page: Selector) -> list[_Attempt]:
-    tables_first = not _laid_out_in_tables(page)
+def _attempts(page: Selector, visible: list[str]) -> list[_Attempt]:
+    tables_first = not _laid_out_in_tables(page, visible)
     return [_Attempt("precision", True, tables_first),
             _Attempt("precision", True, not tables_first), _Attempt("recall", False, True)]
 
@@ -93,11 +95,11 @@ def _trafilatura(html: str, attempt: _Attempt) -> tuple[str, str]:
                                                            or "").strip()
 
 
-def _laid_out_in_tables(page: Selector) -> bool:
-    body = len("".join(page.css("body *:not(script):not(style)::text").getall()).strip())
+def _laid_out_in_tables(page: Selector, visible: list[str]) -> bool:
+    body = sum(len(t) for t in visible)
     tables = page.xpath("//body//table[not(ancestor::table)]")
-    inside = sum(len("".join(t.css("*:not(script):not(style)::text").getall()).strip())
-                 for t in tables)
+    inside = sum(len(html_to_text(t)) for table in tables
+                 for t in table.css("*:not(script):not(style)::text").getall())
     return body > 0 and inside / body >= LAYOUT_SHARE
 
 
@@ -143,10 +145,10 @@ def block_text(node: Selector) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _clean_title(title: str, page: Selector) -> str:
+def _clean_title(title: str, visible: list[str]) -> str:
     """Drop a site suffix from a `<title>`-style title when one segment is a heading."""
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
     if len(parts) < 2:
         return title
-    visible = {html_to_text(t) for t in page.css("body *:not(script):not(style)::text").getall()}
-    return next((p for p in parts if p in visible), title)
+    seen = set(visible)
+    return next((p for p in parts if p in seen), title)

@@ -64,31 +64,36 @@ def load_config(root: Path, env: Mapping[str, str] | None = None, *,
     if not root.is_dir():
         raise ConfigError([Problem(str(root), None, "", "configuration folder not found")])
     brands_path = root / "brands.yaml"
-    if not brands_path.is_file():
+    brands_yaml = load_yaml(brands_path) if brands_path.is_file() else None
+    if brands_yaml is None:
         problems.append(Problem(str(brands_path), None, "", "required file is missing"))
         brands_file = BrandsFile()
     else:
         before = len(problems)
-        brands_file = _parse(brands_path, BrandsFile, BrandsFile(), env, problems)
+        brands_file = _parse(brands_yaml, BrandsFile, BrandsFile(), env, problems)
         if len(problems) == before and require_brands:
             problems.extend(_empty_brands_problems(brands_path, brands_file))
     settings = _optional(root / "settings.yaml", Settings, Settings(), env, problems)
     lexicon_path = root / "lexicon.yaml"
     if not lexicon_path.is_file():
         lexicon_path = builtin_lexicon_path()
-    lexicon = _parse(lexicon_path, Lexicon, None, env, problems)
+    lexicon = _parse(load_yaml(lexicon_path), Lexicon, None, env, problems)
     rules = _optional(root / "rules.yaml", Rules, Rules(), env, problems)
     plans = _plans(root / "plans", lexicon, env, problems)
-    channels = _optional(root / "channels.yaml", ChannelsFile, ChannelsFile(), env, problems)
-    problems.extend(_route_problems(root / "channels.yaml", brands_path))
+    channels_path = root / "channels.yaml"
+    channels_yaml = load_yaml(channels_path) if channels_path.is_file() else None
+    channels = _parse(channels_yaml, ChannelsFile, ChannelsFile(), env, problems) \
+        if channels_yaml is not None else ChannelsFile()
+    if channels_yaml is not None:
+        problems.extend(_route_problems(channels_yaml, brands_yaml))
     sources = _optional(root / "sources.yaml", SourcesFile, SourcesFile(), env, problems)
     source_ids = [f.id for f in sources.feeds] + [s.id for s in sources.sites]
     for duplicate in sorted({i for i in source_ids if source_ids.count(i) > 1}):
         problems.append(Problem(str(root / "sources.yaml"), None, "feeds/sites",
                                 f"duplicate source id {duplicate!r} (feeds and sites share "
                                 "one id space)"))
-    if brands_path.is_file():
-        problems.extend(check_brands(load_yaml(brands_path), brands_file))
+    if brands_yaml is not None:
+        problems.extend(check_brands(brands_yaml, brands_file))
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
@@ -102,10 +107,10 @@ def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
     """Every `plans/*.yaml`; a category may have one plan, and it must be a known one."""
     plans: dict[str, Plan] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        plan = _parse(path, Plan, None, env, problems)
+        where = load_yaml(path)
+        plan = _parse(where, Plan, None, env, problems)
         if plan is None:
             continue
-        where = load_yaml(path)
         if lexicon is not None and plan.category not in lexicon.categories:
             problems.append(Problem(str(path), where.line_of(("category",)), "category",
                                     f"unknown category {plan.category!r} (expected one of "
@@ -141,12 +146,10 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _route_problems(path: Path, brands_path: Path) -> list[Problem]:
+def _route_problems(where: LoadedYaml, brands: LoadedYaml | None) -> list[Problem]:
     """Duplicate channel ids; routes naming unknown channels, organisations, or brands of
     another organisation (one organisation never routes another's alerts)."""
-    if not path.is_file():
-        return []
-    where = load_yaml(path)
+    path = where.file
     problems: list[Problem] = []
     ids: set[str] = set()
     for i, channel in enumerate(_raw_items(where.data, "channels")):
@@ -155,10 +158,9 @@ def _route_problems(path: Path, brands_path: Path) -> list[Problem]:
             problems.append(Problem(str(path), where.line_of(("channels", i, "id")),
                                     f"channels[{i}].id", f"duplicate channel id {channel_id!r}"))
         ids.add(channel_id)
-    brands = load_yaml(brands_path) if brands_path.is_file() else LoadedYaml("", None)
-    orgs = {str(o.get("id")) for o in _raw_items(brands.data, "organizations")}
-    owner = {str(b.get("id")): str(b.get("organization"))
-             for b in _raw_items(brands.data, "brands")}
+    raw = brands.data if brands is not None else None
+    orgs = {str(o.get("id")) for o in _raw_items(raw, "organizations")}
+    owner = {str(b.get("id")): str(b.get("organization")) for b in _raw_items(raw, "brands")}
     for i, route in enumerate(_raw_items(where.data, "routes")):
         def add(field: str, message: str, i: int = i) -> None:
             problems.append(Problem(str(path), where.line_of(("routes", i, field)),
@@ -178,7 +180,7 @@ def _route_problems(path: Path, brands_path: Path) -> list[Problem]:
 def load_sources(path: Path, env: Mapping[str, str] | None = None) -> SourcesFile:
     """One sources file on its own (the demo's, whose URLs name a port chosen at start)."""
     problems: list[Problem] = []
-    sources: SourcesFile = _parse(path, SourcesFile, SourcesFile(), env, problems)
+    sources: SourcesFile = _parse(load_yaml(path), SourcesFile, SourcesFile(), env, problems)
     if problems:
         raise ConfigError(problems)
     return sources
@@ -188,16 +190,15 @@ def _optional(path: Path, model: type[M], default: M, env: Mapping[str, str] | N
               problems: list[Problem]) -> M:
     if not path.is_file():
         return default
-    parsed: M = _parse(path, model, default, env, problems)
+    parsed: M = _parse(load_yaml(path), model, default, env, problems)
     return parsed
 
 
-def _parse(path: Path, model: type[M], default: Any, env: Mapping[str, str] | None,
+def _parse(loaded: LoadedYaml, model: type[M], default: Any, env: Mapping[str, str] | None,
            problems: list[Problem]) -> Any:
-    """One file into `model`. Every problem is reported together: an unset `${VAR}` or a
-    duplicate key does not hide the schema errors beside it (only a syntax error, which
+    """One loaded file into `model`. Every problem is reported together: an unset `${VAR}`
+    or a duplicate key does not hide the schema errors beside it (only a syntax error, which
     leaves nothing to validate, does)."""
-    loaded = load_yaml(path)
     if loaded.data is None and loaded.problems:
         problems.extend(loaded.problems)
         return default

@@ -198,7 +198,7 @@ class ReportBuilder:
         acknowledged = next((t.at for t in incident.timeline if t.action == "acknowledged"),
                             None)
         evidence = [h for h in (self.store.get(d) for d in incident.evidence) if h]
-        first = min(evidence, key=_published, default=None)
+        first = min(evidence, key=lambda h: h.when, default=None)
         brand = self.config.brand(incident.brand)
         category = self.config.lexicon.categories.get(incident.category)
         return {
@@ -226,8 +226,7 @@ class ReportBuilder:
                                               include_duplicates=True, limit=NEGATIVE_SCAN))
         reposts = Counter(h.duplicate_of for h in found.hits if h.duplicate_of)
         originals = [h for h in found.hits if h.duplicate_of is None]
-        ranked = sorted(originals, key=lambda h: (-_authority(h), -reposts[h.document.id],
-                                                  _published(h)))
+        ranked = sorted(originals, key=lambda h: (-h.authority, -reposts[h.document.id], h.when))
         return [_document(h) | {"reposts": reposts[h.document.id]}
                 for h in ranked[:TOP_NEGATIVE]]
 
@@ -242,17 +241,7 @@ def _steps(incident: Incident) -> dict[str, int]:
     return {"on_time": on_time, "late": late, "open": len(incident.checklist) - on_time - late}
 
 
-def _published(hit: StoredDocument) -> datetime:
-    return hit.document.published_at or hit.ingested_at
-
-
-def _authority(hit: StoredDocument) -> float:
-    value = hit.document.extra.get("authority", 1.0)
-    return float(value) if isinstance(value, int | float) else 1.0
-
-
 def _document(hit: StoredDocument) -> dict[str, Any]:
     doc = hit.document
     return {"id": doc.id, "title": doc.title or doc.text[:60], "source": doc.source,
-            "published_at": _published(hit).isoformat(), "url": doc.url,
-            "authority": _authority(hit)}
+            "published_at": hit.when.isoformat(), "url": doc.url, "authority": hit.authority}

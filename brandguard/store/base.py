@@ -65,6 +65,17 @@ class StoredDocument:
     ingested_at: datetime
     duplicate_of: str | None = None
 
+    @property
+    def when(self) -> datetime:
+        """Its publication time, else when it was stored: what orders evidence."""
+        return self.document.published_at or self.ingested_at
+
+    @property
+    def authority(self) -> float:
+        """The source authority a collector recorded (feeds, sites); 1.0 if none."""
+        value = self.document.extra.get("authority", 1.0)
+        return float(value) if isinstance(value, int | float) else 1.0
+
     def to_json(self) -> dict[str, Any]:
         out = self.document.to_json()
         out.update(self.analysis.to_json())

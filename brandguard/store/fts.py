@@ -37,34 +37,23 @@ def _fold(char: str) -> str:
     return "".join(_protect(c) for c in char.casefold() if not c.isspace()) or _protect(char)
 
 
-def _folded_runs(text: str) -> list[list[str]]:
-    """Each run as its list of folded characters (one entry may be several code points:
-    "ß" folds to "ss")."""
-    return [[_fold(c) for c in run] for run in _RUN.findall(text)]
+def _folded_runs(text: str) -> list[str]:
+    """Each run of non-space characters, folded character by character."""
+    return ["".join(_fold(c) for c in run) for run in _RUN.findall(text)]
 
 
-def _grams(chars: list[str]) -> list[str]:
-    flat = "".join(chars)
-    return [flat[i:i + 2] for i in range(len(flat) - 1)]
+def _grams(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
 def index_terms(text: str) -> str:
     """The space-separated term string stored in the index."""
-    terms: list[str] = []
-    for chars in _folded_runs(text):
-        flat = "".join(chars)
-        terms += _grams(chars)
-        terms.append(flat[-1])
-    return " ".join(terms)
+    return " ".join(t for run in _folded_runs(text) for t in (*_grams(run), run[-1]))
 
 
 def query_runs(query: str) -> list[str | list[str]]:
     """Per query run: a one-character prefix (str), or the phrase of its bigrams (list)."""
-    out: list[str | list[str]] = []
-    for chars in _folded_runs(query):
-        flat = "".join(chars)
-        out.append(flat if len(flat) == 1 else _grams(chars))
-    return out
+    return [run if len(run) == 1 else _grams(run) for run in _folded_runs(query)]
 
 
 def match_expression(query: str) -> str | None:
