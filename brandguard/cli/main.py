@@ -20,6 +20,7 @@ from brandguard.cli import (
     check,
     demo,
     incidents,
+    report,
     run,
     search,
     sentiment,
@@ -54,7 +55,7 @@ def cli(ctx: click.Context, config_dir: Path | None, store_url: str | None,
 
 
 for module in (check, analyze, search, incidents, alerts, sources, run, sentiment, demo,
-               bench, web, store):
+               bench, web, store, report):
     module.register(cli)
 
 

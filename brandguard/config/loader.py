@@ -50,6 +50,9 @@ class Config:
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
 
+    def organization(self, org_id: str) -> Organization | None:
+        return next((o for o in self.organizations if o.id == org_id), None)
+
 
 def builtin_lexicon_path() -> Path:
     return Path(str(resources.files("nlp") / "data" / "lexicon.yaml"))

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
@@ -50,10 +51,13 @@ class ReportStore(Protocol):
                       bucket: timedelta) -> list[DamageCountRow]: ...
 
     def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
-                    limit: int = 10) -> list[tuple[str, int]]: ...
+                    limit: int) -> list[tuple[str, int]]: ...
+
+    def kind_counts(self, brands: Sequence[str], since: datetime,
+                    until: datetime) -> list[tuple[str, int]]: ...
 
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
-                     limit: int = 30) -> list[tuple[str, int]]: ...
+                     limit: int) -> list[tuple[str, int]]: ...
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 
@@ -106,10 +110,13 @@ class ReportBuilder:
         peers = [p for p in (self.config.brand(i) for i in brand.peers) if p is not None]
         with_members = [brand.id, *(m.id for m in members)]
         previous = period.previous()
+        organization = self.config.organization(brand.organization)
         return {
             "brand": brand.id, "name": brand.name, "kind": str(brand.kind),
+            "organization": {"id": brand.organization,
+                             "name": organization.name if organization else brand.organization},
             "from": period.first.isoformat(), "to": period.last.isoformat(),
-            "label": period.label(),
+            "label": period.label(), "period": period.name,
             "indicators": self.indicators([brand.id], since, until, peers).to_json(),
             "indicators_with_members": self.indicators(with_members, since, until, peers,
                                                        worst=True).to_json(),
@@ -122,8 +129,12 @@ class ReportBuilder:
             "incidents": self._incidents(with_members, since, until),
             "top_negative": self._top_negative(brand.id, since, until),
             "categories": self._categories(brand.id, since, until),
+            "category_labels": {k: c.label for k, c in self.config.lexicon.categories.items()},
+            "daily": self._daily(brand.id, period),
             "sources": [{"source": s, "documents": n}
                         for s, n in self.store.top_sources([brand.id], since, until, 10)],
+            "kinds": [{"kind": k, "documents": n}
+                      for k, n in self.store.kind_counts([brand.id], since, until)],
             "keywords": [{"word": w, "count": n}
                          for w, n in self.store.top_keywords([brand.id], since, until, 30)],
         }
@@ -180,6 +191,25 @@ class ReportBuilder:
         counted = self.polarity(peer.id, since, until)
         return {"brand": peer.id, "name": peer.name, "mentions": sum(counted.values()),
                 "negative": counted["negative"]}
+
+    def _daily(self, brand_id: str, period: Period) -> list[dict[str, Any]]:
+        """Documents per local day by polarity, with the day's net sentiment (the
+        dashboard's index line); days without documents are zeros, not gaps."""
+        since, until = period.since(self.tz), period.until(self.tz)
+        per: dict[date, Counter[str]] = {}
+        for row in self.store.counts([brand_id], since, until, timedelta(days=1)):
+            per.setdefault(row.bucket.astimezone(self.tz).date(), Counter())[row.polarity] \
+                += row.count
+        days = []
+        for n in range(period.days):
+            day = period.first + timedelta(days=n)
+            c = per.get(day, Counter())
+            total = c["positive"] + c["neutral"] + c["negative"]
+            days.append({"date": day.isoformat(), "positive": c["positive"],
+                         "neutral": c["neutral"], "negative": c["negative"], "total": total,
+                         "index": round((c["positive"] - c["negative"]) / total, 4)
+                         if total else None})
+        return days
 
     def _categories(self, brand_id: str, since: datetime, until: datetime) -> dict[str, int]:
         found: Counter[str] = Counter()

@@ -176,6 +176,12 @@ class Store(ABC):
         """Sources with the most non-duplicate documents mentioning any of `brands`."""
 
     @abstractmethod
+    def kind_counts(self, brands: Sequence[str], since: datetime,
+                    until: datetime) -> list[tuple[str, int]]:
+        """Non-duplicate documents mentioning any of `brands`, per document kind (news,
+        review, social, rss …), most first; a document without a kind is counted as ''."""
+
+    @abstractmethod
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 30) -> list[tuple[str, int]]:
         """Keywords (nlp's per-document keywords) most frequent among the documents that

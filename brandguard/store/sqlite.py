@@ -546,6 +546,14 @@ class SqliteStore(Store):
             [*params, limit]).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
+    def kind_counts(self, brands: Sequence[str], since: datetime,
+                    until: datetime) -> list[tuple[str, int]]:
+        docs, params = self._mentioned(brands, since, until)
+        rows = self.db.execute(
+            f"SELECT coalesce(d.kind, ''), count(*) AS n FROM documents d"  # noqa: S608
+            f" WHERE d.rowid IN ({docs}) GROUP BY 1 ORDER BY n DESC, 1", params).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 30) -> list[tuple[str, int]]:
         docs, params = self._mentioned(brands, since, until, KEYWORD_SAMPLE)

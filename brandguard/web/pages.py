@@ -148,7 +148,7 @@ def overview(request: Request, ctx: Ctx, who: Who,
     if not scope.brands:
         return render(request, "overview.html", who, ctx, brand=None, data={})
     try:
-        chosen = scope.brand(brand) if brand else _default_brand(scope)
+        chosen = scope.brand(brand) if brand else default_brand(scope)
     except NotVisible:
         return not_found_page(request)
     until = ctx.clock() + timedelta(minutes=1)
@@ -171,7 +171,7 @@ def overview(request: Request, ctx: Ctx, who: Who,
                   brands=scope.brands, days=OVERVIEW_DAYS, data=data)
 
 
-def _default_brand(scope: OrgView) -> Brand:
+def default_brand(scope: OrgView) -> Brand:
     regional = [b for b in scope.brands.values() if b.kind == "regional"]
     return (regional or list(scope.brands.values()))[0]
 

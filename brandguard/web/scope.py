@@ -63,6 +63,13 @@ class OrgView:
             raise NotVisible(doc_id)
         return self._trim(found)
 
+    def get(self, doc_id: str) -> StoredDocument | None:
+        """`document`, for readers written against the store (reports): None if unseen."""
+        try:
+            return self.document(doc_id)
+        except NotVisible:
+            return None
+
     def _trim(self, hit: StoredDocument) -> StoredDocument:
         mentions = tuple(m for m in hit.analysis.mentions if m.brand in self.brands)
         if len(mentions) == len(hit.analysis.mentions):
@@ -85,6 +92,10 @@ class OrgView:
                     limit: int) -> list[tuple[str, int]]:
         return self.store.top_sources(self.brand_ids(brands), since, until, limit)
 
+    def kind_counts(self, brands: Sequence[str], since: datetime,
+                    until: datetime) -> list[tuple[str, int]]:
+        return self.store.kind_counts(self.brand_ids(brands), since, until)
+
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int) -> list[tuple[str, int]]:
         return self.store.top_keywords(self.brand_ids(brands), since, until, limit)
@@ -94,6 +105,11 @@ class OrgView:
                   ) -> list[Incident]:
         found = self.store.list_incidents(list(self.brand_ids(brands)), status)
         return [i for i in found if i.organization == self.org_id]
+
+    def list_incidents(self, brands: Sequence[str] | None = None,
+                       status: str | None = None) -> list[Incident]:
+        """`incidents`, in the store's signature (reports)."""
+        return self.incidents(brands or (), status)
 
     def incident(self, incident_id: str) -> Incident:
         found = self.store.get_incident(incident_id)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tests.reports.story import GROUP, MEMBER, REGIONAL, at, fill, story_config
+from brandguard.models import Mention
+from tests.conftest import make_doc
+from tests.reports.story import FAKES, GROUP, MEMBER, REGIONAL, at, fill, story_config
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,3 +29,23 @@ def test_worst_polarity_counts_each_document_once(make_store: Callable[[], Store
         "positive": 2, "neutral": 1, "negative": 1}
     assert store.worst_polarity_counts(["yixing"], *november) == {
         "positive": 0, "neutral": 0, "negative": 0}
+
+
+def test_kind_counts_fold_reposts_and_count_a_missing_kind(
+        make_store: Callable[[], Store], analyzer: Analyzer, tmp_path: Path) -> None:
+    config = story_config(tmp_path)
+    store = make_store()
+    texts = {"news": FAKES,  # long enough to be fingerprinted
+             "review": "安溪铁观音很香，回购第三次了，包装也好。",
+             "": "安溪铁观音茶文化节开幕，游客络绎不绝。"}
+    for n, (kind, text) in enumerate([*texts.items(), ("news", texts["news"])]):
+        fields = {"kind": kind} if kind else {}
+        doc = make_doc(text, config=config, url=f"http://k{n}.example/{n}",
+                       source=f"k{n}", published_at=f"2026-11-0{n + 2}T10:00:00", **fields)
+        analysis = analyzer.analyze(doc)
+        mention = Mention(REGIONAL, "neutral", 0.0, ((0, 5),))
+        store.upsert([(doc, replace(analysis, mentions=(mention,)))])
+    november = (at("2026-11-01", 0), at("2026-12-01", 0))
+    # the second news item repeats the first: a repost, not counted
+    assert store.kind_counts([REGIONAL], *november) == [("", 1), ("news", 1), ("review", 1)]
+    assert store.kind_counts([MEMBER], *november) == []

@@ -158,3 +158,31 @@ def test_history_search_highlights_hits_and_crawled_markup_stays_text(
     assert evidence.find_elements(By.CSS_SELECTOR, "img") == []
     assert browser.execute_script("return window.__xss === undefined") is True
     assert console_problems(browser) == []
+
+
+def test_report_page_picks_a_period_and_offers_the_downloads(
+        browser: WebDriver, web_world: World, shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    login(browser, web_world, "/reports?brand=bama")
+    browser.find_element(By.CSS_SELECTOR, "#presets a[data-period=month]").click()
+    wait_for(browser, ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#report h1"),
+                                                       "八马茶业舆情报告（"))
+    assert "active" in (browser.find_element(
+        By.CSS_SELECTOR, "#presets a[data-period=month]").get_attribute("class") or "")
+    for field, value in (("report-from", "2026-11-13"), ("report-to", "2026-11-21")):
+        box = browser.find_element(By.ID, field)
+        browser.execute_script("arguments[0].value = arguments[1]", box, value)
+    browser.find_element(By.ID, "report-show").click()
+    wait_for(browser, ec.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, "#report h1"), "八马茶业舆情报告（2026-11-13 至 2026-11-21）"))
+    report = browser.find_element(By.ID, "report")
+    assert "风险事件" in report.text
+    assert "质量安全" in report.text
+    assert report.find_elements(By.CSS_SELECTOR, "figure.chart svg")
+    href = browser.find_element(By.ID, "download-pdf").get_attribute("href") or ""
+    assert href.endswith("/api/v1/reports/bama?from=2026-11-13&to=2026-11-21&format=pdf")
+    assert browser.execute_script("return window.__xss") is None
+    browser.save_screenshot(str(shots / "05-report.png"))
+    assert console_problems(browser) == []

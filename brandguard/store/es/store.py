@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPOST_WINDOW = timedelta(days=30)
+KINDS = 100  # distinct document kinds counted (a handful in practice)
 CANDIDATES = 2000  # stored documents sharing a band with a batch: plenty for a repost
 _HYDRATE = ["doc", "analysis", "ingested_at", "duplicate_of"]
 
@@ -355,10 +356,14 @@ class ElasticsearchStore(StateMixin, Store):
         return [DamageCountRow(*row) for row in self._bucketed(
             "damage_keys", include, brands, since, until, bucket)]
 
-    def _top(self, field: str, query: dict[str, Any], limit: int) -> list[tuple[str, int]]:
-        found = self.client.search(index=self.alias, size=0, query=query, aggs={"top": {
-            "terms": {"field": field, "size": limit,
-                      "order": [{"_count": "desc"}, {"_key": "asc"}]}}})
+    def _top(self, field: str, query: dict[str, Any], limit: int,
+             missing: str | None = None) -> list[tuple[str, int]]:
+        terms: dict[str, Any] = {"field": field, "size": limit,
+                                 "order": [{"_count": "desc"}, {"_key": "asc"}]}
+        if missing is not None:
+            terms["missing"] = missing
+        found = self.client.search(index=self.alias, size=0, query=query,
+                                   aggs={"top": {"terms": terms}})
         return [(str(b["key"]), int(b["doc_count"]))
                 for b in found["aggregations"]["top"]["buckets"]]
 
@@ -366,6 +371,11 @@ class ElasticsearchStore(StateMixin, Store):
                     limit: int = 10) -> list[tuple[str, int]]:
         self._fresh()
         return self._top("source", mentioned(list(brands), since, until), limit)
+
+    def kind_counts(self, brands: Sequence[str], since: datetime,
+                    until: datetime) -> list[tuple[str, int]]:
+        self._fresh()
+        return self._top("kind", mentioned(list(brands), since, until), KINDS, missing="")
 
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 30) -> list[tuple[str, int]]:
