@@ -24,6 +24,7 @@ from alerts.channels.base import DeliveryError
 from alerts.channels.registry import make_channel
 from alerts.message import AlertMessage, build
 from alerts.router import decide
+from brandguard import events
 from brandguard.delivery import Delivery, Status
 from brandguard.incident import Incident
 
@@ -79,6 +80,10 @@ class AlertDispatcher:
 
         for event in self.store.events(after=after, limit=1000):
             last = event.seq
+            if event.type == events.REPORT_DIGEST:  # decided for its route's channels
+                rows += [Delivery(event.seq, event.key, event.type, event.incident, channel,
+                                  "pending", now, now) for channel in event.payload["channels"]]
+                continue
             incident = Incident.from_json(event.payload["incident"])
             for d in decide(self.config.routes, event.type, incident, last_sent, now):
                 status: Status = "suppressed" if d.suppressed else "pending"

@@ -12,12 +12,16 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from brandguard import events
 from brandguard.incident import Event, Incident
 from brandguard.markdown import escape_markdown, safe_link
 from brandguard.markdown import link as markdown_link
+from brandguard.reports import digest
+from brandguard.reports.layout import compose
+from brandguard.reports.render import renderer
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -41,6 +45,9 @@ class AlertMessage:
     evidence: tuple[tuple[str, str], ...] = ()  # (headline, url)
     next_steps: tuple[str, ...] = ()
     payload: dict[str, Any] = field(default_factory=dict)
+    report: dict[str, Any] | None = None  # a digest: the report's JSON figures
+    link: str | None = None  # a digest: the report on the dashboard
+    generated: datetime | None = None  # a digest: when it was decided (the report's date)
 
 
 def clean_header(value: str) -> str:
@@ -49,6 +56,8 @@ def clean_header(value: str) -> str:
 
 
 def build(event: Event, config: Config, store: Store) -> AlertMessage:
+    if event.type == events.REPORT_DIGEST:
+        return digest_message(event, config)
     incident = Incident.from_json(event.payload["incident"])
     brand = config.brand(incident.brand)
     category = config.lexicon.categories.get(incident.category)
@@ -66,6 +75,17 @@ def build(event: Event, config: Config, store: Store) -> AlertMessage:
     return AlertMessage(event.key, event.type, subject, summary,
                         _evidence(store, incident), _next_steps(event.type, incident),
                         {"event": event.to_json()})
+
+
+def digest_message(event: Event, config: Config) -> AlertMessage:
+    """A digest: the report fixed in the event; each channel renders the form it sends."""
+    report = event.payload["report"]
+    dashboard = config.settings.dashboard_url
+    link = digest.report_link(report, str(dashboard) if dashboard else None)
+    return AlertMessage(event.key, event.type, clean_header(digest.subject(report)),
+                        digest.text(report, link),
+                        payload={"report": report, "route": event.payload["route"]},
+                        report=report, link=link, generated=event.at)
 
 
 def _evidence(store: Store, incident: Incident) -> tuple[tuple[str, str], ...]:
@@ -100,6 +120,8 @@ def probe_message(channel_id: str, now: datetime) -> AlertMessage:
 
 
 def render_text(message: AlertMessage) -> str:
+    if message.report is not None:
+        return message.summary
     lines = [message.subject, "", message.summary]
     if message.evidence:
         lines += ["", "证据 evidence:", *(f"- {t} {u}" for t, u in message.evidence)]
@@ -109,6 +131,9 @@ def render_text(message: AlertMessage) -> str:
 
 
 def render_html(message: AlertMessage) -> str:
+    if message.report is not None:
+        return digest_document(message, "html").decode()
+
     def item(title: str, url: str) -> str:
         link = safe_link(url)
         text = html.escape(title)
@@ -128,9 +153,19 @@ def render_html(message: AlertMessage) -> str:
 
 
 def render_markdown(message: AlertMessage) -> str:
+    if message.report is not None:
+        return digest.markdown(message.report, message.link)
     lines = [f"### {escape_markdown(message.subject)}", escape_markdown(message.summary)]
     lines += [f"- {markdown_link(title, url)}" for title, url in message.evidence]
     if message.next_steps:
         lines.append("**下一步**")
         lines += [f"{i}. {escape_markdown(s)}" for i, s in enumerate(message.next_steps, 1)]
     return "\n".join(lines)
+
+
+def digest_document(message: AlertMessage, fmt: str) -> bytes:
+    """The digest's report rendered whole (the mail's HTML body, its PDF attachment)."""
+    if message.report is None or message.generated is None:
+        raise ValueError(f"{message.key} is not a digest")
+    generated = message.generated
+    return renderer(fmt).render(compose(message.report, generated.tzinfo or UTC, generated))

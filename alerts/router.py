@@ -39,7 +39,8 @@ class Decision:
 
 
 def matches(route: Route, incident: Incident) -> bool:
-    return (route.organization == incident.organization
+    return (route.digest is None  # a digest route sends reports, not incident alerts
+            and route.organization == incident.organization
             and (not route.brands or incident.brand in route.brands)
             and (not route.categories or incident.category in route.categories)
             and incident.level <= route.min_level)  # I=1 is the most severe

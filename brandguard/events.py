@@ -19,4 +19,10 @@ INCIDENT_RESOLVED = "incident.resolved"
 CHECKLIST_OVERDUE = "checklist.overdue"
 """A contingency-plan step passed its deadline unchecked; payload: incident and step."""
 
-ALL = (INCIDENT_OPENED, INCIDENT_ESCALATED, INCIDENT_RESOLVED, CHECKLIST_OVERDUE)
+REPORT_DIGEST = "report.digest"
+"""A digest route's report for a period just ended; payload: route, channels, brand, period
+and the report's JSON figures (ARCHITECTURE §4.6), fixed when the digest is decided so
+every retry sends the same report. Key: digest:{route}:{brand}:{from}:{to}."""
+
+ALL = (INCIDENT_OPENED, INCIDENT_ESCALATED, INCIDENT_RESOLVED, CHECKLIST_OVERDUE,
+       REPORT_DIGEST)

@@ -3,10 +3,11 @@
 APScheduler runs one job per enabled source — feed or site — (its interval, never two runs
 of the same source at once, missed runs coalesced into one, the first run at the source's
 stored `next_due` so a restart resumes instead of re-fetching everything), a risk tick
-(overdue checklist steps, quiet incidents resolved) and an alert-delivery pass (retries
-that come due). Jobs run one at a time on a single worker thread: the embedded store is
-one SQLite connection (a site crawl runs Scrapy in a child process and streams its items
-back to that thread).
+(overdue checklist steps, quiet incidents resolved), an alert-delivery pass (retries
+that come due) and, with digest routes, a check each minute for digests now due
+(`brandguard.reports.digest`). Jobs run one at a time on a single worker thread: the
+embedded store is one SQLite connection (a site crawl runs Scrapy in a child process and
+streams its items back to that thread).
 SIGINT/SIGTERM stop the scheduler after the running job finishes; a running site crawl is
 told to stop at once, and what it collected so far is kept. A spool-drain job stores what
 was queued while the store was unreachable (`brandguard.spool`).
@@ -35,6 +36,7 @@ from alerts.dispatcher import AlertDispatcher
 from brandguard.config.sources import Feed
 from brandguard.errors import StoreUnavailable
 from brandguard.pipeline import BatchHook, Pipeline
+from brandguard.reports.digest import DigestPlanner
 from crawlers.collector import Collector
 from nlp.analyzer import Analyzer
 from risk.engine import RiskEngine
@@ -50,6 +52,7 @@ log = logging.getLogger(__name__)
 TICK_EVERY = timedelta(minutes=5)
 DELIVER_EVERY = timedelta(seconds=30)
 DRAIN_EVERY = timedelta(seconds=30)
+DIGEST_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Runner:
         self.pipeline = Pipeline(Analyzer.from_config(config), store, config.settings,
                                  hooks=hooks)
         self.collector = Collector(config, store, self.pipeline, store_url)
+        self.digests = DigestPlanner(store, config, lambda: datetime.now(config.settings.tz))
         self.scheduler = BlockingScheduler(
             executors={"default": ThreadPoolExecutor(1)}, timezone=config.settings.tz,
             job_defaults={"coalesce": True, "max_instances": 1})
@@ -123,7 +127,17 @@ class Runner:
                 seconds=int(DELIVER_EVERY.total_seconds())), id="alerts:deliver",
                 next_run_time=now)
             planned.append(("alerts:deliver", now))
+        if self.dispatcher is not None and self.digests.routes():
+            self.scheduler.add_job(self._digest, IntervalTrigger(
+                seconds=int(DIGEST_EVERY.total_seconds())), id="reports:digest",
+                next_run_time=now)
+            planned.append(("reports:digest", now))
         return planned
+
+    def _digest(self) -> None:
+        """Decide the digests now due, then deliver at once rather than at the next pass."""
+        if self.digests.run_once() and self.dispatcher is not None:
+            self.dispatcher.run_once()
 
     def _collect(self, source_id: str) -> None:
         source = self.collector.source(source_id)

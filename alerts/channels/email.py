@@ -1,5 +1,6 @@
 """E-mail over SMTP: multipart text + HTML, Chinese subjects encoded (RFC 2047).
 
+A digest carries the whole report as its HTML body and as a PDF attachment.
 Built with `email.message.EmailMessage` under `email.policy.SMTP`; every header value loses
 CR/LF and control characters, so a crawled headline cannot add recipients. `security`:
 `starttls` (required: a server that does not offer it is an error, never a silent
@@ -15,7 +16,13 @@ from email.policy import SMTP
 from typing import TYPE_CHECKING
 
 from alerts.channels.base import Channel, DeliveryError
-from alerts.message import AlertMessage, clean_header, render_html, render_text
+from alerts.message import (
+    AlertMessage,
+    clean_header,
+    digest_document,
+    render_html,
+    render_text,
+)
 
 if TYPE_CHECKING:
     from brandguard.config.channels import EmailChannelConfig
@@ -43,6 +50,11 @@ class EmailChannel(Channel):
         mail["X-Brandguard-Key"] = clean_header(message.key)
         mail.set_content(render_text(message))
         mail.add_alternative(render_html(message), subtype="html")
+        if message.report is not None:  # a digest: the report as PDF too, to forward
+            report = message.report
+            mail.add_attachment(digest_document(message, "pdf"), maintype="application",
+                                subtype="pdf",
+                                filename=f"{report['brand']}-{report['from']}-{report['to']}.pdf")
         return mail
 
     def send(self, message: AlertMessage) -> None:

@@ -361,3 +361,52 @@ def bench_api(docs: int, brands: int, clients: int, seconds: float, db: Path, po
 
 def register(group: click.Group) -> None:
     group.add_command(bench)
+
+
+@bench.command("report")
+@click.option("--docs", default=1_000_000, show_default=True, help="Documents in the store.")
+@click.option("--brands", default=500, show_default=True, help="Configured brands.")
+@click.option("--repeat", default=3, show_default=True, help="Runs per format; medians.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+              default=BENCH_DB, show_default=True,
+              help="Store to fill once and reuse (shared with `bench api`).")
+@click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV with a text column (default: ../shared/data news, else the demo).")
+def bench_report(docs: int, brands: int, repeat: int, db: Path, corpus: Path | None) -> None:
+    """A yearly report (PDF) over a 1 M-document SQLite store: time and peak memory."""
+    from brandguard.bench import api as api_bench
+    from brandguard.bench import report as report_bench
+    from brandguard.cli.context import progress
+
+    root = Path(tempfile.mkdtemp(prefix="bg-bench-report-"))
+    fill_config = bench_config(root / "fill", brands)
+    texts, origin = source_texts(corpus)
+    end = datetime(2026, 11, 1, tzinfo=fill_config.settings.tz)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with progress(docs, "docs", "filling the store") as bar:
+        had = api_bench.fill(db, fill_config, Analyzer.from_config(fill_config), texts, docs,
+                             end, bar.update)
+    if had < docs:
+        click.echo(f"filled {db} with {docs - had:,} documents (texts from {origin})")
+    config = report_bench.report_config(root / "report", brands)
+    year = end.date().replace(month=1, day=1)  # the year the store's documents fall in
+    click.echo(f"store {db}: {docs:,} documents over the year before {end:%Y-%m-%d}; "
+               f"report for b0 (regional, {brands - 1 - report_bench.PEERS} members, "
+               f"{report_bench.PEERS} peers), {year.year}-01-01 to {year.year}-12-31; "
+               f"medians of {repeat}")
+    queries = [report_bench.store_queries(config, db, year) for _ in range(repeat)]
+    runs = {fmt: [report_bench.run_cli(root / "report", db, year, fmt, root / f"r.{fmt}")
+                  for _ in range(repeat)] for fmt in ("json", "pdf")}
+    query_s = report_bench.median(queries)
+    click.echo(f"  store queries alone (figures, in-process)  {query_s:6.2f} s")
+    for fmt, measured in runs.items():
+        took = report_bench.median([r.seconds for r in measured])
+        peak = report_bench.median([r.peak_mb for r in measured])
+        verdict = ""
+        if fmt == "pdf":
+            ok = took <= 10 and peak <= 400
+            verdict = f"  target <= 10 s, <= 400 MB: {'met' if ok else 'NOT met'}"
+        click.echo(f"  brandguard report --format {fmt:<4} (process) {took:6.2f} s  "
+                   f"peak RSS {peak:5.0f} MB  {measured[0].size:,} bytes  "
+                   f"{took / query_s:4.1f}x the store queries{verdict}")
+

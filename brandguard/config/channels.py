@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr, model_validator
 
 from brandguard.config.models import Id, NonEmpty, Strict
 from brandguard.config.rules import Duration, Level, LevelName
@@ -84,10 +84,27 @@ class QuietHours(Strict):
     max_level: LevelName = Level.III  # levels this severe or milder wait; II and I never do
 
 
+class Digest(Strict):
+    """A scheduled 舆情简报: the report of the period just ended, sent at a local time
+    (`week`: Mondays, `month`: the 1st)."""
+
+    every: Literal["day", "week", "month"]
+    at: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "08:00"
+
+
+INCIDENT_ONLY = ("categories", "min_level", "repeat_interval", "quiet_hours")
+
+
 class Route(Strict):
     """Which events go where. Every matching route adds its channels (Alertmanager's
-    `continue: true` for all routes); empty filters match everything."""
+    `continue: true` for all routes); empty filters match everything.
 
+    A route with `digest` sends the periodic report instead of incident alerts: for its
+    `brands`, or every top-level brand of the organisation (regional brands and enterprises
+    without a parent; members are in their regional brand's report). Its `id` names it in
+    the idempotency key (route, brand, period), so it must be given and stay stable."""
+
+    id: Id | None = None
     organization: Id
     brands: list[Id] = Field(default_factory=list)
     categories: list[Id] = Field(default_factory=list)
@@ -95,6 +112,19 @@ class Route(Strict):
     channels: Annotated[list[Id], Field(min_length=1)]
     repeat_interval: Duration = timedelta(hours=4)
     quiet_hours: QuietHours | None = None
+    digest: Digest | None = None
+
+    @model_validator(mode="after")
+    def _digest_route(self) -> Route:
+        if self.digest is None:
+            return self
+        if self.id is None:
+            raise ValueError("a digest route needs an `id` (it keys what was already sent)")
+        misplaced = [f for f in INCIDENT_ONLY if f in self.model_fields_set]
+        if misplaced:
+            raise ValueError(f"{', '.join(misplaced)} apply to incident alerts, not to a "
+                             "digest; put them on a separate route")
+        return self
 
 
 class ChannelsFile(Strict):

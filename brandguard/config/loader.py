@@ -164,6 +164,7 @@ def _route_problems(where: LoadedYaml, brands: LoadedYaml | None) -> list[Proble
     raw = brands.data if brands is not None else None
     orgs = {str(o.get("id")) for o in _raw_items(raw, "organizations")}
     owner = {str(b.get("id")): str(b.get("organization")) for b in _raw_items(raw, "brands")}
+    route_ids: set[str] = set()
     for i, route in enumerate(_raw_items(where.data, "routes")):
         def add(field: str, message: str, i: int = i) -> None:
             problems.append(Problem(str(path), where.line_of(("routes", i, field)),
@@ -177,6 +178,10 @@ def _route_problems(where: LoadedYaml, brands: LoadedYaml | None) -> list[Proble
         for brand_id in _strings(route.get("brands")):
             if owner.get(brand_id) != organization:
                 add("brands", f"brand {brand_id!r} is not a brand of {organization!r}")
+        if "id" in route:
+            if str(route["id"]) in route_ids:
+                add("id", f"duplicate route id {route['id']!r}")
+            route_ids.add(str(route["id"]))
     return problems
 
 

@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    HttpUrl,
     SecretStr,
     StringConstraints,
     field_validator,
@@ -119,6 +120,8 @@ class Settings(Strict):
     timezone: str = "Asia/Shanghai"
     allow_private_targets: list[Cidr] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+    # the dashboard's address as readers reach it, for the link in digests (robots, mails)
+    dashboard_url: HttpUrl | None = None
 
     @field_validator("timezone")
     @classmethod

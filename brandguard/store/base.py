@@ -231,6 +231,15 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def has_event(self, key: str) -> bool:
+        """Whether the outbox holds an event with this idempotency key."""
+
+    def emit(self, events: Sequence[Event]) -> None:
+        """Append outbox events that belong to no incident transition (digests); an event
+        whose key is already there is kept as it was, so deciding twice sends once."""
+        self.restore_events(events)
+
+    @abstractmethod
     def events(self, after: int = 0, limit: int = 100) -> list[Event]:
         """Outbox entries with sequence number > `after`, oldest first."""
 

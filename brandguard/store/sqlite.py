@@ -337,6 +337,9 @@ class SqliteStore(Store):
                   json.dumps(e.payload, ensure_ascii=False)) for e in events])
         return saved
 
+    def has_event(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM events WHERE key=?", (key,)).fetchone() is not None
+
     def events(self, after: int = 0, limit: int = 100) -> list[Event]:
         rows = self.db.execute("SELECT seq, key, type, incident, at, payload FROM events"
                                " WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))

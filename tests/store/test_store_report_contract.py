@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from brandguard.incident import Event
 from brandguard.models import Mention
 from tests.conftest import make_doc
 from tests.reports.story import FAKES, GROUP, MEMBER, REGIONAL, at, fill, story_config
@@ -49,3 +50,15 @@ def test_kind_counts_fold_reposts_and_count_a_missing_kind(
     # the second news item repeats the first: a repost, not counted
     assert store.kind_counts([REGIONAL], *november) == [("", 1), ("news", 1), ("review", 1)]
     assert store.kind_counts([MEMBER], *november) == []
+
+
+def test_emitting_a_decided_event_twice_keeps_one(make_store: Callable[[], Store]) -> None:
+    store = make_store()
+    event = Event("digest:w:anxi-tieguanyin:2026-11-23:2026-11-29", "report.digest",
+                  "report:anxi-tieguanyin", at("2026-11-30", 8), {"channels": ["hook"]})
+    assert not store.has_event(event.key)
+    store.emit([event])
+    store.emit([replace(event, payload={"channels": ["changed"]})])
+    assert store.has_event(event.key)
+    [kept] = store.events()
+    assert (kept.key, kept.payload) == (event.key, {"channels": ["hook"]})

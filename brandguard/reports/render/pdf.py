@@ -28,13 +28,14 @@ from brandguard.reports.document import (
     visit,
 )
 from brandguard.reports.render import chart
+from brandguard.reports.render.linebreak import text_lines, wrap
 
 if TYPE_CHECKING:
     from fpdf.outline import OutlineSection
 
 FONT = "noto"
-# Chinese lines break between any two characters; breaking only at spaces (fpdf2's default,
-# for Latin text) leaves ragged lines around every "12 条".
+PADDING = 1.2  # mm inside table cells
+SLACK = 0.8  # mm kept free on each line, so rounding never makes fpdf2 wrap again
 INK = (31, 35, 41)
 ACCENT = (84, 112, 198)
 MUTED = (143, 149, 158)
@@ -161,15 +162,14 @@ def _section(pdf: ReportPDF, title: str, blocks: tuple[Block, ...]) -> None:
 
 def _paragraph(pdf: ReportPDF, block: Paragraph) -> None:
     pdf.set_font(FONT, "", 10.5)
-    pdf.set_text_color(*(MUTED if block.muted else INK))
-    for part in block.parts:
-        if isinstance(part, Link) and part.url:
-            pdf.set_text_color(*ACCENT)
-            pdf.write(6.5, part.text, link=part.url, wrapmode=WrapMode.CHAR)
-            pdf.set_text_color(*INK)
-        else:
-            pdf.write(6.5, plain(part), wrapmode=WrapMode.CHAR)
-    pdf.ln(8)
+    color = MUTED if block.muted else INK
+    segments = [(p.text, p.url) if isinstance(p, Link) else (p, None) for p in block.parts]
+    for line in wrap(segments, pdf.epw - 2 * pdf.c_margin - SLACK, pdf.get_string_width):
+        for text, url in line:
+            pdf.set_text_color(*(ACCENT if url else color))
+            pdf.write(6.5, text, link=url or "")
+        pdf.ln(6.5)
+    pdf.ln(1.5)
     pdf.set_text_color(*INK)
 
 
@@ -178,19 +178,25 @@ def _table(pdf: ReportPDF, block: Table) -> None:
     pdf.set_draw_color(*RULE)
     pdf.set_fill_color(*STRIPE)
     align = tuple("RIGHT" if i in block.numeric else "LEFT" for i in range(len(block.header)))
+    total = sum(block.widths)
+    room = [pdf.epw * w / total - 2 * PADDING - SLACK for w in block.widths]
+    pdf.set_font(FONT, "B", pdf.font_size_pt)
+    header = [text_lines(h, room[i], pdf.get_string_width) for i, h in enumerate(block.header)]
+    pdf.set_font(FONT, "", pdf.font_size_pt)
     with pdf.table(col_widths=block.widths, text_align=align, line_height=5.2,
                    headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
                    cell_fill_color=STRIPE, cell_fill_mode=TableCellFillMode.ROWS,
-                   padding=1.2, first_row_as_headings=True,
-                   wrapmode=WrapMode.CHAR) as table:
-        table.row(list(block.header))
+                   padding=PADDING, first_row_as_headings=True,
+                   wrapmode=WrapMode.CHAR) as table:  # lines are broken already
+        table.row(header)
         for cells in block.rows:
             row = table.row()
-            for cell in cells:
+            for n, cell in enumerate(cells):
+                text = text_lines(plain(cell), room[n], pdf.get_string_width)
                 if isinstance(cell, Link) and cell.url:
-                    row.cell(cell.text, link=cell.url, style=FontFace(color=ACCENT))
+                    row.cell(text, link=cell.url, style=FontFace(color=ACCENT))
                 else:
-                    row.cell(plain(cell))
+                    row.cell(text)
     pdf.ln(2)
 
 

@@ -193,6 +193,9 @@ class StateMixin:
             self._publish(events)
             self._clear_pending(hit["_id"], hit["_seq_no"], hit["_primary_term"])
 
+    def has_event(self, key: str) -> bool:
+        return bool(self._find("event", {"term": {"key": key}}, size=1))
+
     def events(self, after: int = 0, limit: int = 100) -> list[Event]:
         self._recover_pending()
         hits = self._find("event", {"range": {"seq": {"gt": after}}}, size=limit,
