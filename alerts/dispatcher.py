@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from alerts.channels.base import DeliveryError
 from alerts.channels.registry import make_channel
 from alerts.message import AlertMessage, build
-from alerts.router import decide
+from alerts.router import decide, measure_routes
 from brandguard import events
 from brandguard.delivery import Delivery, Status
 from brandguard.incident import Incident
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from alerts.channels.base import Channel
     from brandguard.config.loader import Config
+    from brandguard.incident import Event
     from brandguard.models import Analysis, Document
     from brandguard.store.base import Store
 
@@ -80,9 +81,9 @@ class AlertDispatcher:
 
         for event in self.store.events(after=after, limit=1000):
             last = event.seq
-            if event.type == events.REPORT_DIGEST:  # decided for its route's channels
+            if event.type in (events.REPORT_DIGEST, events.MEASURE_OVERDUE):
                 rows += [Delivery(event.seq, event.key, event.type, event.incident, channel,
-                                  "pending", now, now) for channel in event.payload["channels"]]
+                                  "pending", now, now) for channel in self._targets(event)]
                 continue
             incident = Incident.from_json(event.payload["incident"])
             for d in decide(self.config.routes, event.type, incident, last_sent, now):
@@ -94,6 +95,14 @@ class AlertDispatcher:
         if last != after:
             self.store.plan_deliveries(rows, last)
         return len(rows)
+
+    def _targets(self, event: Event) -> list[str]:
+        """A digest goes to its route's channels (decided with it); an overdue measure to
+        the routes that take its organisation's and brand's level-IV alerts."""
+        if event.type == events.REPORT_DIGEST:
+            return list(event.payload["channels"])
+        return measure_routes(self.config.routes, event.payload["organization"],
+                              event.payload["brand"])
 
     def deliver(self, now: datetime) -> list[Delivery]:
         due = [d for d in self.store.due_deliveries(now) if d.channel in self.channels]

@@ -58,6 +58,8 @@ def clean_header(value: str) -> str:
 def build(event: Event, config: Config, store: Store) -> AlertMessage:
     if event.type == events.REPORT_DIGEST:
         return digest_message(event, config)
+    if event.type == events.MEASURE_OVERDUE:
+        return measure_message(event, config)
     incident = Incident.from_json(event.payload["incident"])
     brand = config.brand(incident.brand)
     category = config.lexicon.categories.get(incident.category)
@@ -86,6 +88,18 @@ def digest_message(event: Event, config: Config) -> AlertMessage:
                         digest.text(report, link),
                         payload={"report": report, "route": event.payload["route"]},
                         report=report, link=link, generated=event.at)
+
+
+def measure_message(event: Event, config: Config) -> AlertMessage:
+    measure = event.payload["measure"]
+    brand = config.brand(event.payload["brand"])
+    name = brand.name if brand else event.payload["brand"]
+    subject = clean_header(f"[brandguard] 改进措施逾期 {name}：{measure['text'][:40]}")
+    summary = (f"{name}年度评价的改进措施“{measure['text']}”（{measure['owner']}负责）"
+               f"应于 {measure['due']} 前完成，目前尚未完成。")
+    return AlertMessage(event.key, event.type, subject, summary,
+                        next_steps=(f"完成后登记：brandguard measure done {measure['id']} "
+                                    "--by 姓名",), payload={"event": event.to_json()})
 
 
 def _evidence(store: Store, incident: Incident) -> tuple[tuple[str, str], ...]:

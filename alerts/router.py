@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from brandguard import events
+from brandguard.config.rules import Level
 from brandguard.durations import duration_zh
 
 if TYPE_CHECKING:
@@ -44,6 +45,18 @@ def matches(route: Route, incident: Incident) -> bool:
             and (not route.brands or incident.brand in route.brands)
             and (not route.categories or incident.category in route.categories)
             and incident.level <= route.min_level)  # I=1 is the most severe
+
+
+def measure_routes(routes: tuple[Route, ...], organization: str, brand: str) -> list[str]:
+    """Channels an overdue improvement measure goes to: routes of its organisation and
+    brand that take every level-IV alert and filter on no risk category."""
+    channels: dict[str, None] = {}
+    for route in routes:
+        if (route.digest is None and route.organization == organization
+                and (not route.brands or brand in route.brands) and not route.categories
+                and route.min_level == Level.IV):
+            channels.update(dict.fromkeys(route.channels))
+    return list(channels)
 
 
 def quiet_until(quiet: QuietHours | None, incident: Incident, now: datetime) -> datetime | None:

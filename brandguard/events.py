@@ -24,5 +24,9 @@ REPORT_DIGEST = "report.digest"
 and the report's JSON figures (ARCHITECTURE §4.6), fixed when the digest is decided so
 every retry sends the same report. Key: digest:{route}:{brand}:{from}:{to}."""
 
+MEASURE_OVERDUE = "measure.overdue"
+"""An improvement measure (改进措施) of a yearly evaluation passed its deadline undone;
+payload: organization, brand, measure. Key: measure:{id}:overdue (once per measure)."""
+
 ALL = (INCIDENT_OPENED, INCIDENT_ESCALATED, INCIDENT_RESOLVED, CHECKLIST_OVERDUE,
-       REPORT_DIGEST)
+       REPORT_DIGEST, MEASURE_OVERDUE)

@@ -35,6 +35,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from alerts.dispatcher import AlertDispatcher
 from brandguard.config.sources import Feed
 from brandguard.errors import StoreUnavailable
+from brandguard.evaluation.overdue import MeasureTick
 from brandguard.pipeline import BatchHook, Pipeline
 from brandguard.reports.digest import DigestPlanner
 from crawlers.collector import Collector
@@ -119,7 +120,7 @@ class Runner:
             seconds=int(DRAIN_EVERY.total_seconds())), id="store:drain", next_run_time=now)
         planned.append(("store:drain", now))
         if self.shard.leader:
-            self.scheduler.add_job(self.engine.tick, IntervalTrigger(
+            self.scheduler.add_job(self._tick, IntervalTrigger(
                 seconds=int(TICK_EVERY.total_seconds())), id="risk:tick", next_run_time=now)
             planned.append(("risk:tick", now))
         if self.dispatcher is not None:
@@ -133,6 +134,11 @@ class Runner:
                 next_run_time=now)
             planned.append(("reports:digest", now))
         return planned
+
+    def _tick(self) -> None:
+        """The risk engine's time-based transitions, and improvement measures gone overdue."""
+        self.engine.tick()
+        MeasureTick(self.store, lambda: datetime.now(self.config.settings.tz)).run_once()
 
     def _digest(self) -> None:
         """Decide the digests now due, then deliver at once rather than at the next pass."""

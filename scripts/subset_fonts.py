@@ -3,12 +3,14 @@
 Why subset into the project: no package index ships a well-licensed CJK font, a report
 must render on a fresh machine without system fonts, and the full Noto Sans CJK
 collection is 19 MB per weight. Noto CJK is under the SIL Open Font License 1.1 (no
-reserved font names), which allows subsetting and redistribution with the licence.
+its one reserved name, 'Source', is not used here) allows subsetting and redistribution
+with the licence.
 
-- Regular: Latin, general and CJK punctuation, symbols, kana, Hangul-free, the whole CJK
-  Unified Ideographs block (U+4E00–U+9FFF: every GBK/Big5 Han character) and the
-  full-width forms — what crawled Chinese text uses. Glyphs outside it fall back to
-  nothing; the PDF renderer warns about none because the text stays extractable.
+- Regular: Latin, general and CJK punctuation, letterlike symbols, arrows and math
+  operators (≤ ≥), kana, the whole CJK Unified Ideographs block (U+4E00–U+9FFF: every
+  GBK/Big5 Han character) and the full-width forms — what crawled Chinese text uses. A
+  character outside it is drawn as a blank in the PDF (fpdf2 logs which), and stays in
+  the extractable text.
 - Bold: headings and table heads only, so GB2312's 6,763 characters plus Latin; a missing
   bold glyph falls back to Regular (fpdf2's fallback fonts).
 
@@ -28,7 +30,7 @@ from fontTools.ttLib import TTCollection, TTFont
 OUT = Path(__file__).resolve().parent.parent / "brandguard" / "reports" / "fonts"
 DEBIAN = Path("/usr/share/fonts/opentype/noto")
 COMMON = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2000, 0x2070),
-          *range(0x2100, 0x2200), *range(0x2460, 0x2500), *range(0x2500, 0x2600),
+          *range(0x2100, 0x2300), *range(0x2460, 0x2500), *range(0x2500, 0x2600),
           *range(0x3000, 0x3040), *range(0x3040, 0x3100), *range(0xFF00, 0xFFF0)]
 HAN = list(range(0x4E00, 0xA000))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -10,11 +11,10 @@ import click
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.search import parse_when
 from brandguard.config.rules import parse_duration
+from brandguard.evaluation.overdue import MeasureTick
 from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from brandguard.incident import Incident
     from brandguard.store.base import Store
 
@@ -164,11 +164,14 @@ def silence(app: AppContext, incident_id: str, actor: str, duration: str) -> Non
 @click.option("--at", "at_text", help="Evaluate as of this time (ISO 8601), for replays.")
 @pass_app
 def tick(app: AppContext, at_text: str | None) -> None:
-    """Time-based transitions: report overdue checklist steps, resolve quiet incidents."""
+    """Time-based transitions: report overdue checklist steps and improvement measures,
+    resolve quiet incidents."""
     at: datetime | None = parse_when(at_text, app.config.settings.tz)
     with app.store() as store:
         resolved = _engine(app, store).tick(at)
-    click.echo(f"resolved {len(resolved)} quiet incident(s)")
+        late = MeasureTick(store, lambda: at or datetime.now(app.config.settings.tz)).run_once()
+    click.echo(f"resolved {len(resolved)} quiet incident(s); {late} improvement measure(s) "
+               "newly overdue")
     for item in resolved:
         click.echo(_line(app, item))
 

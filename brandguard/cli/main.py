@@ -19,6 +19,7 @@ from brandguard.cli import (
     bench,
     check,
     demo,
+    evaluation,
     incidents,
     report,
     run,
@@ -55,7 +56,7 @@ def cli(ctx: click.Context, config_dir: Path | None, store_url: str | None,
 
 
 for module in (check, analyze, search, incidents, alerts, sources, run, sentiment, demo,
-               bench, web, store, report):
+               bench, web, store, report, evaluation):
     module.register(cli)
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from brandguard.cli.context import AppContext, pass_app
+from brandguard.cli.output import deliver, require_out
 from brandguard.reports.period import NAMES, PeriodError
 from brandguard.reports.render import FORMATS
 from brandguard.reports.service import choose_period, make
-
-TEXT_FORMATS = ("json", "md")
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -49,20 +47,10 @@ def report(app: AppContext, brand_id: str, period: str | None, first: str | None
         chosen = choose_period(period, _day(first, "--from"), _day(last, "--to"), now.date())
     except PeriodError as exc:
         raise click.UsageError(str(exc)) from exc
-    if out is None and fmt not in TEXT_FORMATS:
-        raise click.UsageError(f"--format {fmt} writes a file: give --out PATH "
-                               f"(json and md print to stdout without it)")
+    require_out(fmt, out)
     with app.store() as store:
         rendered = make(store, config, brand, chosen, fmt, now)
-    if out is None:
-        sys.stdout.buffer.write(rendered.body)
-        sys.stdout.flush()
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".part")
-    partial.write_bytes(rendered.body)
-    partial.replace(out)  # never a half-written report under the asked name
-    click.echo(f"{out}: {brand.name} {chosen.label()} ({len(rendered.body):,} bytes)", err=True)
+    deliver(rendered.body, out, f"{brand.name} {chosen.label()}")
 
 
 def register(group: click.Group) -> None:

@@ -4,12 +4,14 @@ Start embedded, grow into Elasticsearch (or come back): documents with their ana
 near-duplicate links and ingest times; incidents with checklists and timelines; the event
 outbox in order, with delivery records re-pointed at the copied events and the planning
 cursor; source states (so polling resumes with conditional GETs); API tokens, sessions and
-dashboard users. Copying again is harmless: documents are overwritten by id, incidents,
-events and deliveries already present are kept. Incident versions start again at 1.
+dashboard users; the yearly evaluation's log. Copying again is harmless: documents are
+overwritten by id, incidents, events, deliveries and evaluation records already present are
+kept. Incident versions start again at 1.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, get_args
 
@@ -22,6 +24,7 @@ from brandguard.store.registry import open_store
 from nlp.analyzer import Analyzer
 
 if TYPE_CHECKING:
+    from brandguard.evaluation.records import EvaluationEntry
     from brandguard.store.base import Store, StoredDocument
 
 BATCH = 500
@@ -47,8 +50,10 @@ def copy(app: AppContext, source: str, destination: str) -> None:
         incidents = copy_incidents(src, dst)
         events, deliveries = copy_outbox(src, dst)
         states = copy_access_and_sources(src, dst)
+        entries = copy_evaluation_log(src, dst)
     click.echo(f"copied {documents} documents, {incidents} incidents, {events} events, "
-               f"{deliveries} deliveries, {states} source states, tokens and users")
+               f"{deliveries} deliveries, {states} source states, {entries} evaluation "
+               "records, tokens and users")
 
 
 def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:
@@ -101,6 +106,17 @@ def copy_access_and_sources(src: Store, dst: Store) -> int:
     for user in src.users():
         dst.save_user(user)
     return len(states)
+
+
+def copy_evaluation_log(src: Store, dst: Store) -> int:
+    """Entries the destination lacks, in the source's order (a second copy adds none)."""
+    def same(entry: EvaluationEntry) -> str:
+        return json.dumps(entry.stored_as(0).to_json(), sort_keys=True, ensure_ascii=False)
+    present = {same(e) for e in dst.evaluation_entries()}
+    missing = [e for e in src.evaluation_entries() if same(e) not in present]
+    for entry in missing:
+        dst.append_evaluation(entry)
+    return len(missing)
 
 
 def register(group: click.Group) -> None:

@@ -1,8 +1,9 @@
 """Load and validate a configuration folder into one `Config`.
 
 Files: `brands.yaml` (required); `settings.yaml`, `lexicon.yaml`, `rules.yaml`,
-`plans/*.yaml`, `channels.yaml` and `sources.yaml` (optional; defaults apply, the lexicon
-defaults to the one shipped in `nlp/data/lexicon.yaml`). Every problem in every file is
+`plans/*.yaml`, `channels.yaml`, `sources.yaml` and `evaluation.yaml` (optional; defaults
+apply: the lexicon shipped in `nlp/data/lexicon.yaml`, the indicator system in
+`brandguard/evaluation/default.yaml`). Every problem in every file is
 collected and raised together as `ConfigError`, so `brandguard check` can show them all.
 """
 
@@ -28,6 +29,8 @@ from brandguard.errors import ConfigError, Problem
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from brandguard.evaluation.model import EvaluationFile
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -46,12 +49,19 @@ class Config:
     routes: tuple[Route, ...] = ()
     feeds: tuple[Feed, ...] = ()
     sites: tuple[Site, ...] = ()
+    evaluation: EvaluationFile = field(default_factory=lambda: _default_evaluation())
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
 
     def organization(self, org_id: str) -> Organization | None:
         return next((o for o in self.organizations if o.id == org_id), None)
+
+
+def _default_evaluation() -> EvaluationFile:
+    from brandguard.evaluation.system import default_system  # evaluation imports config
+
+    return default_system()
 
 
 def builtin_lexicon_path() -> Path:
@@ -97,12 +107,16 @@ def load_config(root: Path, env: Mapping[str, str] | None = None, *,
                                 "one id space)"))
     if brands_yaml is not None:
         problems.extend(check_brands(brands_yaml, brands_file))
+    from brandguard.evaluation.model import EvaluationFile  # evaluation imports config
+
+    evaluation = _optional(root / "evaluation.yaml", EvaluationFile, _default_evaluation(),
+                           env, problems)
     if problems:
         raise ConfigError(problems)
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
                   lexicon, rules, plans, tuple(channels.channels), tuple(channels.routes),
-                  tuple(sources.feeds), tuple(sources.sites))
+                  tuple(sources.feeds), tuple(sources.sites), evaluation)
 
 
 def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,

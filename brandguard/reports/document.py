@@ -74,24 +74,37 @@ class DayPoint:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """Daily volume by polarity with the index line: the dashboard's chart."""
+    """Volume by polarity with the index line: the dashboard's chart (a point per day, or
+    per month in the yearly evaluation)."""
 
     title: str
     days: tuple[DayPoint, ...]
 
 
-Block = Paragraph | Table | Chart
+@dataclass(frozen=True, slots=True)
+class Bars:
+    """Horizontal bars with a common scale: scores by group in the yearly evaluation."""
+
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    maximum: float = 100.0
+
+
+Block = Paragraph | Table | Chart | Bars
 T = TypeVar("T")
 
 
 def visit(block: Block, paragraph: Callable[[Paragraph], T], table: Callable[[Table], T],
-          chart: Callable[[Chart], T]) -> T:
+          chart: Callable[[Chart], T], bars: Callable[[Bars], T]) -> T:
     """Call the renderer's function for the block's kind: one dispatch for every format."""
     if isinstance(block, Paragraph):
         return paragraph(block)
     if isinstance(block, Table):
         return table(block)
-    return chart(block)
+    if isinstance(block, Chart):
+        return chart(block)
+    return bars(block)
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,7 +185,9 @@ class ReportBuilder:
                          "incidents_opened": sum(
                              1 for i in self.store.list_incidents([member.id])
                              if since <= i.opened_at < until)})
-        return sorted(rows, key=lambda r: (-r["negative_share"], -r["negative"], r["brand"]))
+        # worst first: incidents, then how much negative, then how large a share of it
+        return sorted(rows, key=lambda r: (-r["incidents_opened"], -r["negative"],
+                                           -r["negative_share"], r["brand"]))
 
     def _peer(self, peer: Brand, since: datetime, until: datetime) -> dict[str, Any]:
         counted = self.polarity(peer.id, since, until)

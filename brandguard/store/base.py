@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from brandguard.access import Credential, CredentialKind, User
     from brandguard.delivery import Delivery
+    from brandguard.evaluation.records import EvaluationEntry
     from brandguard.incident import Event, Incident
     from brandguard.models import Analysis, Document, Polarity
     from brandguard.source_state import SourceState
@@ -187,6 +188,16 @@ class Store(ABC):
         """Keywords (nlp's per-document keywords) most frequent among the documents that
         mention `brands`. A backend may count over the newest `KEYWORD_SAMPLE` documents
         only: hot keywords are about what is being said now, and it bounds the work."""
+
+    # -- the yearly evaluation's records (brandguard.evaluation.records) -------------------
+    @abstractmethod
+    def append_evaluation(self, entry: EvaluationEntry) -> EvaluationEntry:
+        """Store one entry at the end of the log; returns it with its sequence number."""
+
+    @abstractmethod
+    def evaluation_entries(self, organization: str | None = None, brand: str | None = None,
+                           year: int | None = None) -> list[EvaluationEntry]:
+        """The log, oldest first, optionally for one organisation, brand and year."""
 
     # -- copying between stores (`brandguard store copy`) ----------------------------------
     @abstractmethod

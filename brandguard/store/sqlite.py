@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from brandguard.access import Credential, CredentialKind, User
 from brandguard.delivery import Delivery
 from brandguard.documents import document_from_json
+from brandguard.evaluation.records import EvaluationEntry
 from brandguard.incident import ConcurrentUpdate, Event, Incident
 from brandguard.models import Analysis, Document
 from brandguard.neardup import similarity
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from brandguard.models import Polarity
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 6  # 6: substring-exact FTS terms (brandguard.store.fts)
+SCHEMA_VERSION = 7  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -104,6 +105,11 @@ CREATE TABLE IF NOT EXISTS credentials (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, organization TEXT NOT NULL,
   expires_at INTEGER, body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS evaluation_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, organization TEXT NOT NULL, brand TEXT NOT NULL,
+  year INTEGER NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS evaluation_brand ON evaluation_log(brand, year);
 CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY, organization TEXT NOT NULL, body TEXT NOT NULL
 );
@@ -565,6 +571,25 @@ class SqliteStore(Store):
             f" json_each(d.analysis, '$.keywords') k WHERE d.rowid IN ({docs})"
             f" GROUP BY k.value ORDER BY n DESC, k.value LIMIT ?", [*params, limit]).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
+
+    # -- the yearly evaluation's log ---------------------------------------------------------
+    def append_evaluation(self, entry: EvaluationEntry) -> EvaluationEntry:
+        with self._transaction():
+            cursor = self.db.execute(
+                "INSERT INTO evaluation_log (organization, brand, year, body) VALUES (?,?,?,?)",
+                (entry.organization, entry.brand, entry.year,
+                 json.dumps(entry.to_json(), ensure_ascii=False)))
+        return entry.stored_as(int(cursor.lastrowid or 0))
+
+    def evaluation_entries(self, organization: str | None = None, brand: str | None = None,
+                           year: int | None = None) -> list[EvaluationEntry]:
+        wanted = {"organization": organization, "brand": brand, "year": year}
+        clauses = [f"{column}=?" for column, value in wanted.items() if value is not None]
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.execute(f"SELECT seq, body FROM evaluation_log{where} ORDER BY seq",  # noqa: S608
+                               [v for v in wanted.values() if v is not None]).fetchall()
+        return [EvaluationEntry.from_json(json.loads(body)).stored_as(seq)
+                for seq, body in rows]
 
     # -- access ----------------------------------------------------------------------------
     def save_credential(self, credential: Credential) -> None:

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 
 from brandguard import __version__
-from brandguard.web import api, pages, reports
+from brandguard.web import api, evaluations, pages, reports
 from brandguard.web.metrics import Metrics
 from brandguard.web.schemas import Health
 
@@ -74,8 +74,10 @@ def create_app(ctx: WebContext) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
     app.include_router(reports.router)
+    app.include_router(evaluations.router)
     app.include_router(pages.router)
     app.include_router(reports.dashboard)
+    app.include_router(evaluations.dashboard)
     static = resources.files("brandguard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
     from brandguard.delivery import Delivery
+    from brandguard.evaluation.records import EvaluationEntry
     from brandguard.incident import Incident
     from brandguard.models import Polarity
     from brandguard.store.base import CountRow, DamageCountRow, Store
@@ -105,6 +106,13 @@ class OrgView:
                   ) -> list[Incident]:
         found = self.store.list_incidents(list(self.brand_ids(brands)), status)
         return [i for i in found if i.organization == self.org_id]
+
+    def evaluation_entries(self, organization: str | None = None, brand: str | None = None,
+                           year: int | None = None) -> list[EvaluationEntry]:
+        """The organisation's evaluation log only, whatever organisation is asked for."""
+        if organization not in (None, self.org_id):
+            return []
+        return self.store.evaluation_entries(self.org_id, brand, year)
 
     def list_incidents(self, brands: Sequence[str] | None = None,
                        status: str | None = None) -> list[Incident]:

@@ -20,6 +20,7 @@ import pytest
 
 from brandguard.access import Credential, User, hash_password, new_secret, secret_hash
 from brandguard.config.loader import Config, load_config
+from brandguard.evaluation.actions import Actions
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
@@ -54,6 +55,7 @@ class World:
     users: dict[str, str] = field(default_factory=dict)  # org -> user name
     incidents: dict[str, str] = field(default_factory=dict)  # org -> incident id
     documents: dict[str, str] = field(default_factory=dict)  # org -> a document id
+    measures: dict[str, str] = field(default_factory=dict)  # org -> an improvement measure
     xss_doc: str = ""
 
     def store(self) -> SqliteStore:
@@ -108,6 +110,10 @@ def _populate(world: World, analyzer: Analyzer) -> None:
         world.tokens[org] = secret
         store.save_user(User(user, org, hash_password(PASSWORD), NOW))
         world.users[org] = user
+        added = Actions(store, config, NOW).add_measure(
+            config.brand(brand_id), 2026, f"{brand}质量整改", "质量部", "2026-12-31",  # type: ignore[arg-type]
+            user)
+        world.measures[org] = f"M{added.seq}"
     _ingest(pipeline, [{"url": "http://xss.example/1", "source": "xss.example",
                         "title": XSS_TITLE, "text": XSS_TEXT,
                         "published_at": (NOW - timedelta(hours=1)).isoformat()}])

@@ -28,7 +28,8 @@ def params_for(world: World, org: str) -> dict[str, str]:
     """Path parameter values naming objects that belong to `org`."""
     brand = {"anxi-tea": "bama", "other-org": "yixing"}[org]
     return {"brand_id": brand, "incident_id": world.incidents[org],
-            "doc_id": world.documents[org], "step_id": "verify"}
+            "doc_id": world.documents[org], "step_id": "verify", "year": "2026",
+            "measure_id": world.measures[org]}
 
 
 def fill(path: str, values: dict[str, str]) -> str:
@@ -38,10 +39,20 @@ def fill(path: str, values: dict[str, str]) -> str:
     return path
 
 
+BODIES = {  # a valid body for each kind of write, so only scoping can refuse it
+    "/values": {"indicator": "trademark_licensees", "value": "1", "by": "王秘书"},
+    "/measures": {"text": "隔离测试", "owner": "秘书处", "due": "2026-12-31", "by": "王秘书"},
+    "/dropped": {"indicator": "net_sentiment", "by": "王秘书"},
+    "/decisions": {"member": "bama", "decision": "keep", "by": "王秘书"},
+}
+
+
 def call(client: httpx.Client, method: str, path: str) -> httpx.Response:
     if method == "GET":
         return client.get(path)
-    return client.request(method, path, json={"by": "王秘书", "note": "isolation test"})
+    body = next((b for end, b in BODIES.items() if path.endswith(end)),
+                {"by": "王秘书", "note": "isolation test"})
+    return client.request(method, path, json=body)
 
 
 def test_the_openapi_document_lists_every_api_route(web_world: World) -> None:
@@ -72,6 +83,7 @@ def test_another_organisations_objects_are_404_like_missing_ones(
         web_world: World, make_client: Callable[..., httpx.Client]) -> None:
     client = make_client(org=OWN)
     before = web_world.store().get_incident(web_world.incidents[OTHER])
+    their_log = web_world.store().evaluation_entries(OTHER)
     checked = 0
     for method, template in routes(web_world):
         if "{" not in template:
@@ -79,13 +91,15 @@ def test_another_organisations_objects_are_404_like_missing_ones(
         theirs = call(client, method, fill(template, params_for(web_world, OTHER)))
         missing = call(client, method, fill(template, {
             "brand_id": "no-such-brand", "incident_id": "no-such-incident",
-            "doc_id": "no-such-doc", "step_id": "verify"}))
+            "doc_id": "no-such-doc", "step_id": "verify", "year": "2026",
+            "measure_id": "M999999"}))
         assert theirs.status_code == 404, (method, template, theirs.text)
         assert (theirs.status_code, theirs.json()) == (missing.status_code, missing.json())
         checked += 1
     assert checked >= 10
     after = web_world.store().get_incident(web_world.incidents[OTHER])
     assert after == before  # no write went through
+    assert web_world.store().evaluation_entries(OTHER) == their_log
 
 
 def test_own_objects_answer_200_on_every_read(

@@ -1,5 +1,6 @@
-"""The 声量与情感走势 chart drawn into a document: the dashboard's chart (daily documents
-stacked by polarity, the net-sentiment index as a line on its own axis).
+"""The charts drawn into a document: 声量与情感走势, the dashboard's chart (documents per day
+or month stacked by polarity, the net-sentiment index as a line on its own axis), and
+horizontal score bars (the yearly evaluation's groups).
 
 matplotlib draws it once per format's need: SVG for HTML (text as outlines, so no font is
 needed to view it and no crawled text is ever in it), PNG for PDF and DOCX. The Figure API
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from matplotlib import font_manager, rc_context
@@ -18,9 +20,10 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
 from brandguard.reports import fonts
+from brandguard.reports.document import Chart
 
 if TYPE_CHECKING:
-    from brandguard.reports.document import Chart
+    from brandguard.reports.document import Bars
 
 COLORS = {"positive": "#3ba272", "neutral": "#b6bcc6", "negative": "#ee6666",
           "index": "#5470c6"}
@@ -51,7 +54,8 @@ def _draw(chart: Chart) -> Figure:
     days = [float(d) for d in date2num(  # type: ignore[no-untyped-call]
         [date.fromisoformat(p.day) for p in chart.days])]
     bottom = [0] * len(days)
-    width = 0.8 if len(days) <= 120 else 1.0
+    gap = min((b - a for a, b in pairwise(days)), default=1.0)
+    width = 0.8 * gap if gap > 1 else (0.8 if len(days) <= 120 else 1.0)
     for key in ("positive", "neutral", "negative"):
         values = [getattr(p, key) for p in chart.days]
         ax.bar(days, values, width=width, bottom=bottom, color=COLORS[key],
@@ -78,20 +82,40 @@ def _draw(chart: Chart) -> Figure:
     if not any(bottom):
         ax.set_ylim(0, 1)
     if days:  # no margin day on either side: the offset label then names the right month
-        ax.set_xlim(days[0] - 0.6, days[-1] + 0.6)  # in days
+        ax.set_xlim(days[0] - 0.75 * gap, days[-1] + 0.75 * gap)  # in days
     return fig
 
 
-def png(chart: Chart, dpi: int = 200) -> bytes:
+def bars_figure(bars: Bars) -> Figure:
+    with rc_context({"font.family": [_font()], "axes.unicode_minus": False}):
+        fig = Figure(figsize=(8.0, 0.45 * len(bars.labels) + 0.9), dpi=100,
+                     layout="constrained")
+        ax = fig.add_subplot()
+        rows = list(range(len(bars.labels)))[::-1]
+        ax.barh(rows, bars.values, color=COLORS["index"], height=0.6)
+        ax.set_yticks(rows, labels=list(bars.labels))
+        ax.set_xlim(0, bars.maximum)
+        for row, value in zip(rows, bars.values, strict=True):
+            ax.text(min(value, bars.maximum) + bars.maximum * 0.01, row, f"{value:.1f}",
+                    va="center", fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+        return fig
+
+
+def _drawn(block: Chart | Bars) -> Figure:
+    return figure(block) if isinstance(block, Chart) else bars_figure(block)
+
+
+def png(block: Chart | Bars, dpi: int = 200) -> bytes:
     out = io.BytesIO()
     with rc_context({"font.family": [_font()]}):
-        figure(chart).savefig(out, format="png", dpi=dpi)
+        _drawn(block).savefig(out, format="png", dpi=dpi)
     return out.getvalue()
 
 
-def svg(chart: Chart) -> str:
+def svg(block: Chart | Bars) -> str:
     out = io.StringIO()
     with rc_context({"font.family": [_font()], "svg.fonttype": "path"}):
-        figure(chart).savefig(out, format="svg", metadata={"Date": None})
+        _drawn(block).savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
     return text[text.index("<svg"):]  # drop the XML declaration and doctype: inline use

@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from brandguard.reports.document import (
+    Bars,
     Chart,
     Inline,
     Link,
@@ -73,7 +74,7 @@ class DocxRenderer:
             word.add_heading(clean(section.title), level=1)
             for block in section.blocks:
                 visit(block, partial(_paragraph, word), partial(_table, word),
-                      partial(_chart, word))
+                      partial(_chart, word), partial(_chart, word))
         out = io.BytesIO()
         word.save(out)
         return out.getvalue()
@@ -244,7 +245,7 @@ def _shade(cell: object, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)  # type: ignore[attr-defined]
 
 
-def _chart(word: Document, block: Chart) -> None:  # type: ignore[valid-type]
+def _chart(word: Document, block: Chart | Bars) -> None:  # type: ignore[valid-type]
     word.add_picture(io.BytesIO(chart.png(block)), width=Cm(17))  # type: ignore[attr-defined]
     caption = _centered(word).add_run(clean(block.title))
     caption.font.size, caption.font.color.rgb = Pt(8.5), MUTED

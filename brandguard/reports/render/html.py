@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from brandguard.reports.document import Chart, Link, Paragraph, ReportDocument, Table
+from brandguard.reports.document import Bars, Chart, Link, Paragraph, ReportDocument, Table
 from brandguard.reports.render import chart
 
 
@@ -22,7 +22,8 @@ def _env() -> Environment:
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.tests.update(paragraph=lambda b: isinstance(b, Paragraph),
-                     table=lambda b: isinstance(b, Table), chart=lambda b: isinstance(b, Chart),
+                     table=lambda b: isinstance(b, Table),
+                     chart=lambda b: isinstance(b, Chart | Bars),
                      link=lambda p: isinstance(p, Link))
     env.filters["ident"] = id
     return env
@@ -50,5 +51,5 @@ def css() -> str:
 def fragment(doc: ReportDocument) -> str:
     """The report's body alone: what the dashboard's 报告 page embeds."""
     charts = {id(b): chart.svg(b) for s in doc.sections for b in s.blocks
-              if isinstance(b, Chart)}
+              if isinstance(b, Chart | Bars)}
     return _env().get_template("report_body.html").render(doc=doc, charts=charts)

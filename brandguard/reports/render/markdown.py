@@ -11,6 +11,7 @@ from typing import ClassVar
 from brandguard.markdown import escape_markdown as esc
 from brandguard.markdown import link
 from brandguard.reports.document import (
+    Bars,
     Block,
     Chart,
     Inline,
@@ -41,7 +42,7 @@ def text(doc: ReportDocument) -> str:
 
 
 def block(b: Block) -> str:
-    return visit(b, paragraph, table, chart)
+    return visit(b, paragraph, table, chart, bars)
 
 
 def paragraph(p: Paragraph) -> str:
@@ -67,3 +68,8 @@ def chart(c: Chart) -> str:
     peaks = "、".join(f"{p.day}（{p.positive + p.neutral + p.negative} 条，负面 {p.negative}）"
                      for p in busiest if p.positive + p.neutral + p.negative)
     return f"{esc(c.title)}：共 {total} 条" + (f"；声量最高：{peaks}" if peaks else "") + "。"
+
+
+def bars(b: Bars) -> str:
+    return f"{esc(b.title)}：\n\n" + "\n".join(
+        f"- {esc(label)}：{value:.1f}" for label, value in zip(b.labels, b.values, strict=True))

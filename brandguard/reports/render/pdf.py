@@ -18,6 +18,7 @@ from fpdf.enums import Align, TableCellFillMode, WrapMode, XPos, YPos
 
 from brandguard.reports import fonts
 from brandguard.reports.document import (
+    Bars,
     Block,
     Chart,
     Link,
@@ -111,9 +112,12 @@ def _title_page(pdf: ReportPDF, doc: ReportDocument) -> None:
     pdf.set_text_color(*ACCENT)
     pdf.multi_cell(width, 8, doc.organization, align=Align.C, new_x=XPos.LMARGIN)
     pdf.ln(6)
-    pdf.set_font(FONT, "B", 28)
+    pdf.set_font(FONT, "B", 28 if len(doc.title) <= 14 else 22)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(width, 14, doc.title, align=Align.C, new_x=XPos.LMARGIN)
+    for line in wrap([(doc.title, None)], width - 2 * pdf.c_margin - SLACK,
+                     pdf.get_string_width):
+        pdf.cell(width, 14, "".join(t for t, _ in line), align=Align.C, new_x=XPos.LMARGIN,
+                 new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 18)
     pdf.multi_cell(width, 12, doc.period, align=Align.C, new_x=XPos.LMARGIN)
     pdf.ln(20)
@@ -145,8 +149,8 @@ def _toc(pdf: FPDF, outline: list[OutlineSection]) -> None:
 
 
 def _section(pdf: ReportPDF, title: str, blocks: tuple[Block, ...]) -> None:
-    if pdf.will_page_break(30):
-        pdf.add_page()
+    if pdf.will_page_break(16 + (_chart_height(pdf, blocks[0]) if blocks else 14)):
+        pdf.add_page()  # a heading never ends a page without the start of its section
     pdf.start_section(title, level=0)
     pdf.ln(2)
     pdf.set_fill_color(*ACCENT)
@@ -156,7 +160,8 @@ def _section(pdf: ReportPDF, title: str, blocks: tuple[Block, ...]) -> None:
     pdf.cell(0, 9, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     for block in blocks:
-        visit(block, partial(_paragraph, pdf), partial(_table, pdf), partial(_chart, pdf))
+        visit(block, partial(_paragraph, pdf), partial(_table, pdf), partial(_chart, pdf),
+              partial(_chart, pdf))
     pdf.ln(3)
 
 
@@ -200,9 +205,19 @@ def _table(pdf: ReportPDF, block: Table) -> None:
     pdf.ln(2)
 
 
-def _chart(pdf: ReportPDF, block: Chart) -> None:
+def _chart_height(pdf: ReportPDF, block: Block) -> float:
+    """The height a block's chart takes (mm), or a table's or paragraph's first lines."""
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    height = width * 0.4
+    if isinstance(block, Chart):
+        return width * 0.4 + 8
+    if isinstance(block, Bars):
+        return width * (0.45 * len(block.labels) + 0.9) / 8.0 + 8
+    return 14
+
+
+def _chart(pdf: ReportPDF, block: Chart | Bars) -> None:
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    height = _chart_height(pdf, block) - 8
     if pdf.will_page_break(height + 8):
         pdf.add_page()
     pdf.image(io.BytesIO(chart.png(block)), x=pdf.l_margin, w=width, h=height)

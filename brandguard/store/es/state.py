@@ -29,6 +29,7 @@ from elasticsearch.helpers import bulk
 
 from brandguard.access import Credential, CredentialKind, User
 from brandguard.delivery import Delivery
+from brandguard.evaluation.records import EvaluationEntry
 from brandguard.incident import ConcurrentUpdate, Event, Incident
 from brandguard.source_state import SourceState
 
@@ -301,6 +302,34 @@ class StateMixin:
                                          "_id": h["_id"]} for h in hits],
                           raise_on_error=False, refresh=True)
         return int(deleted)
+
+    # -- the yearly evaluation's log ---------------------------------------------------------
+    def append_evaluation(self, entry: EvaluationEntry) -> EvaluationEntry:
+        last = self._find("evaluation", size=1, sort=[{"seq": "desc"}])
+        seq = (last[0]["_source"]["seq"] if last else 0) + 1
+        while True:
+            stored = entry.stored_as(seq)
+            try:
+                self._put(f"evaluation:{seq:012d}", {
+                    "type": "evaluation", "organization": entry.organization,
+                    "brand": entry.brand, "key": f"{entry.brand}:{entry.year}", "seq": seq,
+                    "body": stored.to_json()}, op_type="create")
+                return stored
+            except ConflictError:
+                seq += 1  # another writer took this number first
+
+    def evaluation_entries(self, organization: str | None = None, brand: str | None = None,
+                           year: int | None = None) -> list[EvaluationEntry]:
+        clauses: list[dict[str, Any]] = []
+        if organization is not None:
+            clauses.append({"term": {"organization": organization}})
+        if brand is not None and year is not None:
+            clauses.append({"term": {"key": f"{brand}:{year}"}})
+        elif brand is not None:
+            clauses.append({"term": {"brand": brand}})
+        found = [EvaluationEntry.from_json(h["_source"]["body"])
+                 for h in self._find("evaluation", *clauses, sort=[{"seq": "asc"}])]
+        return [e for e in found if year is None or e.year == year]
 
     def save_user(self, user: User) -> None:
         self._put(f"user:{user.name}", {"type": "user", "name": user.name,

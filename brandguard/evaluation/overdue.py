@@ -1,0 +1,45 @@
+"""Improvement measures past their deadline become `measure.overdue` events, once each.
+
+Run with the risk tick (`brandguard tick`, and every 5 minutes in `brandguard run`); the
+event's key makes a second tick, or a restart, add nothing. The alert routes deliver it
+like a level-IV alert without a risk category (routes filtered by category or by a higher
+`min_level` do not get it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from brandguard import events
+from brandguard.evaluation import ledger
+from brandguard.incident import Event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from brandguard.store.base import Store
+
+
+@dataclass
+class MeasureTick:
+    store: Store
+    clock: Callable[[], datetime]
+
+    def run_once(self) -> int:
+        now = self.clock()
+        found = []
+        entries = self.store.evaluation_entries()
+        for measure in ledger.measures(entries):
+            key = f"measure:{measure.id}:overdue"
+            if measure.status(now) != "overdue" or self.store.has_event(key):
+                continue
+            organization = next(e.organization for e in entries
+                                if ledger.measure_id(e) == measure.id and e.kind == "measure")
+            found.append(Event(key, events.MEASURE_OVERDUE, f"measure:{measure.id}", now, {
+                "organization": organization, "brand": measure.brand,
+                "measure": measure.to_json(now)}))
+        if found:
+            self.store.emit(found)
+        return len(found)
