@@ -8,7 +8,7 @@ import yaml
 from pydantic import BaseModel
 
 from alerts.channels.registry import CHANNELS
-from brandguard.cli.main import cli
+from brandguard.cli.main import LazyGroup, cli
 from brandguard.config.channels import Route
 from brandguard.config.models import Lexicon, Settings
 from brandguard.config.rules import Rules
@@ -20,6 +20,8 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 def verbs(group: click.Group, prefix: str = "") -> list[str]:
     out = []
+    if isinstance(group, LazyGroup):
+        group.load_all()
     for name, command in group.commands.items():
         if isinstance(command, click.Group):
             out.extend(verbs(command, f"{prefix}{name} "))

@@ -79,7 +79,3 @@ def alerts_test(app: AppContext, channel_id: str) -> None:
         click.echo(f"{channel_id} ({found.type}): NOT delivered: {exc} ({retry})", err=True)
         raise SystemExit(1) from exc
     click.echo(f"{channel_id} ({found.type}): delivered")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(alerts)

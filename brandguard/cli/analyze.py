@@ -93,8 +93,3 @@ def print_report(report: IngestReport) -> None:
         click.echo(f"  line {rejection.line}: {rejection.reason}", err=True)
     if len(report.rejected) > 50:
         click.echo(f"  … and {len(report.rejected) - 50} more rejections", err=True)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(analyze)
-    group.add_command(ingest)

@@ -359,9 +359,6 @@ def bench_api(docs: int, brands: int, clients: int, seconds: float, db: Path, po
         click.echo(f"  {len(errors) + len(more)} non-200 answers, e.g. {(errors or more)[0]}")
 
 
-def register(group: click.Group) -> None:
-    group.add_command(bench)
-
 
 @bench.command("report")
 @click.option("--docs", default=1_000_000, show_default=True, help="Documents in the store.")
@@ -409,4 +406,3 @@ def bench_report(docs: int, brands: int, repeat: int, db: Path, corpus: Path | N
         click.echo(f"  brandguard report --format {fmt:<4} (process) {took:6.2f} s  "
                    f"peak RSS {peak:5.0f} MB  {measured[0].size:,} bytes  "
                    f"{took / query_s:4.1f}x the store queries{verdict}")
-

@@ -17,7 +17,3 @@ def check(app: AppContext) -> None:
                f"{regional} regional and {len(config.brands) - regional} enterprise brand(s), "
                f"{len(config.lexicon.categories)} damage categories; "
                f"store {app.resolved_store_url()}")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(check)

@@ -204,7 +204,3 @@ def _show_burst(config: Config, store: Store, rows: list[CountRow]) -> None:
         stamp = when.strftime("%m-%d %H:%M") if when else "-"
         repost = "  (转载, folded)" if hit.duplicate_of else ""
         click.echo(f"  {stamp}  {printable(hit.document.title or hit.document.text, 50)}{repost}")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(demo)

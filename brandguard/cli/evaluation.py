@@ -174,8 +174,3 @@ def list_measures(app: AppContext, brand_id: str | None, year: int | None,
     for r in rows:
         click.echo(f"{r['id']:<6} {r['brand']:<18} {r['year']}  {r['status_label']:<6} "
                    f"due {r['due']}  {r['owner']}: {r['text']}")
-
-
-def register(group: click.Group) -> None:
-    for command in (evaluate, evaluation_group, measure_group):
-        group.add_command(command)

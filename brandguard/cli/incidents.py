@@ -174,11 +174,3 @@ def tick(app: AppContext, at_text: str | None) -> None:
                "newly overdue")
     for item in resolved:
         click.echo(_line(app, item))
-
-
-def register(group: click.Group) -> None:
-    for command in (incidents, incident, ack, resolve, check_step, silence, tick):
-        group.add_command(command)
-
-
-

@@ -51,7 +51,3 @@ def report(app: AppContext, brand_id: str, period: str | None, first: str | None
     with app.store() as store:
         rendered = make(store, config, brand, chosen, fmt, now)
     deliver(rendered.body, out, f"{brand.name} {chosen.label()}")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(report)

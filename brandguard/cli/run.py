@@ -34,7 +34,3 @@ def run(app: AppContext, print_schedule: bool, shard: Shard | None) -> None:
             return
         runner.run()
     click.echo("stopped")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(run)

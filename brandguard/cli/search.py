@@ -72,7 +72,3 @@ def search(app: AppContext, query: str | None, brands: tuple[str, ...], since: s
         headline = printable(doc.title or doc.text, 60)
         click.echo(f"{when}  {analysis.polarity:<8} {names:<24} {headline}"
                    + (f"  [{damage}]" if damage else ""))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(search)

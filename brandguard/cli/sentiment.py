@@ -83,8 +83,3 @@ def eval_sentiment(app: AppContext, csv_file: Path, sentiment_model: Path | None
                    f"  ({report.baseline_docs_per_s:,.0f} docs/s)")
         click.echo(f"  difference: {100 * (report.model_score - report.baseline_score):+.1f} "
                    f"points")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(train_sentiment)
-    group.add_command(eval_sentiment)

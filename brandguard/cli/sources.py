@@ -72,8 +72,3 @@ def sources(app: AppContext) -> None:
                    f"{s.failures} failure(s), next {nxt}"
                    + (f"\n{'':<30}last error: {printable(s.last_error, 200)}"
                       if s.last_error else ""))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(crawl)
-    group.add_command(sources)

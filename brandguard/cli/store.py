@@ -117,7 +117,3 @@ def copy_evaluation_log(src: Store, dst: Store) -> int:
     for entry in missing:
         dst.append_evaluation(entry)
     return len(missing)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(store_group)

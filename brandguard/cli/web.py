@@ -151,8 +151,3 @@ def user_list(app: AppContext, org_id: str | None) -> None:
     with app.store() as store:
         for u in store.users(org_id):
             click.echo(f"{u.name:<16} {u.organization:<16} created {u.created_at:%Y-%m-%d}")
-
-
-def register(group: click.Group) -> None:
-    for command in (serve, token, user):
-        group.add_command(command)

@@ -10,7 +10,7 @@ same report.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
         StoredDocument,
     )
 
-ALL_SOURCES = 10_000  # distinct sources counted per period
 NEGATIVE_SCAN = 500  # negative documents (reposts included) read to rank the top ones
 TOP_NEGATIVE = 10
 
@@ -55,6 +54,12 @@ class ReportStore(Protocol):
 
     def kind_counts(self, brands: Sequence[str], since: datetime,
                     until: datetime) -> list[tuple[str, int]]: ...
+
+    def repost_count(self, brands: Sequence[str], since: datetime,
+                     until: datetime) -> int: ...
+
+    def source_count(self, brands: Sequence[str], since: datetime,
+                     until: datetime) -> int: ...
 
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int) -> list[tuple[str, int]]: ...
@@ -142,9 +147,15 @@ class ReportBuilder:
     # -- indicators --------------------------------------------------------------------
     def polarity(self, brand_id: str, since: datetime, until: datetime) -> Counter[str]:
         """The brand's own mentions by polarity (non-duplicate documents)."""
-        found: Counter[str] = Counter()
-        for row in self.store.counts([brand_id], since, until, until - since):
-            found[row.polarity] += row.count
+        return self.polarity_by_brand([brand_id], since, until)[brand_id]
+
+    def polarity_by_brand(self, brand_ids: Sequence[str], since: datetime,
+                          until: datetime) -> defaultdict[str, Counter[str]]:
+        """Each brand's own mentions by polarity, in one store query for them all."""
+        found: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        if brand_ids:
+            for row in self.store.counts(brand_ids, since, until, until - since):
+                found[row.brand][row.polarity] += row.count
         return found
 
     def indicators(self, ids: list[str], since: datetime, until: datetime,
@@ -159,32 +170,26 @@ class ReportBuilder:
         return Indicators(
             mentions, polarity.get("positive", 0), polarity.get("neutral", 0),
             polarity.get("negative", 0),
-            len(self.store.top_sources(ids, since, until, ALL_SOURCES)),
-            self._reposts(ids, since, until),
+            self.store.source_count(ids, since, until),
+            self.store.repost_count(ids, since, until),
             sum(1 for i in self.store.list_incidents(ids) if since <= i.opened_at < until),
             share)
-
-    def _reposts(self, ids: list[str], since: datetime, until: datetime) -> int:
-        def total(with_reposts: bool) -> int:
-            return self.store.search(SearchQuery(brands=tuple(ids), since=since, until=until,
-                                                 include_duplicates=with_reposts,
-                                                 limit=1)).total
-        return total(True) - total(False)
 
     # -- sections ----------------------------------------------------------------------
     def _members(self, members: Sequence[Brand], since: datetime,
                  until: datetime) -> list[dict[str, Any]]:
+        counted = self.polarity_by_brand([m.id for m in members], since, until)
+        opened = Counter(i.brand for i in self.store.list_incidents([m.id for m in members])
+                         if since <= i.opened_at < until) if members else Counter()
         rows = []
         for member in members:
-            counted = self.polarity(member.id, since, until)
-            mentions = sum(counted.values())
+            mine = counted[member.id]
+            mentions = sum(mine.values())
             rows.append({"brand": member.id, "name": member.name, "mentions": mentions,
-                         "negative": counted["negative"],
-                         "negative_share": round(counted["negative"] / mentions, 4)
+                         "negative": mine["negative"],
+                         "negative_share": round(mine["negative"] / mentions, 4)
                          if mentions else 0.0,
-                         "incidents_opened": sum(
-                             1 for i in self.store.list_incidents([member.id])
-                             if since <= i.opened_at < until)})
+                         "incidents_opened": opened[member.id]})
         # worst first: incidents, then how much negative, then how large a share of it
         return sorted(rows, key=lambda r: (-r["incidents_opened"], -r["negative"],
                                            -r["negative_share"], r["brand"]))

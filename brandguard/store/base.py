@@ -177,6 +177,15 @@ class Store(ABC):
         """Sources with the most non-duplicate documents mentioning any of `brands`."""
 
     @abstractmethod
+    def source_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
+        """Distinct sources of the non-duplicate documents mentioning any of `brands`."""
+
+    @abstractmethod
+    def repost_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
+        """Documents mentioning any of `brands` in [since, until) that are reposts of a
+        stored original: what the counts fold away (reports' `reposts_folded`)."""
+
+    @abstractmethod
     def kind_counts(self, brands: Sequence[str], since: datetime,
                     until: datetime) -> list[tuple[str, int]]:
         """Non-duplicate documents mentioning any of `brands`, per document kind (news,

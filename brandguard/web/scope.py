@@ -93,6 +93,12 @@ class OrgView:
                     limit: int) -> list[tuple[str, int]]:
         return self.store.top_sources(self.brand_ids(brands), since, until, limit)
 
+    def source_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
+        return self.store.source_count(self.brand_ids(brands), since, until)
+
+    def repost_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
+        return self.store.repost_count(self.brand_ids(brands), since, until)
+
     def kind_counts(self, brands: Sequence[str], since: datetime,
                     until: datetime) -> list[tuple[str, int]]:
         return self.store.kind_counts(self.brand_ids(brands), since, until)

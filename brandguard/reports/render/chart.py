@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 COLORS = {"positive": "#3ba272", "neutral": "#b6bcc6", "negative": "#ee6666",
           "index": "#5470c6"}
 LABELS = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+AREAS_FROM = 92  # points: longer series are drawn as stacked areas
 
 
 @cache
@@ -56,11 +57,17 @@ def _draw(chart: Chart) -> Figure:
     bottom = [0] * len(days)
     gap = min((b - a for a, b in pairwise(days)), default=1.0)
     width = 0.8 * gap if gap > 1 else (0.8 if len(days) <= 120 else 1.0)
-    for key in ("positive", "neutral", "negative"):
-        values = [getattr(p, key) for p in chart.days]
-        ax.bar(days, values, width=width, bottom=bottom, color=COLORS[key],
-               label=LABELS[key], linewidth=0)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    series = {key: [getattr(p, key) for p in chart.days]
+              for key in ("positive", "neutral", "negative")}
+    if len(days) > AREAS_FROM:  # a quarter or a year of days: stacked areas, not 365 bars
+        ax.stackplot(days, *series.values(), colors=[COLORS[k] for k in series],
+                     labels=[LABELS[k] for k in series], linewidth=0, step="mid")
+        bottom = [sum(v) for v in zip(*series.values(), strict=True)]
+    else:
+        for key, values in series.items():
+            ax.bar(days, values, width=width, bottom=bottom, color=COLORS[key],
+                   label=LABELS[key], linewidth=0)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     index = ax.twinx()
     index.plot(days, [p.index if p.index is not None else float("nan") for p in chart.days],
                color=COLORS["index"], linewidth=1.5, marker="o" if len(days) <= 31 else None,

@@ -46,6 +46,7 @@ from brandguard.store.es.queries import (
     hydrate,
     mentioned,
     month_index,
+    time_range,
     to_source,
 )
 from brandguard.store.es.recent import LIMIT as RECENT_LIMIT
@@ -371,6 +372,20 @@ class ElasticsearchStore(StateMixin, Store):
                     limit: int = 10) -> list[tuple[str, int]]:
         self._fresh()
         return self._top("source", mentioned(list(brands), since, until), limit)
+
+    def source_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
+        self._fresh()
+        found = self.client.search(  # exact up to 40,000 distinct sources
+            index=self.alias, size=0, query=mentioned(list(brands), since, until),
+            aggs={"sources": {"cardinality": {"field": "source",
+                                              "precision_threshold": 40_000}}})
+        return int(found["aggregations"]["sources"]["value"])
+
+    def repost_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
+        self._fresh()
+        query = bool_query([{"terms": {"brands": list(brands)}}, *time_range(since, until),
+                            {"exists": {"field": "duplicate_of"}}], include_duplicates=True)
+        return int(self.client.count(index=self.alias, query=query)["count"])
 
     def kind_counts(self, brands: Sequence[str], since: datetime,
                     until: datetime) -> list[tuple[str, int]]:
