@@ -171,3 +171,18 @@ def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None,
 
 def jsonl(*records: dict[str, object]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, SqliteStore]:
+    """The demo's story (config/demo/documents.jsonl) ingested by the real CLI into SQLite,
+    with the example configuration: what `report` and `evaluate` are shown on."""
+    database = tmp_path_factory.mktemp("demo") / "demo.db"
+    sample = EXAMPLE_CONFIG / "demo" / "documents.jsonl"
+    done = subprocess.run([sys.executable, "-m", "brandguard", "--config", str(EXAMPLE_CONFIG),
+                           "--store", f"sqlite:///{database}", "ingest", str(sample), "--json"],
+                          capture_output=True, text=True, timeout=300, check=True)
+    assert json.loads(done.stdout)["accepted"] > 20
+    config = load_config(EXAMPLE_CONFIG)
+    return config, SqliteStore(database, config.settings.tz)
+

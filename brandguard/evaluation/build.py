@@ -64,6 +64,7 @@ class EvaluationBuilder:
             "groups": groups(rows),
             "indicators": rows,
             "missing": [r["id"] for r in rows if r["source"] == "manual" and r["value"] is None],
+            "not_applicable": [r["id"] for r in rows if not r["applicable"]],
             "measures": self.measures(rows, entries, now, year),
             "members_review": self.members_review(brand, report, year),
             "report": report,

@@ -123,3 +123,9 @@ class ReportDocument:
     toc: bool = False  # a table of contents: monthly and longer reports
     file_stem: str = "report"  # brand-period, for download names
     meta: dict[str, str] = field(default_factory=dict)  # author, subject (PDF/DOCX info)
+
+    @property
+    def heading(self) -> str:
+        """The title with its period, unless the title already names it."""
+        return f"{self.title}（{self.period}）" if self.period and \
+            self.period not in self.title else self.title

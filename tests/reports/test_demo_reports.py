@@ -5,49 +5,33 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import docx
 import pytest
 
-from brandguard.config.loader import load_config
 from brandguard.reports.period import NAMES, explicit, last_full
 from brandguard.reports.render import FORMATS
 from brandguard.reports.service import make
-from brandguard.store.sqlite import SqliteStore
-from tests.conftest import EXAMPLE_CONFIG
 from tests.reports.test_render import poppler
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
+    from brandguard.store.sqlite import SqliteStore
 
 TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 9, 0).astimezone()
 BRAND = "yunling-maojian"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, SqliteStore]:
-    database = tmp_path_factory.mktemp("demo") / "demo.db"
-    sample = EXAMPLE_CONFIG / "demo" / "documents.jsonl"
-    done = subprocess.run([sys.executable, "-m", "brandguard", "--config", str(EXAMPLE_CONFIG),
-                           "--store", f"sqlite:///{database}", "ingest", str(sample), "--json"],
-                          capture_output=True, text=True, timeout=300, check=True)
-    assert json.loads(done.stdout)["accepted"] > 20
-    config = load_config(EXAMPLE_CONFIG)
-    return config, SqliteStore(database, config.settings.tz)
-
-
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_period_in_every_format(demo: tuple[Config, SqliteStore], name: str,
+def test_every_period_in_every_format(demo_store: tuple[Config, SqliteStore], name: str,
                                       fmt: str, tmp_path: Path) -> None:
-    config, store = demo
+    config, store = demo_store
     brand = config.brand(BRAND)
     assert brand is not None
     period = last_full(name, TODAY)  # type: ignore[arg-type]
@@ -65,8 +49,8 @@ def test_every_period_in_every_format(demo: tuple[Config, SqliteStore], name: st
         assert "云岭毛尖舆情报告" in poppler("pdftotext", str(path), "-")
 
 
-def test_the_demo_month_tells_the_demo_story(demo: tuple[Config, SqliteStore]) -> None:
-    config, store = demo
+def test_the_demo_month_tells_the_demo_story(demo_store: tuple[Config, SqliteStore]) -> None:
+    config, store = demo_store
     brand = config.brand(BRAND)
     assert brand is not None
     november = make(store, config, brand, explicit(date(2026, 11, 1), date(2026, 11, 30)),

@@ -186,3 +186,23 @@ def test_report_page_picks_a_period_and_offers_the_downloads(
     assert browser.execute_script("return window.__xss") is None
     browser.save_screenshot(str(shots / "05-report.png"))
     assert console_problems(browser) == []
+
+
+def test_evaluation_page_takes_a_manual_value_from_a_person(
+        browser: WebDriver, web_world: World, shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    login(browser, web_world, "/evaluations?brand=bama&year=2026")
+    wait_for(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "#evaluation svg")))
+    assert "八马茶业2026年度区域品牌建设评价报告" in browser.find_element(By.ID, "evaluation").text
+    row = browser.find_element(By.ID, "value-trademark_licensees")
+    row.find_element(By.NAME, "value").send_keys("26")
+    row.find_element(By.NAME, "note").send_keys("授权台账")
+    row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, lambda d: "26" in d.find_element(By.ID, "value-trademark_licensees").text)
+    recorded = browser.find_element(By.ID, "value-trademark_licensees").text
+    assert web_world.users["anxi-tea"] in recorded
+    assert "综合得分" in browser.find_element(By.ID, "evaluation-total").text
+    browser.save_screenshot(str(shots / "06-evaluation.png"))
+    assert console_problems(browser) == []

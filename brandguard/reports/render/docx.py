@@ -62,7 +62,7 @@ class DocxRenderer:
         word = Document()
         _styles(word)
         props = word.core_properties
-        props.title = clean(f"{doc.title}（{doc.period}）")
+        props.title = clean(doc.heading)
         props.author = clean(doc.meta.get("author", doc.organization))
         props.subject = clean(doc.meta.get("subject", doc.title))
         _title_page(word, doc)
@@ -135,7 +135,7 @@ def _page_furniture(section: object, doc: ReportDocument) -> None:
     section.footer.is_linked_to_previous = False  # type: ignore[attr-defined]
     head = section.header.paragraphs[0]  # type: ignore[attr-defined]
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = head.add_run(clean(f"{doc.organization} · {doc.title}（{doc.period}）"))
+    run = head.add_run(clean(f"{doc.organization} · {doc.heading}"))
     run.font.size, run.font.color.rgb = Pt(8), MUTED
     foot = section.footer.paragraphs[0]  # type: ignore[attr-defined]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER

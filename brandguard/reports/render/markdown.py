@@ -33,7 +33,7 @@ class MarkdownRenderer:
 
 
 def text(doc: ReportDocument) -> str:
-    parts = [f"# {esc(doc.title)}（{esc(doc.period)}）", esc(doc.organization),
+    parts = [f"# {esc(doc.heading)}", esc(doc.organization),
              "  \n".join(esc(f) for f in doc.facts)]
     for section in doc.sections:
         parts.append(f"## {esc(section.title)}")

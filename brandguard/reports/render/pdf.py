@@ -58,7 +58,7 @@ class ReportPDF(FPDF):
         self.set_margins(18, 20, 18)
         self.set_auto_page_break(auto=True, margin=18)
         self.alias_nb_pages()
-        self.set_title(f"{doc.title}（{doc.period}）")
+        self.set_title(doc.heading)
         self.set_author(doc.meta.get("author", doc.organization))
         self.set_subject(doc.meta.get("subject", doc.title))
         self.set_creator("brandguard")
@@ -69,7 +69,7 @@ class ReportPDF(FPDF):
             return
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"{self.doc.organization} · {self.doc.title}（{self.doc.period}）",
+        self.cell(0, 5, f"{self.doc.organization} · {self.doc.heading}",
                   align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
