@@ -28,7 +28,9 @@ def test_json_and_writes_through_the_api(web_world: World,
     assert {r["id"] for r in before.json()["indicators"]} >= {
         "net_sentiment", "share_of_voice", "incidents_major", "incident_resolution_hours",
         "checklist_on_time"}
-    assert "trademark_licensees" in before.json()["missing"]
+    manual = {r["id"]: r for r in before.json()["indicators"] if r["source"] == "manual"}
+    assert before.json()["missing"] == [i for i, r in manual.items() if r["value"] is None]
+    assert "quality_pass_rate" in before.json()["missing"]  # no test of this world sets it
     nobody = client.post(f"{BASE}/values", json={"indicator": "trademark_licensees",
                                                   "value": "12"})
     assert nobody.status_code == 400

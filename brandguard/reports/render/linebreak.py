@@ -76,4 +76,6 @@ def _trim(line: list[Segment]) -> list[Segment]:
 
 def text_lines(text: str, width: float, measure: Callable[[str], float]) -> str:
     """`text` broken into lines joined by newlines (table cells)."""
+    if "\n" not in text and measure(text) <= width:
+        return text  # most cells fit: one measurement, no tokens
     return "\n".join("".join(t for t, _ in line) for line in wrap([(text, None)], width, measure))
