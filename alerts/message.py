@@ -12,10 +12,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
 
 from brandguard import events
+from brandguard.durations import duration_zh
 from brandguard.incident import Event, Incident
 from brandguard.markdown import escape_markdown, safe_link
 from brandguard.markdown import link as markdown_link
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
+STATUS = {"open": "处置中", "acknowledged": "已确认", "resolved": "已解除"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EVIDENCE_SCAN = 50  # evidence documents read to choose from
 EVIDENCE_SHOWN = 5
@@ -69,8 +71,9 @@ def build(event: Event, config: Config, store: Store) -> AlertMessage:
     subject = clean_header(f"[brandguard][{incident.level.label.split()[0]} "
                            f"{incident.level.label.split()[1]}] {name} {label} {change}")
     s = incident.signal
-    summary = (f"{name} {label}: {incident.level.label}, {incident.status}. {s['count']} 条报道 / "
-               f"{s['window_s'] // 3600}h (预期 {s['expected']}), {s['spread']} 个来源。")
+    window = duration_zh(timedelta(seconds=s["window_s"]))
+    summary = (f"{name} {label}：{incident.level.label}，{STATUS.get(incident.status, '')}。"
+               f"{window}内 {s['count']} 条报道（预期 {s['expected']}），{s['spread']} 个来源。")
     if event.type == events.CHECKLIST_OVERDUE:
         step = event.payload["step"]
         summary += f" 逾期步骤: {step['title']} ({step['owner']})。"
@@ -138,9 +141,9 @@ def render_text(message: AlertMessage) -> str:
         return message.summary
     lines = [message.subject, "", message.summary]
     if message.evidence:
-        lines += ["", "证据 evidence:", *(f"- {t} {u}" for t, u in message.evidence)]
+        lines += ["", "证据：", *(f"- {t} {u}" for t, u in message.evidence)]
     if message.next_steps:
-        lines += ["", "下一步 next steps:", *(f"- {s}" for s in message.next_steps)]
+        lines += ["", "下一步：", *(f"- {s}" for s in message.next_steps)]
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from brandguard import events
+from brandguard.durations import duration_zh
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from risk import levels
@@ -141,8 +142,8 @@ class RiskEngine:
             linked=self._linked(brand, category),
             checklist=steps_for(self.config.plans.get(category), level, signal.at),
             timeline=(TimelineEntry(signal.at, SYSTEM, "opened",
-                                    f"{level.label}: {signal.count} reports in "
-                                    f"{signal.window}, expected {signal.expected:.2f}, "
+                                    f"{level.label}：{duration_zh(signal.window)}内 "
+                                    f"{signal.count} 条报道，预期 {signal.expected:.2f}，"
                                     f"p={signal.p_value:.2g}"),))
         return self.store.save_incident(incident, [_event(events.INCIDENT_OPENED, incident,
                                                           signal.at)])
@@ -181,7 +182,7 @@ class RiskEngine:
             self._report_overdue(incident, now)
         resolved = []
         for incident in self.store.stale_incidents(now - self.rules.quiet_period):
-            detail = f"no new evidence for {self.rules.quiet_period}"
+            detail = f"{duration_zh(self.rules.quiet_period)}无新证据，自动解除"
             resolved.append(self._resolve(incident, SYSTEM, detail, now))
         return resolved
 

@@ -95,3 +95,13 @@ def test_every_route_key_is_documented(key: str) -> None:
                                          *Selectors.model_fields, *JsonFields.model_fields}))
 def test_every_source_key_is_documented(key: str) -> None:
     assert f"`{key}`" in README
+
+
+def test_the_help_summaries_are_the_commands_own() -> None:
+    """`brandguard --help` lists verbs from a table so it need not import them all."""
+    from brandguard.cli.main import SUMMARIES, VERBS, cli
+
+    cli.load_all()  # type: ignore[attr-defined]
+    assert set(SUMMARIES) == set(VERBS)
+    for name, summary in SUMMARIES.items():
+        assert cli.commands[name].get_short_help_str(limit=60) == summary, name

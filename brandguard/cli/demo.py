@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import sys
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from brandguard.cli.incidents import show
 from brandguard.cli.sources import collector_for, echo_results
 from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
 from brandguard.config.loader import load_sources
+from brandguard.durations import duration_zh
 from brandguard.store.base import CountRow, SearchQuery, Store
 from crawlers.sample_sites import sample_sites
 from risk.engine import RiskEngine
@@ -39,6 +41,18 @@ if TYPE_CHECKING:
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config"
 DEMO_STORE = Path("brandguard-data") / "demo.db"
+
+
+def command_path() -> str:
+    """How to run brandguard again from here: the path this run was started with when it
+    is not on PATH (README's command runs `.venv/bin/brandguard`, no venv activated)."""
+    started = Path(sys.argv[0])
+    if started.name != "brandguard" or shutil.which("brandguard") == str(started.resolve()):
+        return "brandguard"
+    try:
+        return str(started.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(started.resolve())
 
 
 def example_config_dir() -> Path:
@@ -84,7 +98,7 @@ def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
             AlertDispatcher(store, app.config).run_once()  # the replay's own events
             show_alerts(store, mail, hook)
             login = demo_login(app, store) if serve_after else None
-    click.echo(f"\nNext: brandguard --config {app.config_dir} --store {app.store_url} "
+    click.echo(f"\nNext: {command_path()} --config {app.config_dir} --store {app.store_url} "
                "search 农药残留 --brand xiyuan   (or: incidents, incident ID, alerts)")
     if login is not None:
         serve_demo(app, host, port, login)
@@ -157,7 +171,8 @@ def show_incidents(app: AppContext, store: Store, replay: bool = True) -> None:
     later = max(i.last_evidence_at for i in found) + app.config.rules.quiet_period
     resolved = RiskEngine(store, app.config).tick(later + timedelta(minutes=1))
     overdue = sum(1 for e in store.events() if e.type == events.CHECKLIST_OVERDUE)
-    click.echo(f"\nReplaying time to {later:%Y-%m-%d %H:%M} ({app.config.rules.quiet_period} "
+    click.echo(f"\nReplaying time to {later:%Y-%m-%d %H:%M} "
+               f"({duration_zh(app.config.rules.quiet_period)} "
                f"without new evidence): {overdue} unchecked plan step(s) reported overdue, "
                f"{len(resolved)} incident(s) resolved automatically.")
     click.echo("Events in the outbox: " + ", ".join(e.type for e in store.events()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import click
@@ -11,11 +11,12 @@ import click
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.search import parse_when
 from brandguard.config.rules import parse_duration
+from brandguard.durations import duration_zh
 from brandguard.evaluation.overdue import MeasureTick
 from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
-    from brandguard.incident import Incident
+    from brandguard.incident import ChecklistStep, Incident
     from brandguard.store.base import Store
 
 STATUSES = click.Choice(["open", "acknowledged", "resolved"])
@@ -67,7 +68,8 @@ def incident(app: AppContext, incident_id: str, as_json: bool) -> None:
 def show(app: AppContext, store: Store, found: Incident) -> None:
     click.echo(_line(app, found))
     s = found.signal
-    click.echo(f"  signal: {s['count']} reports in {s['window_s'] // 60} min (expected "
+    window = duration_zh(timedelta(seconds=s["window_s"]))
+    click.echo(f"  signal: {s['count']} reports in {window} (expected "
                f"{s['expected']}, p={s['p_value']}), {s['spread']} sources, score {s['score']}"
                + (f", triggers {', '.join(s['triggers'])}" if s["triggers"] else ""))
     click.echo("  evidence:")
@@ -81,10 +83,7 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
     if found.checklist:
         click.echo("  checklist (风险控制预案):")
     for step in found.checklist:
-        mark = "x" if step.done_at else ("!" if step.overdue else " ")
-        done = (f"  done by {step.done_by} {step.done_at:%m-%d %H:%M}" if step.done_at
-                else f"  due {step.due_at:%m-%d %H:%M}")
-        click.echo(f"    [{mark}] {pad(step.id, 10)} {pad(step.title, 44)} {step.owner}{done}")
+        click.echo(f"    {_step_line(step)}")
     if found.linked:
         click.echo(f"  member incidents: {', '.join(found.linked)}")
     if found.silenced_until:
@@ -101,6 +100,13 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
                        f"attempts {row.attempts}"
                        + (f"  {printable(row.last_error or row.reason, 60)}"
                           if row.last_error or row.reason else ""))
+
+
+def _step_line(step: ChecklistStep) -> str:
+    mark = "x" if step.done_at else ("!" if step.overdue else " ")
+    done = (f"  done by {step.done_by} {step.done_at:%m-%d %H:%M}" if step.done_at
+            else f"  due {step.due_at:%m-%d %H:%M}")
+    return f"[{mark}] {pad(step.id, 10)} {pad(step.title, 44)} {step.owner}{done}"
 
 
 def _engine(app: AppContext, store: Store) -> RiskEngine:
@@ -140,7 +146,11 @@ def check_step(app: AppContext, incident_id: str, step_id: str, actor: str, note
     """Check a contingency-plan step off an incident's checklist."""
     with app.store() as store:
         done = _engine(app, store).check_step(incident_id, step_id, actor, note)
-        show(app, store, done)
+    step = next(s for s in done.checklist if s.id == step_id)
+    left = sum(1 for s in done.checklist if s.done_at is None)
+    click.echo(_line(app, done))
+    click.echo(f"  {_step_line(step)}")  # the step just checked, not the whole incident
+    click.echo(f"  预案步骤尚余 {left} 项未完成" if left else "  预案步骤已全部完成")
 
 
 @click.command()

@@ -40,6 +40,37 @@ VERBS = {
 }
 
 
+SUMMARIES = {  # `--help` lists these without importing each verb (a test keeps them true)
+    'check': 'Validate the configuration; print every problem with...',
+    'analyze': 'Analyse JSONL documents from SOURCE (file or -); write...',
+    'ingest': 'Run JSONL documents through the pipeline: store, risk...',
+    'search': 'Search stored documents by Chinese words, brand, time and...',
+    'incidents': 'List incidents, newest first.',
+    'incident': 'Show one incident with its signal, evidence and timeline.',
+    'ack': 'Acknowledge an open incident.',
+    'resolve': 'Resolve an incident.',
+    'check-step': "Check a contingency-plan step off an incident's checklist.",
+    'silence': "Silence an incident's notifications for a while; it stays...",
+    'tick': 'Time-based transitions: report overdue checklist steps...',
+    'alerts': 'Recent alert deliveries: status, attempts, last error,...',
+    'crawl': 'Collect from the given sources (default: every enabled...',
+    'sources': "Each source's health: last success, last error, failures,...",
+    'run': 'Run every source on its interval, the risk tick and alert...',
+    'train-sentiment': 'Train a sentiment model from CSV_FILE (columns...',
+    'eval-sentiment': 'Score a model on CSV_FILE (text,label or text,polarity),...',
+    'demo': 'Crawl the sample sites into a fresh demo store and show...',
+    'bench': 'Measure throughput and memory (ARCHITECTURE §6 targets).',
+    'serve': 'Run the REST API and the dashboard against the store.',
+    'token': 'API tokens: each bound to one organisation, stored only...',
+    'user': 'Dashboard logins: each bound to one organisation;...',
+    'store': 'Manage stores: copy between SQLite and Elasticsearch.',
+    'report': 'Write the 舆情报告 of one brand for a period: overview,...',
+    'evaluate': 'The yearly evaluation of a brand: indicator scores,...',
+    'evaluation': 'Record what the yearly evaluation needs from the...',
+    'measure': 'Improvement measures (改进措施) of the yearly evaluation.',
+}
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use (click's documented pattern)."""
 
@@ -52,6 +83,11 @@ class LazyGroup(click.Group):
             command = getattr(import_module(f"brandguard.cli.{module}"), attr)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def load_all(self) -> LazyGroup:
         """Every verb imported (the docs test walks them all)."""

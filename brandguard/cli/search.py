@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 import click
 
+from brandguard.cli import table
 from brandguard.cli.context import AppContext, pass_app, printable
 from brandguard.documents import parse_time, query_time
 from brandguard.errors import InputError
 from brandguard.store.base import SearchQuery
+
+if TYPE_CHECKING:
+    from brandguard.config.loader import Config
+    from brandguard.store.base import StoredDocument
 
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -53,6 +59,10 @@ def search(app: AppContext, query: str | None, brands: tuple[str, ...], since: s
     unknown = [b for b in brands if config.brand(b) is None]
     if unknown:
         raise click.BadParameter(f"unknown brand id(s): {', '.join(unknown)}", param_hint="--brand")
+    categories = config.lexicon.categories
+    if category is not None and category not in categories:
+        raise click.BadParameter(f"unknown category {category!r}; the lexicon has "
+                                 f"{', '.join(categories)}", param_hint="--category")
     tz = config.settings.tz
     q = SearchQuery(text=query, brands=brands, since=parse_when(since, tz),
                     until=parse_when(until, tz), polarity=polarity,  # type: ignore[arg-type]
@@ -60,15 +70,44 @@ def search(app: AppContext, query: str | None, brands: tuple[str, ...], since: s
                     limit=limit, offset=offset)
     with app.store() as store:
         result = store.search(q)
+        empty = result.total == 0 and store.search(SearchQuery(limit=1)).total == 0
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return
-    click.echo(f"{result.total} document(s)")
-    for hit in result.hits:
-        doc, analysis = hit.document, hit.analysis
-        when = doc.published_at.strftime("%Y-%m-%d %H:%M") if doc.published_at else "-"
-        names = ",".join(m.brand for m in analysis.mentions) or "-"
-        damage = ",".join(d.category for d in analysis.damage)
-        headline = printable(doc.title or doc.text, 60)
-        click.echo(f"{when}  {analysis.polarity:<8} {names:<24} {headline}"
-                   + (f"  [{damage}]" if damage else ""))
+    where = app.resolved_store_url()
+    if empty:
+        click.echo(f"存储 {where} 中还没有任何信息（先运行 brandguard ingest、crawl 或 run，"
+                   "或用 --store 指向已有的存储）")
+        return
+    shown = f"，显示第 {offset + 1}–{offset + len(result.hits)} 条" if result.hits else ""
+    click.echo(f"在 {where} 中检索到 {result.total} 条{shown}")
+    if result.hits:
+        for line in table.render(HEADER, [_row(hit, brands, config, tz) for hit in result.hits],
+                                 LIMITS):
+            click.echo(line)
+
+
+HEADER = ("时间", "来源", "品牌", "情感", "风险类别", "标题", "链接")
+LIMITS = (16, 14, 20, 4, 16, 40, 200)
+POLARITY = {"positive": "正面", "neutral": "中性", "negative": "负面"}
+
+
+def _row(hit: StoredDocument, brands: tuple[str, ...], config: Config,
+         tz: tzinfo) -> tuple[str, ...]:
+    """One result as a person reads it: names, not ids; the mention's polarity when a brand
+    was asked for (that is what the filter matched), else the document's."""
+    doc, analysis = hit.document, hit.analysis
+    when = f"{hit.when.astimezone(tz):%Y-%m-%d %H:%M}" if doc.published_at else "时间不详"
+    named = [m for m in analysis.mentions if not brands or m.brand in brands]
+    polarity = named[0].polarity if brands and named else analysis.polarity
+    names = "、".join(_name(config, m.brand) for m in analysis.mentions) or "—"
+    risks = "、".join(config.lexicon.categories[d.category].label
+                     if d.category in config.lexicon.categories else d.category
+                     for d in analysis.damage) or "—"
+    return (when, printable(doc.source or "—", 40), names, POLARITY.get(polarity, polarity),
+            risks, printable(doc.title or doc.text, 80), printable(doc.url or "", 200))
+
+
+def _name(config: Config, brand_id: str) -> str:
+    brand = config.brand(brand_id)
+    return brand.name if brand else brand_id

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from crawlers.poller import PollResult
 
 
+NO_SOURCES = ("未配置任何来源：{root}/sources.yaml 中没有 feeds 或 sites"
+              "（示例见 config/demo/sources.yaml 与 README 的 Collection 一节）")
+
+
 def collector_for(config: Config, store: Store, store_url: str) -> Collector:
     """Sources → analysis → store, with the risk engine and alerts watching each batch."""
     hooks: list[BatchHook] = [RiskEngine(store, config)]
@@ -42,6 +46,9 @@ def echo_results(results: list[PollResult]) -> None:
 def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
     """Collect from the given sources (default: every enabled one) once, then exit."""
     config = app.config
+    if not source_ids and not (config.feeds or config.sites):
+        click.echo(NO_SOURCES.format(root=config.root))
+        return
     with app.store() as store:
         collector = collector_for(config, store, app.resolved_store_url())
         known = {s.id: s for s in collector.sources()}
@@ -58,6 +65,9 @@ def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
 @pass_app
 def sources(app: AppContext) -> None:
     """Each source's health: last success, last error, failures, items collected."""
+    if not (app.config.feeds or app.config.sites):
+        click.echo(NO_SOURCES.format(root=app.config.root))
+        return
     with app.store() as store:
         states = {s.id: s for s in store.source_states()}
     for source in [*app.config.feeds, *app.config.sites]:

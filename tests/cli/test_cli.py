@@ -94,7 +94,7 @@ def test_search_finds_by_chinese_word_brand_and_time(workspace: dict[str, str]) 
     assert negative["total"] == 1
     human = bg(workspace, "search", "金奖")
     assert human.returncode == 0
-    assert "1 document(s)" in human.stdout
+    assert "检索到 1 条" in human.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -182,6 +182,9 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     checked = run_cli(*base, "check-step", incident_id, "verify", "--by", "王秘书", "--note", "已核实")
     assert checked.returncode == 0, checked.stderr
     assert "[x] verify" in checked.stdout
+    assert "预案步骤尚余" in checked.stdout
+    assert "timeline:" not in checked.stdout  # the step, not the whole incident again
+    assert len(checked.stdout.splitlines()) == 3
     assert run_cli(*base, "check-step", incident_id, "verify", "--by", "王秘书").returncode == 2
     silenced = run_cli(*base, "silence", incident_id, "--by", "王秘书", "--for", "12h")
     assert "silenced until" in silenced.stdout
