@@ -170,7 +170,8 @@ def measure_done(measure_id: Annotated[str, Path(max_length=20)], body: DoneIn,
 def evaluation_page(request: Request, ctx: pages.Ctx, who: pages.Who,
                     brand: Annotated[str, Query(max_length=100)] = "",
                     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-                    error: Annotated[str, Query(max_length=300)] = "") -> Response:
+                    error: Annotated[str, Query(max_length=300)] = "",
+                    sig: Annotated[str, Query(max_length=64)] = "") -> Response:
     scope = ctx.view(who.organization)
     try:
         chosen = scope.brand(brand) if brand else pages.default_brand(scope)
@@ -186,7 +187,7 @@ def evaluation_page(request: Request, ctx: pages.Ctx, who: pages.Who,
     return pages.render(request, "evaluation.html", who, ctx, brand=chosen,
                         brands=scope.brands, year=year, evaluation=public(full),
                         manual=manual, report_html=body, report_css=css(), links=links,
-                        error=error)
+                        error=pages.shown_error(who, error, sig))
 
 
 @dashboard.post("/evaluations/{brand_id}/{year}/values")
@@ -207,6 +208,6 @@ def value_form(request: Request, brand_id: str, year: Year, ctx: pages.Ctx, who:
         Actions(scope.store, ctx.config, ctx.clock()).set_value(brand, year, indicator, value,
                                                                 actor, note)
     except InputError as exc:
-        target += f"&error={quote(str(exc)[:250])}"
+        target += f"&{pages.error_query(who, str(exc))}"
     return RedirectResponse(target, status_code=303)
 

@@ -8,6 +8,8 @@ are plain form posts carrying the session's CSRF token, answered with a redirect
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from importlib import resources
@@ -35,6 +37,16 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("brandguard.web") / "templates"))
 templates.env.globals["level_class"] = lambda level: f"level-{level}"
+# what a person reads for the records' ids (the ids stay in the API and `--json`)
+ACTIONS = {"opened": "开启", "escalated": "升级", "overdue": "步骤逾期", "checked": "完成步骤",
+           "silenced": "静默", "acknowledged": "确认", "resolved": "解除"}
+EVENTS = {"incident.opened": "事件开启", "incident.escalated": "事件升级",
+          "incident.resolved": "事件解除", "checklist.overdue": "预案步骤逾期",
+          "report.digest": "舆情简报", "measure.overdue": "改进措施逾期", "test": "测试消息"}
+DELIVERY = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "suppressed": "已抑制"}
+templates.env.filters["action_label"] = lambda a: ACTIONS.get(a, a)
+templates.env.filters["event_label"] = lambda e: EVENTS.get(e, e)
+templates.env.filters["delivery_label"] = lambda d: DELIVERY.get(d, d)
 PAGE_SIZE = 20
 OVERVIEW_DAYS = 30
 
@@ -85,10 +97,30 @@ def render(request: Request, name: str, who: Caller | None, ctx: WebContext,
 
 
 # -- login --------------------------------------------------------------------------------
+LOGIN_ERRORS = {"expired": "表单已过期，请重试", "throttled": "尝试次数过多，请 15 分钟后再试",
+                "wrong": "用户名或密码错误"}
+
+
+def error_query(who: Caller, message: str) -> str:
+    """`error=…&sig=…` for a redirect back to a page: the message, signed with the session's
+    CSRF secret, so a link crafted by someone else cannot make a page say what they want."""
+    sig = hmac.new(who.csrf.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
+    return urlencode({"error": message[:300], "sig": sig})
+
+
+def shown_error(who: Caller, error: str, sig: str) -> str:
+    """The error to show: only one this session's own redirect signed."""
+    if not error:
+        return ""
+    expected = hmac.new(who.csrf.encode(), error.encode(), hashlib.sha256).hexdigest()[:32]
+    return error if hmac.compare_digest(expected, sig) else ""
+
+
 @router.get("/login")
 def login_form(request: Request, ctx: Ctx, next: str = "/", error: str = "") -> Response:
     token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", None, ctx, next=_local(next), error=error,
+    response = render(request, "login.html", None, ctx, next=_local(next),
+                      error=LOGIN_ERRORS.get(error, ""),  # codes only: no text from a link
                       login_csrf=token)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login",
                         secure=_secure(request, ctx))
@@ -103,13 +135,13 @@ def login(request: Request, ctx: Ctx, username: Annotated[str, Form(max_length=1
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     target = _local(next)
     if not cookie or not secrets.compare_digest(cookie, csrf):
-        return _back_to_login(target, "表单已过期，请重试 (form expired, try again)")
+        return _back_to_login(target, "expired")
     if ctx.auth.throttle.blocked(username):
-        return _back_to_login(target, "尝试次数过多，请 15 分钟后再试 (too many attempts)")
+        return _back_to_login(target, "throttled")
     found = ctx.auth.login(ctx.pool.get(), username, password)
     if found is None:
         ctx.auth.throttle.failed(username)
-        return _back_to_login(target, "用户名或密码错误 (wrong user name or password)")
+        return _back_to_login(target, "wrong")
     ctx.auth.throttle.succeeded(username)
     secret, _session = found
     response = RedirectResponse(target, status_code=303)
@@ -222,7 +254,8 @@ def incident_list(request: Request, ctx: Ctx, who: Who,
 
 @router.get("/incidents/{incident_id}")
 def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
-                  error: str = "") -> Response:
+                  error: Annotated[str, Query(max_length=300)] = "",
+                  sig: Annotated[str, Query(max_length=64)] = "") -> Response:
     scope = _scope(ctx, who)
     try:
         found = scope.incident(incident_id)
@@ -230,7 +263,7 @@ def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
         return not_found_page(request)
     detail = api.incident_detail(scope, ctx, found)
     return render(request, "incident.html", who, ctx, incident=detail,
-                  brand=scope.brands[found.brand], error=error,
+                  brand=scope.brands[found.brand], error=shown_error(who, error, sig),
                   now=ctx.clock().astimezone(ctx.config.settings.tz).isoformat(),
                   data={"signal": _signal(scope, ctx, found.brand, found.category,
                                           found.opened_at, found.last_evidence_at)})
@@ -259,7 +292,7 @@ def _action(request: Request, ctx: WebContext, who: Caller, incident_id: str,
     except HTTPException as exc:
         if exc.status_code == 404:
             return not_found_page(request)
-        return RedirectResponse(f"{target}?{urlencode({'error': exc.detail})}",
+        return RedirectResponse(f"{target}?{error_query(who, str(exc.detail))}",
                                 status_code=303)
     return RedirectResponse(target, status_code=303)
 
