@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from brandguard import events
 from brandguard.durations import duration_zh
 from brandguard.incident import Event, Incident
+from brandguard.labels import STATUS
 from brandguard.markdown import escape_markdown, safe_link
 from brandguard.markdown import link as markdown_link
 from brandguard.reports import digest
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
-STATUS = {"open": "处置中", "acknowledged": "已确认", "resolved": "已解除"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EVIDENCE_SCAN = 50  # evidence documents read to choose from
 EVIDENCE_SHOWN = 5
@@ -72,8 +72,9 @@ def build(event: Event, config: Config, store: Store) -> AlertMessage:
                            f"{incident.level.label.split()[1]}] {name} {label} {change}")
     s = incident.signal
     window = duration_zh(timedelta(seconds=s["window_s"]))
-    summary = (f"{name} {label}：{incident.level.label}，{STATUS.get(incident.status, '')}。"
-               f"{window}内 {s['count']} 条报道（预期 {s['expected']}），{s['spread']} 个来源。")
+    status = STATUS.get(incident.status, incident.status)
+    summary = (f"{name} {label}：{incident.level.label}，{status}。{window}内 {s['count']} 条"
+               f"报道（预期 {s['expected']}），{s['spread']} 个来源。")
     if event.type == events.CHECKLIST_OVERDUE:
         step = event.payload["step"]
         summary += f" 逾期步骤: {step['title']} ({step['owner']})。"

@@ -13,6 +13,7 @@ from brandguard.cli.search import parse_when
 from brandguard.config.rules import parse_duration
 from brandguard.durations import duration_zh
 from brandguard.evaluation.overdue import MeasureTick
+from brandguard.labels import ACTIONS, DELIVERY, EVENTS, STATUS, label
 from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
@@ -25,10 +26,12 @@ STATUSES = click.Choice(["open", "acknowledged", "resolved"])
 def _line(app: AppContext, incident: Incident) -> str:
     brand = app.config.brand(incident.brand)
     category = app.config.lexicon.categories.get(incident.category)
-    return (f"{incident.id}  {pad(incident.level.label, 16)} {pad(incident.status, 13)}"
+    return (f"{incident.id}  {pad(incident.level.label, 16)} "
+            f"{pad(label(STATUS, incident.status), 8)}"
             f"{pad(brand.name if brand else incident.brand, 14)} "
             f"{category.label if category else incident.category}  "
-            f"opened {incident.opened_at:%Y-%m-%d %H:%M}, {len(incident.evidence)} reports")
+            f"开启于 {incident.opened_at:%Y-%m-%d %H:%M}，证据 {len(incident.evidence)} 条"
+            "（含转载）")
 
 
 @click.command()
@@ -44,7 +47,7 @@ def incidents(app: AppContext, brands: tuple[str, ...], status: str | None,
     if as_json:
         click.echo(json.dumps([i.to_json() for i in found], ensure_ascii=False))
         return
-    click.echo(f"{len(found)} incident(s)")
+    click.echo(f"共 {len(found)} 起风险事件")
     for incident in found:
         click.echo(_line(app, incident))
 
@@ -69,10 +72,10 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
     click.echo(_line(app, found))
     s = found.signal
     window = duration_zh(timedelta(seconds=s["window_s"]))
-    click.echo(f"  signal: {s['count']} reports in {window} (expected "
-               f"{s['expected']}, p={s['p_value']}), {s['spread']} sources, score {s['score']}"
-               + (f", triggers {', '.join(s['triggers'])}" if s["triggers"] else ""))
-    click.echo("  evidence:")
+    click.echo(f"  信号：{window}内 {s['count']} 条报道（不含转载；预期 {s['expected']}，"
+               f"p={s['p_value']}），{s['spread']} 个来源，评分 {s['score']}"
+               + (f"，触发 {'、'.join(s['triggers'])}" if s["triggers"] else ""))
+    click.echo("  证据：")
     for doc_id in found.evidence[:10]:
         hit = store.get(doc_id)
         if hit is not None:
@@ -81,31 +84,31 @@ def show(app: AppContext, store: Store, found: Incident) -> None:
             click.echo(f"    {stamp}  {printable(hit.document.title or hit.document.text, 50)}"
                        f"  {printable(hit.document.url or '', 60)}")
     if found.checklist:
-        click.echo("  checklist (风险控制预案):")
+        click.echo("  风险控制预案：")
     for step in found.checklist:
         click.echo(f"    {_step_line(step)}")
     if found.linked:
-        click.echo(f"  member incidents: {', '.join(found.linked)}")
+        click.echo(f"  成员企业事件：{'、'.join(found.linked)}")
     if found.silenced_until:
-        click.echo(f"  silenced until {found.silenced_until:%Y-%m-%d %H:%M}")
-    click.echo("  timeline:")
+        click.echo(f"  静默至 {found.silenced_until:%Y-%m-%d %H:%M}")
+    click.echo("  时间线：")
     for entry in found.timeline:
-        click.echo(f"    {entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {entry.action}"
+        click.echo(f"    {entry.at:%Y-%m-%d %H:%M}  {entry.actor}  {label(ACTIONS, entry.action)}"
                    + (f"  {printable(entry.detail, 80)}" if entry.detail else ""))
     sent = store.list_deliveries(found.id)
     if sent:
-        click.echo("  deliveries:")
+        click.echo("  发送记录：")
         for row in sent:
-            click.echo(f"    {row.status:<10} {row.channel:<14} {row.event_type:<20} "
-                       f"attempts {row.attempts}"
+            click.echo(f"    {pad(label(DELIVERY, row.status), 10)} {row.channel:<14} "
+                       f"{pad(label(EVENTS, row.event_type), 14)} 尝试 {row.attempts} 次"
                        + (f"  {printable(row.last_error or row.reason, 60)}"
                           if row.last_error or row.reason else ""))
 
 
 def _step_line(step: ChecklistStep) -> str:
     mark = "x" if step.done_at else ("!" if step.overdue else " ")
-    done = (f"  done by {step.done_by} {step.done_at:%m-%d %H:%M}" if step.done_at
-            else f"  due {step.due_at:%m-%d %H:%M}")
+    done = (f"  {step.done_by} 完成于 {step.done_at:%m-%d %H:%M}" if step.done_at
+            else f"  期限 {step.due_at:%m-%d %H:%M}")
     return f"[{mark}] {pad(step.id, 10)} {pad(step.title, 44)} {step.owner}{done}"
 
 
@@ -167,7 +170,7 @@ def silence(app: AppContext, incident_id: str, actor: str, duration: str) -> Non
     with app.store() as store:
         engine = _engine(app, store)
         done = engine.silence(incident_id, actor, engine.clock() + length)
-    click.echo(_line(app, done) + f"  silenced until {done.silenced_until:%Y-%m-%d %H:%M}")
+    click.echo(_line(app, done) + f"  静默至 {done.silenced_until:%Y-%m-%d %H:%M}")
 
 
 @click.command()
@@ -180,7 +183,6 @@ def tick(app: AppContext, at_text: str | None) -> None:
     with app.store() as store:
         resolved = _engine(app, store).tick(at)
         late = MeasureTick(store, lambda: at or datetime.now(app.config.settings.tz)).run_once()
-    click.echo(f"resolved {len(resolved)} quiet incident(s); {late} improvement measure(s) "
-               "newly overdue")
+    click.echo(f"自动解除无新证据的风险事件 {len(resolved)} 起；新逾期的改进措施 {late} 项")
     for item in resolved:
         click.echo(_line(app, item))

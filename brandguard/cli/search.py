@@ -13,6 +13,7 @@ from brandguard.cli import table
 from brandguard.cli.context import AppContext, pass_app, printable
 from brandguard.documents import parse_time, query_time
 from brandguard.errors import InputError
+from brandguard.labels import POLARITY, label
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
@@ -89,7 +90,6 @@ def search(app: AppContext, query: str | None, brands: tuple[str, ...], since: s
 
 HEADER = ("时间", "来源", "品牌", "情感", "风险类别", "标题", "链接")
 LIMITS = (16, 14, 20, 4, 16, 40, 200)
-POLARITY = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 
 
 def _row(hit: StoredDocument, brands: tuple[str, ...], config: Config,
@@ -104,7 +104,7 @@ def _row(hit: StoredDocument, brands: tuple[str, ...], config: Config,
     risks = "、".join(config.lexicon.categories[d.category].label
                      if d.category in config.lexicon.categories else d.category
                      for d in analysis.damage) or "—"
-    return (when, printable(doc.source or "—", 40), names, POLARITY.get(polarity, polarity),
+    return (when, printable(doc.source or "—", 40), names, label(POLARITY, polarity),
             risks, printable(doc.title or doc.text, 80), printable(doc.url or "", 200))
 
 

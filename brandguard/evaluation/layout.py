@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import datetime, tzinfo
 from typing import Any
 
+from brandguard.labels import STATUS
 from brandguard.reports.document import (
     Bars,
     Chart,
@@ -17,7 +18,6 @@ from brandguard.reports.document import (
     Section,
     Table,
 )
-from brandguard.reports.layout import STATUS
 
 SOURCE = {"monitoring": "舆情监测", "manual": "协会填报"}
 

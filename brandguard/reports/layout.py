@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from brandguard.durations import duration_zh
+from brandguard.labels import STATUS
 from brandguard.reports.document import (
     Chart,
     DayPoint,
@@ -31,7 +32,6 @@ KINDS = {"news": "新闻", "review": "电商评价", "social": "社交媒体", "
 PERIOD_WORD = {"day": "当日", "week": "本周", "month": "本月", "quarter": "本季度",
                "year": "本年度"}
 LEVELS = ("I", "II", "III", "IV")
-STATUS = {"open": "处置中", "acknowledged": "已确认", "resolved": "已解除"}
 
 
 def compose(report: dict[str, Any], tz: tzinfo, generated: datetime) -> ReportDocument:

@@ -20,8 +20,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from brandguard import labels
 from brandguard.documents import query_time
 from brandguard.errors import InputError
+from brandguard.labels import label
 from brandguard.store.base import SearchQuery
 from brandguard.web import api
 from brandguard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, Caller, csrf_ok
@@ -37,16 +39,9 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("brandguard.web") / "templates"))
 templates.env.globals["level_class"] = lambda level: f"level-{level}"
-# what a person reads for the records' ids (the ids stay in the API and `--json`)
-ACTIONS = {"opened": "开启", "escalated": "升级", "overdue": "步骤逾期", "checked": "完成步骤",
-           "silenced": "静默", "acknowledged": "确认", "resolved": "解除"}
-EVENTS = {"incident.opened": "事件开启", "incident.escalated": "事件升级",
-          "incident.resolved": "事件解除", "checklist.overdue": "预案步骤逾期",
-          "report.digest": "舆情简报", "measure.overdue": "改进措施逾期", "test": "测试消息"}
-DELIVERY = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "suppressed": "已抑制"}
-templates.env.filters["action_label"] = lambda a: ACTIONS.get(a, a)
-templates.env.filters["event_label"] = lambda e: EVENTS.get(e, e)
-templates.env.filters["delivery_label"] = lambda d: DELIVERY.get(d, d)
+templates.env.filters["action_label"] = lambda a: label(labels.ACTIONS, a)
+templates.env.filters["event_label"] = lambda e: label(labels.EVENTS, e)
+templates.env.filters["delivery_label"] = lambda d: label(labels.DELIVERY, d)
 PAGE_SIZE = 20
 OVERVIEW_DAYS = 30
 

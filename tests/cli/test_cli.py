@@ -126,7 +126,7 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "UnsafeXml: refused" in result.stdout
     assert "non-public address" in result.stdout
     assert "2 incident(s) resolved automatically" in result.stdout
-    assert "checklist (风险控制预案):" in result.stdout
+    assert "风险控制预案：" in result.stdout
     assert "reported overdue" in result.stdout
     # every overdue step is heard (2 openings, 12 late steps, 2 resolutions), none suppressed
     assert "告警 alerts: 32 delivered, 0 suppressed" in result.stdout
@@ -177,17 +177,17 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     assert next(t["action"] for t in detail["timeline"]) == "opened"
     human = run_cli(*base, "incident", incident_id)
     assert "溪源茶业" in human.stdout
-    assert "timeline:" in human.stdout
-    assert "checklist (风险控制预案):" in human.stdout
+    assert "时间线：" in human.stdout
+    assert "风险控制预案：" in human.stdout
     checked = run_cli(*base, "check-step", incident_id, "verify", "--by", "王秘书", "--note", "已核实")
     assert checked.returncode == 0, checked.stderr
     assert "[x] verify" in checked.stdout
     assert "预案步骤尚余" in checked.stdout
-    assert "timeline:" not in checked.stdout  # the step, not the whole incident again
+    assert "时间线：" not in checked.stdout  # the step, not the whole incident again
     assert len(checked.stdout.splitlines()) == 3
     assert run_cli(*base, "check-step", incident_id, "verify", "--by", "王秘书").returncode == 2
     silenced = run_cli(*base, "silence", incident_id, "--by", "王秘书", "--for", "12h")
-    assert "silenced until" in silenced.stdout
+    assert "静默至" in silenced.stdout
     assert run_cli(*base, "silence", incident_id, "--by", "王秘书", "--for", "soon").returncode == 2
     assert run_cli(*base, "ack", incident_id, "--by", "王秘书").returncode == 0
     again = run_cli(*base, "ack", incident_id, "--by", "王秘书")
@@ -195,10 +195,10 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     assert "already acknowledged by 王秘书" in again.stderr
     done = run_cli(*base, "resolve", incident_id, "--by", "王秘书", "--note", "已发布声明")
     assert done.returncode == 0
-    assert "resolved" in done.stdout
+    assert "已解除" in done.stdout
     assert run_cli(*base, "incident", "nope").returncode == 2
     ticked = run_cli(*base, "tick").stdout  # now (wall clock) the regional one is quiet too
-    assert "resolved 1 quiet incident(s)" in ticked
+    assert "自动解除无新证据的风险事件 1 起" in ticked
     assert "yunling-maojian" in ticked
     reingest = json.loads(run_cli(*base, "ingest", sample, "--json").stdout)
     assert reingest["duplicates"] == first["accepted"]
