@@ -3,7 +3,7 @@ the dashboard, alerts and reports (ids stay in the API, `--json` and config file
 
 from __future__ import annotations
 
-STATUS = {"open": "处置中", "acknowledged": "已确认", "resolved": "已解除"}
+STATUS = {"open": "待处理", "acknowledged": "处理中", "resolved": "已解决"}  # the dashboard's words
 POLARITY = {"positive": "正面", "neutral": "中性", "negative": "负面"}
 ACTIONS = {"opened": "开启", "escalated": "升级", "overdue": "步骤逾期", "checked": "完成步骤",
            "silenced": "静默", "acknowledged": "确认", "resolved": "解除"}

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("brandguard.web") / "templates"))
 templates.env.globals["level_class"] = lambda level: f"level-{level}"
+templates.env.filters["status_label"] = lambda s: label(labels.STATUS, s)
 templates.env.filters["action_label"] = lambda a: label(labels.ACTIONS, a)
 templates.env.filters["event_label"] = lambda e: label(labels.EVENTS, e)
 templates.env.filters["delivery_label"] = lambda d: label(labels.DELIVERY, d)
@@ -181,7 +182,8 @@ def overview(request: Request, ctx: Ctx, who: Who,
     until = ctx.clock() + timedelta(minutes=1)
     since = until - timedelta(days=OVERVIEW_DAYS)
     group = [chosen, *(b for b in scope.brands.values() if b.parent == chosen.id)]
-    open_incidents = [i for i in scope.incidents() if i.is_open]
+    # the brand's incidents, and its members' for a regional brand: not the organisation's
+    open_incidents = [i for i in scope.incidents([b.id for b in group]) if i.is_open]
     series = api.timeseries(chosen.id, scope, ctx, since, until, "1d", members=True)
     cats = api.categories(chosen.id, scope, ctx, since, until, f"{OVERVIEW_DAYS + 1}d",
                           members=True)
@@ -195,7 +197,8 @@ def overview(request: Request, ctx: Ctx, who: Who,
                   sources=api.sources(chosen.id, scope, ctx, since, until, 10),
                   keywords=_cloud(api.keywords(chosen.id, scope, ctx, since, until, 40)),
                   incidents=[api.incident_out(i, ctx) for i in open_incidents],
-                  brands=scope.brands, days=OVERVIEW_DAYS, data=data)
+                  brands=scope.brands, days=OVERVIEW_DAYS, data=data,
+                  group=" ".join(b.id for b in group))
 
 
 def default_brand(scope: OrgView) -> Brand:

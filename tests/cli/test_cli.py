@@ -195,7 +195,7 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     assert "already acknowledged by 王秘书" in again.stderr
     done = run_cli(*base, "resolve", incident_id, "--by", "王秘书", "--note", "已发布声明")
     assert done.returncode == 0
-    assert "已解除" in done.stdout
+    assert "已解决" in done.stdout
     assert run_cli(*base, "incident", "nope").returncode == 2
     ticked = run_cli(*base, "tick").stdout  # now (wall clock) the regional one is quiet too
     assert "自动解除无新证据的风险事件 1 起" in ticked

@@ -206,3 +206,17 @@ def test_evaluation_page_takes_a_manual_value_from_a_person(
     assert "综合得分" in browser.find_element(By.ID, "evaluation-total").text
     browser.save_screenshot(str(shots / "06-evaluation.png"))
     assert console_problems(browser) == []
+
+
+def test_a_member_page_lists_only_its_own_incidents_after_the_live_refresh(
+        browser: WebDriver, web_world: World, shots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    login(browser, web_world, "/?brand=anxi-group")  # a member with no incident
+    wait_for(browser, ec.text_to_be_present_in_element((By.ID, "live-stamp"), "更新于"))
+    live = browser.find_element(By.ID, "open-incidents").text
+    assert "暂无未结事件" in live
+    assert "八马茶业" not in live  # its sibling member's incident is not its own
+    browser.save_screenshot(str(shots / "07-member-overview.png"))
+    assert console_problems(browser) == []

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import httpx
+import lxml.html
 import pytest
 
 from tests.web.conftest import PASSWORD
@@ -128,3 +129,17 @@ def test_steps_past_their_deadline_are_marked_overdue(web_world: World) -> None:
     # the world's incident opened on 2026-11-21; its one-hour steps are long past due
     assert re.search(r'id="step-contact">\s*<span class="mark">!</span>', html)
     assert "已逾期" in html
+
+
+def test_the_overview_lists_the_brands_own_incidents_and_its_members(web_world: World) -> None:
+    from tests.web.helpers import logged_in
+
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        def listed(brand: str) -> str:
+            page = client.get("/", params={"brand": brand})
+            assert page.status_code == 200
+            return str(lxml.html.fromstring(page.text).get_element_by_id(
+                "open-incidents").text_content())
+        assert "八马茶业" in listed("bama")
+        assert "八马茶业" in listed("anxi-tieguanyin")  # the regional brand sees its members'
+        assert "八马茶业" not in listed("anxi-group")

@@ -71,7 +71,7 @@
 
   /* The live list of open incidents on the overview, refreshed from the API. */
   var table = document.getElementById("open-incidents");
-  var STATUS = { open: "待处理", acknowledged: "处理中", resolved: "已解决" };
+  var STATUS = { open: "待处理", acknowledged: "处理中", resolved: "已解决" };  /* labels.py */
   var brandNames = {};
 
   function cell(row, text) {
@@ -111,7 +111,11 @@
   }
 
   function refresh() {
-    fetch("/api/v1/incidents", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    /* the page's brand and its members only, as the server rendered it */
+    var query = (table.dataset.brands || "").split(" ").filter(Boolean)
+      .map(function (b) { return "brand=" + encodeURIComponent(b); }).join("&");
+    fetch("/api/v1/incidents" + (query ? "?" + query : ""),
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(render)
       .catch(function () { /* keep the last list; the next poll retries */ });
