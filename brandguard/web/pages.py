@@ -35,6 +35,7 @@ from brandguard.web.scope import NotVisible, OrgView
 if TYPE_CHECKING:
     from brandguard.config.models import Brand
     from brandguard.incident import Incident
+    from brandguard.store.base import StoredDocument
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("brandguard.web") / "templates"))
@@ -58,8 +59,13 @@ async def to_login(request: Request, exc: LoginRequired) -> Response:
 
 
 def not_found_page(request: Request) -> Response:
-    return templates.TemplateResponse(request, "not_found.html", {"who": None},
-                                      status_code=404)
+    """404, with the navigation when the visitor is logged in (so they can go on)."""
+    ctx: WebContext = request.app.state.web
+    found = ctx.auth.caller(request, ctx.pool.get())
+    who = found if found is not None and found.kind == "session" else None
+    response = render(request, "not_found.html", who, ctx)
+    response.status_code = 404
+    return response
 
 
 def page_caller(request: Request, ctx: Annotated[WebContext, Depends(api.web)]) -> Caller:
@@ -347,12 +353,23 @@ def search(request: Request, ctx: Ctx, who: Who,
         error = str(exc)
     hits = [{"doc": h.to_json(), "snippet": snippet(h.document.text, q),
              "title": snippet(h.document.title or h.document.text, q, width=60),
-             "url": _safe_url(h.document.url)} for h in (result.hits if result else [])]
+             "url": _safe_url(h.document.url), "polarity": _polarity(h, brand)}
+            for h in (result.hits if result else [])]
     pages = -(-result.total // PAGE_SIZE) if result else 0
     return render(request, "search.html", who, ctx, form=form, hits=hits, error=error,
                   total=result.total if result else 0, page=page, pages=pages,
                   brands=scope.brands, categories=ctx.config.lexicon.categories,
                   page_url=lambda n: "/search?" + urlencode({**form, "page": n}))
+
+
+def _polarity(hit: StoredDocument, brand: str) -> str:
+    """The card's polarity: the brand mention's when a brand is filtered on (what the
+    polarity filter matched), else the document's."""
+    if brand:
+        mention = next((m for m in hit.analysis.mentions if m.brand == brand), None)
+        if mention is not None:
+            return str(mention.polarity)
+    return str(hit.analysis.polarity)
 
 
 def _day(text: str, ctx: WebContext, end: bool = False) -> datetime | None:

@@ -15,6 +15,8 @@ from tests.web.conftest import PASSWORD
 from tests.web.helpers import logged_in, login_form_token
 
 if TYPE_CHECKING:
+    from brandguard.config.loader import Config
+    from nlp.analyzer import Analyzer
     from tests.web.conftest import World
 
 
@@ -143,3 +145,39 @@ def test_the_overview_lists_the_brands_own_incidents_and_its_members(web_world: 
         assert "八马茶业" in listed("bama")
         assert "八马茶业" in listed("anxi-tieguanyin")  # the regional brand sees its members'
         assert "八马茶业" not in listed("anxi-group")
+
+
+def test_a_search_card_shows_the_filtered_brands_polarity(config: Config,
+                                                          analyzer: Analyzer) -> None:
+    """Filtered on a brand and 负面, the card says 负面 even when the document as a whole
+    reads 中性: the filter matched the brand's mention, so the card shows that."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from brandguard.models import Mention
+    from brandguard.store.base import StoredDocument
+    from brandguard.web.pages import _polarity
+    from tests.conftest import make_doc
+
+    doc = make_doc("八马茶业被投诉，安溪铁观音集团新厂投产。", config=config)
+    analysis = replace(analyzer.analyze(doc), polarity="neutral", mentions=(
+        Mention("bama", "negative", -0.6, ((0, 4),)),
+        Mention("anxi-group", "positive", 0.6, ((10, 17),))))
+    hit = StoredDocument(doc, analysis, datetime(2026, 11, 20).astimezone())
+    assert _polarity(hit, "bama") == "negative"
+    assert _polarity(hit, "anxi-group") == "positive"
+    assert _polarity(hit, "") == "neutral"
+
+
+def test_the_404_page_keeps_the_navigation_for_a_logged_in_user(web_world: World) -> None:
+    from tests.web.helpers import logged_in
+
+    anonymous = httpx.get(f"{web_world.url}/incidents/no-such-incident", timeout=30,
+                          follow_redirects=False)
+    assert anonymous.status_code in (303, 404)
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        missing = client.get("/incidents/no-such-incident")
+        assert missing.status_code == 404
+        nav = lxml.html.fromstring(missing.text).xpath("//header//nav//a/text()")
+        assert "风险事件" in nav and "年度评价" in nav
+        assert "未找到该页面或对象" in missing.text
