@@ -274,8 +274,4 @@ class RiskEngine:
     def _check_actor(self, incident: Incident, actor: str) -> None:
         if not actor.strip():
             raise InputError("an actor is required (--by NAME): every transition says who")
-        org = next((o for o in self.config.organizations if o.id == incident.organization),
-                   None)
-        if org is not None and org.staff and actor not in org.staff:
-            raise InputError(f"{actor!r} is not on the staff list of organization {org.id} "
-                             f"({', '.join(org.staff)})")
+        self.config.check_staff(incident.organization, actor)

@@ -24,7 +24,7 @@ from brandguard.config.rules import Rules
 from brandguard.config.semantics import check_brands
 from brandguard.config.sources import Feed, Site, SourcesFile
 from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
-from brandguard.errors import ConfigError, Problem
+from brandguard.errors import ConfigError, InputError, Problem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -56,6 +56,14 @@ class Config:
 
     def organization(self, org_id: str) -> Organization | None:
         return next((o for o in self.organizations if o.id == org_id), None)
+
+    def check_staff(self, org_id: str, actor: str) -> None:
+        """Who acts for an organisation must be on its `staff` list, when it has one
+        (incident actions and evaluation records alike); InputError says who may."""
+        org = self.organization(org_id)
+        if org is not None and org.staff and actor not in org.staff:
+            raise InputError(f"{actor!r} is not on the staff list of organization {org.id} "
+                             f"({', '.join(org.staff)})")
 
 
 def _default_evaluation() -> EvaluationFile:

@@ -39,12 +39,9 @@ class Actions:
             brand.organization, brand.id, year, kind, self.now, by, body))  # type: ignore[arg-type]
 
     def _staff(self, brand: Brand, by: str) -> None:
-        org = self.config.organization(brand.organization)
         if not by.strip():
             raise InputError("--by: who records this (a staff name) is required")
-        if org is not None and org.staff and by not in org.staff:
-            raise InputError(f"{by!r} is not on the staff list of organization {org.id} "
-                             f"({', '.join(org.staff)})")
+        self.config.check_staff(brand.organization, by)
 
     def set_value(self, brand: Brand, year: int, indicator: str, value: str, by: str,
                   note: str = "") -> EvaluationEntry:

@@ -46,7 +46,6 @@ def compose(evaluation: dict[str, Any], tz: tzinfo, generated: datetime) -> Repo
                f"综合得分：{evaluation['total']:.1f} 分",
                f"生成时间：{generated.astimezone(tz):%Y-%m-%d %H:%M}"),
         sections=tuple(sections), toc=True,
-        file_stem=f"{evaluation['brand']}-{year}-evaluation",
         meta={"author": organization, "subject": f"{name} {year}年度评价"})
 
 

@@ -3,7 +3,7 @@ improvement measures and their state, the member-review decisions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ class ManualValue:
 @dataclass(frozen=True, slots=True)
 class Measure:
     id: str  # M<seq>: the store's sequence number of the entry that added it
+    organization: str
     brand: str
     year: int
     text: str
@@ -74,12 +75,11 @@ def measures(entries: Sequence[EvaluationEntry]) -> list[Measure]:
     for e in entries:
         if e.kind == "measure":
             found[measure_id(e)] = Measure(
-                measure_id(e), e.brand, e.year, e.body["text"], e.body["owner"],
+                measure_id(e), e.organization, e.brand, e.year, e.body["text"], e.body["owner"],
                 date.fromisoformat(e.body["due"]), e.body.get("indicator"), e.by, e.at)
         elif e.kind == "measure_done" and e.body["id"] in found:
-            m = found[e.body["id"]]
-            found[m.id] = Measure(m.id, m.brand, m.year, m.text, m.owner, m.due, m.indicator,
-                                  m.by, m.at, e.at, e.by, e.body.get("note", ""))
+            found[e.body["id"]] = replace(found[e.body["id"]], done_at=e.at, done_by=e.by,
+                                          note=e.body.get("note", ""))
     return list(found.values())
 
 

@@ -30,15 +30,12 @@ class MeasureTick:
     def run_once(self) -> int:
         now = self.clock()
         found = []
-        entries = self.store.evaluation_entries()
-        for measure in ledger.measures(entries):
+        for measure in ledger.measures(self.store.evaluation_entries()):
             key = f"measure:{measure.id}:overdue"
             if measure.status(now) != "overdue" or self.store.has_event(key):
                 continue
-            organization = next(e.organization for e in entries
-                                if ledger.measure_id(e) == measure.id and e.kind == "measure")
             found.append(Event(key, events.MEASURE_OVERDUE, f"measure:{measure.id}", now, {
-                "organization": organization, "brand": measure.brand,
+                "organization": measure.organization, "brand": measure.brand,
                 "measure": measure.to_json(now)}))
         if found:
             self.store.emit(found)

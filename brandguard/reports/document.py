@@ -121,7 +121,6 @@ class ReportDocument:
     facts: tuple[str, ...]  # lines under the title: range, comparison, generated at
     sections: tuple[Section, ...]
     toc: bool = False  # a table of contents: monthly and longer reports
-    file_stem: str = "report"  # brand-period, for download names
     meta: dict[str, str] = field(default_factory=dict)  # author, subject (PDF/DOCX info)
 
     @property

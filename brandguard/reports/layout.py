@@ -63,7 +63,6 @@ def compose(report: dict[str, Any], tz: tzinfo, generated: datetime) -> ReportDo
                f"生成时间：{generated.astimezone(tz):%Y-%m-%d %H:%M}"),
         sections=tuple(sections), toc=period_name in ("month", "quarter", "year")
         or _days(report) >= 28,
-        file_stem=f"{report['brand']}-{report['from']}-{report['to']}",
         meta={"author": report["organization"]["name"], "subject": f"{name} {report['label']}"})
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from brandguard.errors import InputError
@@ -21,7 +21,7 @@ from brandguard.evaluation.layout import compose
 from brandguard.evaluation.service import make, public
 from brandguard.reports.render import FORMATS
 from brandguard.reports.render.html import css, fragment
-from brandguard.web import api, pages
+from brandguard.web import api, pages, reports
 from brandguard.web.auth import CSRF_HEADER, Caller, csrf_ok
 from brandguard.web.scope import NotVisible, OrgView
 
@@ -107,12 +107,8 @@ def _write(action: Any) -> dict[str, Any]:
 def evaluation(brand_id: api.BrandId, year: Year, scope: api.View, ctx: api.Ctx,
                format: Format = "json") -> Response:
     """The yearly evaluation (ARCHITECTURE §4.6), or its report with `format=pdf|docx|…`."""
-    made = make(scope, ctx.config, _visible(scope, brand_id), year, format, ctx.clock())
-    if format == "json":
-        return JSONResponse(made.figures)
-    disposition = "attachment" if format in ("pdf", "docx") else "inline"
-    return Response(made.body, media_type=made.media_type, headers={
-        "content-disposition": f"{disposition}; filename*=UTF-8''{quote(made.filename)}"})
+    return reports.answer(make(scope, ctx.config, _visible(scope, brand_id), year, format,
+                               ctx.clock()), format)
 
 
 @router.post("/evaluations/{brand_id}/{year}/values")

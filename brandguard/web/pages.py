@@ -106,16 +106,19 @@ LOGIN_ERRORS = {"expired": "表单已过期，请重试", "throttled": "尝试�
 def error_query(who: Caller, message: str) -> str:
     """`error=…&sig=…` for a redirect back to a page: the message, signed with the session's
     CSRF secret, so a link crafted by someone else cannot make a page say what they want."""
-    sig = hmac.new(who.csrf.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
-    return urlencode({"error": message[:300], "sig": sig})
+    message = message[:300]
+    return urlencode({"error": message, "sig": _signature(who, message)})
 
 
 def shown_error(who: Caller, error: str, sig: str) -> str:
     """The error to show: only one this session's own redirect signed."""
     if not error:
         return ""
-    expected = hmac.new(who.csrf.encode(), error.encode(), hashlib.sha256).hexdigest()[:32]
-    return error if hmac.compare_digest(expected, sig) else ""
+    return error if hmac.compare_digest(_signature(who, error), sig) else ""
+
+
+def _signature(who: Caller, message: str) -> str:
+    return hmac.new(who.csrf.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @router.get("/login")

@@ -17,7 +17,7 @@ from brandguard.reports.layout import compose
 from brandguard.reports.period import NAMES, Period, PeriodError
 from brandguard.reports.render import FORMATS
 from brandguard.reports.render.html import css, fragment
-from brandguard.reports.service import choose_period, make
+from brandguard.reports.service import Rendered, choose_period, make
 from brandguard.web import api, pages
 from brandguard.web.scope import NotVisible, OrgView
 
@@ -51,7 +51,11 @@ def _rendered(scope: OrgView, ctx: WebContext, brand_id: str, period: Period,
         brand = scope.brand(brand_id)
     except NotVisible:
         raise api.NOT_FOUND from None
-    made = make(scope, ctx.config, brand, period, fmt, ctx.clock())
+    return answer(make(scope, ctx.config, brand, period, fmt, ctx.clock()), fmt)
+
+
+def answer(made: Rendered, fmt: str) -> Response:
+    """The JSON figures, or the rendered file: PDF and Word as downloads, the rest shown."""
     if fmt == "json":
         return JSONResponse(made.figures)
     disposition = "attachment" if fmt in ("pdf", "docx") else "inline"
