@@ -20,18 +20,18 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from alerts.channels.base import DeliveryError
-from alerts.channels.registry import make_channel
-from alerts.message import AlertMessage, build
-from alerts.router import decide, measure_routes
 from brandguard import events
+from brandguard.alerts.channels.base import DeliveryError
+from brandguard.alerts.channels.registry import make_channel
+from brandguard.alerts.message import AlertMessage, build
+from brandguard.alerts.router import decide, measure_routes
 from brandguard.delivery import Delivery, Status
 from brandguard.incident import Incident
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from alerts.channels.base import Channel
+    from brandguard.alerts.channels.base import Channel
     from brandguard.config.loader import Config
     from brandguard.incident import Event
     from brandguard.models import Analysis, Document

@@ -1,7 +1,7 @@
 """Near-duplicate fingerprints as the store sees them: opaque signatures and band keys.
 
-`nlp.fingerprint` makes them; stores only index the band keys and compare signatures here, so
-the store layer depends on nothing in the stages.
+`brandguard.nlp.fingerprint` makes them; stores only index the band keys and compare signatures
+here, so the store layer depends on nothing in the stages.
 """
 
 from __future__ import annotations

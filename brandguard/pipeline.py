@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from brandguard.config.models import Settings
     from brandguard.models import Analysis, Document
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 log = logging.getLogger(__name__)
 

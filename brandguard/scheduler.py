@@ -32,22 +32,22 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.config.sources import Feed
+from brandguard.crawlers.collector import Collector
 from brandguard.errors import StoreUnavailable
 from brandguard.evaluation.overdue import MeasureTick
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import BatchHook, Pipeline
 from brandguard.reports.digest import DigestPlanner
-from crawlers.collector import Collector
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
+from brandguard.risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from types import FrameType
 
     from brandguard.config.loader import Config
+    from brandguard.crawlers.collector import Source
     from brandguard.store.base import Store
-    from crawlers.collector import Source
 
 log = logging.getLogger(__name__)
 TICK_EVERY = timedelta(minutes=5)

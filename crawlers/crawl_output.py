@@ -11,7 +11,7 @@ import json
 import sys
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from crawlers.spiders.base import Failed
+from brandguard.crawlers.spiders.base import Failed
 
 if TYPE_CHECKING:
     from scrapy import Spider

@@ -1,4 +1,4 @@
-"""One site crawl in its own process: `python -m crawlers.crawl_process < spec.json`.
+"""One site crawl in its own process: `python -m brandguard.crawlers.crawl_process < spec.json`.
 
 Scrapy runs on Twisted's reactor, which cannot be restarted inside one process, while
 `brandguard run` crawls every site again and again on a schedule. So each crawl is a short
@@ -19,8 +19,8 @@ from scrapy.crawler import CrawlerProcess
 
 from brandguard import __version__
 from brandguard.config.sources import Site
-from crawlers.crawl_output import JsonLinesOut
-from crawlers.spiders import SPIDERS
+from brandguard.crawlers.crawl_output import JsonLinesOut
+from brandguard.crawlers.spiders import SPIDERS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,11 +44,11 @@ def scrapy_settings(site: Site, allow: list[str],
         "DOWNLOAD_MAXSIZE": site.max_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "CLOSESPIDER_PAGECOUNT": site.max_pages,
-        "TWISTED_DNS_RESOLVER": "crawlers.guard.GuardedResolver",
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.guard.SsrfGuard": 50,
-                                   "crawlers.guard.SkipStored": 60,
-                                   "crawlers.guard.Decoder": 80},
-        "ITEM_PIPELINES": {"crawlers.crawl_output.JsonLinesOut": 100},
+        "TWISTED_DNS_RESOLVER": "brandguard.crawlers.guard.GuardedResolver",
+        "DOWNLOADER_MIDDLEWARES": {"brandguard.crawlers.guard.SsrfGuard": 50,
+                                   "brandguard.crawlers.guard.SkipStored": 60,
+                                   "brandguard.crawlers.guard.Decoder": 80},
+        "ITEM_PIPELINES": {"brandguard.crawlers.crawl_output.JsonLinesOut": 100},
         "BRANDGUARD_ALLOW_PRIVATE_TARGETS": allow,
         "BRANDGUARD_STORED": stored,
         "LOG_LEVEL": os.environ.get("BRANDGUARD_SCRAPY_LOG", "ERROR"),

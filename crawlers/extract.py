@@ -1,7 +1,7 @@
 """Pull title, main text and publication time out of an article page.
 
 Configured selectors win (CSS, or XPath when prefixed `xpath:`); whatever they leave unset
-is found automatically: the main text and title by `crawlers.main_text` (known layouts,
+is found automatically: the main text and title by `brandguard.crawlers.main_text` (known layouts,
 then trafilatura with fallbacks; boilerplate such as navigation, footers and "related"
 blocks removed), the time from the page's own `article:published_time`-style metadata, the
 first `2026-11-20 12:10`-style stamp in the page, or a time only its scripts hold (WeChat's
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 import htmldate
 
-from crawlers.feeds import html_to_text
-from crawlers.main_text import find_main_text
+from brandguard.crawlers.feeds import html_to_text
+from brandguard.crawlers.main_text import find_main_text
 
 if TYPE_CHECKING:
     from parsel import Selector, SelectorList

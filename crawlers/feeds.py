@@ -1,6 +1,6 @@
 """Parse a fetched feed safely and turn its entries into documents.
 
-Order matters: the bytes are decoded at the edge first (`crawlers.charset`: BOM, valid
+Order matters: the bytes are decoded at the edge first (`brandguard.crawlers.charset`: BOM, valid
 UTF-8, then a declaration only if it fits the bytes), so UTF-16/32 feeds parse, an unknown
 declared encoding falls back instead of raising, and a GBK-declared bomb cannot slip past a
 parser that gives up on GBK. The UTF-8 result, its declaration rewritten to say so, is
@@ -28,9 +28,9 @@ from dateutil import parser as dateutil_parser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from brandguard.crawlers.charset import decode
 from brandguard.documents import document_from_json
 from brandguard.errors import InputError
-from crawlers.charset import decode
 
 if TYPE_CHECKING:
     from datetime import tzinfo

@@ -7,7 +7,7 @@
 - `GuardedResolver` is the reactor's name resolver: it drops any address that is not
   allowed, so a host that passed the check cannot be re-resolved to 127.0.0.1 or a
   metadata address at connect time (DNS rebinding).
-- `Decoder` reads a page's bytes the way `crawlers.charset` decides (BOM, valid UTF-8, a
+- `Decoder` reads a page's bytes the way `brandguard.crawlers.charset` decides (BOM, valid UTF-8, a
   declaration only if it fits the bytes, else GB18030 — a superset of GBK and GB2312), not
   Scrapy's trust in a lying `<meta charset=gb2312>` or its cp1252 guess.
 - `SkipStored` drops article requests whose document is already in the store, so a
@@ -23,10 +23,10 @@ from scrapy.http import TextResponse
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer
 
+from brandguard.crawlers.charset import decode
 from brandguard.documents import document_id
 from brandguard.errors import InputError
 from brandguard.net.targets import BlockedTarget, address_allowed, check_url, networks
-from crawlers.charset import decode
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

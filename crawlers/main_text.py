@@ -27,7 +27,7 @@ import trafilatura
 from trafilatura.readability_lxml import Document as Readability
 from trafilatura.utils import load_html
 
-from crawlers.feeds import html_to_text
+from brandguard.crawlers.feeds import html_to_text
 
 if TYPE_CHECKING:
     from parsel import Selector

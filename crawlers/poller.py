@@ -18,12 +18,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from brandguard.config.sources import Selectors
+from brandguard.crawlers.article_fetch import with_article
+from brandguard.crawlers.feeds import UnsafeXml, parse
 from brandguard.errors import StoreUnavailable
 from brandguard.net.http import TooLarge, get
 from brandguard.net.targets import BlockedTarget, Resolver, networks, system_resolver
 from brandguard.source_state import SourceState
-from crawlers.article_fetch import with_article
-from crawlers.feeds import UnsafeXml, parse
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from brandguard.crawlers.poller import PollResult
 from brandguard.documents import document_from_json
 from brandguard.errors import InputError
 from brandguard.source_state import SourceState
-from crawlers.poller import PollResult
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -112,7 +112,7 @@ class SiteCrawler:
         report = None
         with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
             child = subprocess.Popen(
-                [sys.executable, "-m", "crawlers.crawl_process"], stdin=subprocess.PIPE,
+                [sys.executable, "-m", "brandguard.crawlers.crawl_process"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8")
             self._child = child
             watchdog = threading.Timer(MAX_RUNTIME.total_seconds(), child.kill)

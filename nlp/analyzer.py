@@ -17,25 +17,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brandguard.models import Analysis, DamageTag, Document, Mention, Polarity
-from nlp.brand_matcher import BrandHit, BrandMatcher
-from nlp.damage import Cue, DamageTagger, LexiconHits
-from nlp.fingerprint import fingerprint
-from nlp.keywords import KeywordRanker
-from nlp.segmenter import Segmenter, make_segmenter
-from nlp.sellers import SellerCheck
-from nlp.sentences import sentence_spans
-from nlp.sentiment import Evidence, SentimentModel, features
+from brandguard.nlp.brand_matcher import BrandHit, BrandMatcher
+from brandguard.nlp.damage import Cue, DamageTagger, LexiconHits
+from brandguard.nlp.fingerprint import fingerprint
+from brandguard.nlp.keywords import KeywordRanker
+from brandguard.nlp.segmenter import Segmenter, make_segmenter
+from brandguard.nlp.sellers import SellerCheck
+from brandguard.nlp.sentences import sentence_spans
+from brandguard.nlp.sentiment import Evidence, SentimentModel, features
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
-    from nlp.phrases import Hit
+    from brandguard.nlp.phrases import Hit
 
 
 def default_model_path() -> Path:
-    return Path(str(resources.files("nlp") / "models" / "default.json.gz"))
+    return Path(str(resources.files("brandguard.nlp") / "models" / "default.json.gz"))
 
 
 def load_sentiment_model(path: Path | None) -> SentimentModel:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from brandguard.models import DamageTag
-from nlp.phrases import Hit, PhraseMatcher
+from brandguard.nlp.phrases import Hit, PhraseMatcher
 
 if TYPE_CHECKING:
     from brandguard.config.models import Lexicon

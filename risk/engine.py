@@ -24,9 +24,9 @@ from brandguard import events
 from brandguard.durations import duration_zh
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
-from risk import levels
-from risk.plans import overdue, steps_for
-from risk.signal import Signal, compute
+from brandguard.risk import levels
+from brandguard.risk.plans import overdue, steps_for
+from brandguard.risk.signal import Signal, compute
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

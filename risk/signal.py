@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from brandguard.risk.baseline import expected, hourly_profile
+from brandguard.risk.poisson import tail
 from brandguard.store.base import SearchQuery, Store, StoredDocument
-from risk.baseline import expected, hourly_profile
-from risk.poisson import tail
 
 if TYPE_CHECKING:
     from brandguard.config.rules import HardTrigger, Rules

@@ -22,8 +22,8 @@ import pytest
 
 from brandguard.config.loader import Config, load_config
 from brandguard.documents import document_from_json
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.sqlite import SqliteStore
-from nlp.analyzer import Analyzer
 from tests.es_node import EsNode
 
 if TYPE_CHECKING:

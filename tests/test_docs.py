@@ -7,7 +7,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from alerts.channels.registry import CHANNELS
+from brandguard.alerts.channels.registry import CHANNELS
 from brandguard.cli.main import LazyGroup, cli
 from brandguard.config.channels import Route
 from brandguard.config.models import Lexicon, Settings

@@ -1,1 +1,1 @@
-"""Alert channels: a class each, registered by `type` in `alerts.channels.registry`."""
+"""Alert channels: a class each, registered by `type` in `brandguard.alerts.channels.registry`."""

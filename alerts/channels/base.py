@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from alerts.message import AlertMessage
+    from brandguard.alerts.message import AlertMessage
     from brandguard.config.models import Settings
 
 

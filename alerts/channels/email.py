@@ -15,8 +15,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from typing import TYPE_CHECKING
 
-from alerts.channels.base import Channel, DeliveryError
-from alerts.message import (
+from brandguard.alerts.channels.base import Channel, DeliveryError
+from brandguard.alerts.message import (
     AlertMessage,
     clean_header,
     digest_document,

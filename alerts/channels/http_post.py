@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from alerts.channels.base import DeliveryError, retryable_status
+from brandguard.alerts.channels.base import DeliveryError, retryable_status
 from brandguard.net.http import Response, post
 from brandguard.net.targets import BlockedTarget, Network, check_url
 

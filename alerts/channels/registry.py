@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from alerts.channels.email import EmailChannel
-from alerts.channels.robots import DingTalkChannel, FeishuChannel, WeComChannel
-from alerts.channels.webhook import WebhookChannel
+from brandguard.alerts.channels.email import EmailChannel
+from brandguard.alerts.channels.robots import DingTalkChannel, FeishuChannel, WeComChannel
+from brandguard.alerts.channels.webhook import WebhookChannel
 
 if TYPE_CHECKING:
-    from alerts.channels.base import Channel
+    from brandguard.alerts.channels.base import Channel
     from brandguard.config.channels import ChannelConfig
     from brandguard.config.models import Settings
 

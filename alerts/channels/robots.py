@@ -17,9 +17,9 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
-from alerts.channels.base import Channel
-from alerts.channels.http_post import post_json, robot_result
-from alerts.message import AlertMessage, render_markdown, render_text
+from brandguard.alerts.channels.base import Channel
+from brandguard.alerts.channels.http_post import post_json, robot_result
+from brandguard.alerts.message import AlertMessage, render_markdown, render_text
 from brandguard.net.targets import networks
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ import hmac
 import json
 from typing import TYPE_CHECKING
 
-from alerts.channels.base import Channel
-from alerts.channels.http_post import post_json
-from alerts.message import AlertMessage, render_text
+from brandguard.alerts.channels.base import Channel
+from brandguard.alerts.channels.http_post import post_json
+from brandguard.alerts.message import AlertMessage, render_text
 from brandguard.net.targets import networks
 
 if TYPE_CHECKING:

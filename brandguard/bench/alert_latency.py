@@ -18,14 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.bench.corpus import bench_config
 from brandguard.cli.demo_receivers import mail_catcher, webhook_receiver
 from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.sqlite import SqliteStore
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
 
 REPORT = "{b}产品被检出农药残留超标，抽检不合格，通报编号{n}。"
 

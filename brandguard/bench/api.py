@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.models import Analysis, Document
+    from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
-    from nlp.analyzer import Analyzer
 
 POOL = 2000
 BATCH = 5000

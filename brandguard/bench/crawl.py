@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 from brandguard.bench.corpus import bench_config, source_texts
 from brandguard.config.sources import Site
+from brandguard.crawlers.site_crawler import SiteCrawler
 from brandguard.net.local_server import QuietHandler
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
-from crawlers.site_crawler import SiteCrawler
-from nlp.analyzer import Analyzer
 
 if TYPE_CHECKING:
     from multiprocessing.queues import Queue

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.models import Analysis, Document
+    from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
-    from nlp.analyzer import Analyzer
 
 SEARCH_PREFIX = "bench-search"
 

@@ -2,7 +2,7 @@
 
 Each page in `pages/` comes with what a careful reader takes from it (`expected.yaml`): the
 title, body sentences that must be found, boilerplate that must not be, and the time to the
-minute. Both extractors see the same decoded text (`crawlers.charset`); the baseline is
+minute. Both extractors see the same decoded text (`brandguard.crawlers.charset`); the baseline is
 `trafilatura.bare_extraction` with metadata and its defaults, the call a newcomer would make.
 """
 
@@ -21,8 +21,8 @@ import yaml
 from parsel import Selector
 
 from brandguard.config.sources import Selectors
-from crawlers.charset import decode
-from crawlers.extract import Article, article, stamp_to_iso
+from brandguard.crawlers.charset import decode
+from brandguard.crawlers.extract import Article, article, stamp_to_iso
 
 if TYPE_CHECKING:
     from collections.abc import Callable

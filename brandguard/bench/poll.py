@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from brandguard.bench.corpus import bench_config
 from brandguard.config.sources import Feed
+from brandguard.crawlers.poller import RssPoller
 from brandguard.net.local_server import QuietHandler, serving
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
-from crawlers.poller import RssPoller
-from nlp.analyzer import Analyzer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

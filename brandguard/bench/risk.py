@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from brandguard.bench.corpus import bench_config
 from brandguard.models import Analysis, Document
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.sqlite import SqliteStore
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -137,7 +137,7 @@ class _TimedEngine(RiskEngine):
 
 def _replay(config: Config, folder: Path, docs: list[Document], start: datetime, days: int,
             outcome: Outcome) -> None:
-    store = SqliteStore(folder / "risk.db", config.settings.tz)
+    store = SqliteStore(folder / "brandguard.risk.db", config.settings.tz)
     clock = [start]
     engine = _TimedEngine(store, config, clock=lambda: clock[0])
     engine.hook_seconds = outcome.hook_seconds
@@ -162,7 +162,7 @@ def _replay(config: Config, folder: Path, docs: list[Document], start: datetime,
 
 def _score(config: Config, folder: Path, crises: list[Crisis], brands: int, days: int,
            outcome: Outcome) -> None:
-    store = SqliteStore(folder / "risk.db", config.settings.tz)
+    store = SqliteStore(folder / "brandguard.risk.db", config.settings.tz)
     incidents = store.list_incidents()
     explained: set[str] = set()
     for crisis in crises:

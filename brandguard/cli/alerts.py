@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from alerts.channels.base import DeliveryError
-from alerts.channels.registry import make_channel
-from alerts.dispatcher import AlertDispatcher
-from alerts.message import probe_message
+from brandguard.alerts.channels.base import DeliveryError
+from brandguard.alerts.channels.registry import make_channel
+from brandguard.alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.message import probe_message
 from brandguard.cli.context import AppContext, pass_app, printable
 
 if TYPE_CHECKING:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.inputs import numbered_lines
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import BatchHook, IngestReport, Pipeline, analyze_line
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
+from brandguard.risk.engine import RiskEngine
 
 MODEL_OPTION = click.option("--sentiment-model", type=click.Path(path_type=Path, dir_okay=False,
                                                                   exists=True),

@@ -25,8 +25,8 @@ from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
 from brandguard.bench.runner import Measure, peak_rss_mb, rate
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.sqlite import SqliteStore
-from nlp.analyzer import Analyzer
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config

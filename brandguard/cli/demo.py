@@ -22,19 +22,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from alerts.dispatcher import AlertDispatcher
 from brandguard import events
 from brandguard.access import User, hash_password
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.demo_receivers import Received, mail_catcher, webhook_receiver
 from brandguard.cli.incidents import show
 from brandguard.cli.sources import collector_for, echo_results
 from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
 from brandguard.config.loader import load_sources
+from brandguard.crawlers.sample_sites import sample_sites
 from brandguard.durations import duration_zh
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import CountRow, SearchQuery, Store
-from crawlers.sample_sites import sample_sites
-from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config

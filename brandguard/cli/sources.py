@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pass_app, printable
+from brandguard.crawlers.collector import Collector
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import BatchHook, Pipeline
-from crawlers.collector import Collector
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
+from brandguard.risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
+    from brandguard.crawlers.poller import PollResult
     from brandguard.store.base import Store
-    from crawlers.poller import PollResult
 
 
 NO_SOURCES = ("未配置任何来源：{root}/sources.yaml 中没有 feeds 或 sites"

@@ -20,8 +20,8 @@ import click
 from brandguard.access import CredentialKind
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.registry import open_store
-from nlp.analyzer import Analyzer
 
 if TYPE_CHECKING:
     from brandguard.evaluation.records import EvaluationEntry

@@ -73,7 +73,7 @@ def _default_evaluation() -> EvaluationFile:
 
 
 def builtin_lexicon_path() -> Path:
-    return Path(str(resources.files("nlp") / "data" / "lexicon.yaml"))
+    return Path(str(resources.files("brandguard.nlp") / "data" / "lexicon.yaml"))
 
 
 def load_config(root: Path, env: Mapping[str, str] | None = None, *,

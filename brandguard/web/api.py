@@ -19,6 +19,7 @@ from brandguard.config.rules import parse_duration
 from brandguard.documents import query_time
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import SearchQuery
 from brandguard.web.auth import CSRF_HEADER, Caller, csrf_ok
 from brandguard.web.context import WebContext
@@ -38,7 +39,6 @@ from brandguard.web.schemas import (
     TermCount,
 )
 from brandguard.web.scope import NotVisible, OrgView
-from risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from brandguard.config.models import Brand

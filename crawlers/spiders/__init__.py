@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from crawlers.spiders.base import SiteSpider  # noqa: TC001 - the registry's type
-from crawlers.spiders.news import NewsSpider
-from crawlers.spiders.reviews import ReviewSpider
+from brandguard.crawlers.spiders.base import SiteSpider  # noqa: TC001 - the registry's type
+from brandguard.crawlers.spiders.news import NewsSpider
+from brandguard.crawlers.spiders.reviews import ReviewSpider
 
 SPIDERS: dict[str, type[SiteSpider]] = {"news": NewsSpider, "reviews": ReviewSpider}

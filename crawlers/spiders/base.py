@@ -20,9 +20,9 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeout
 
+from brandguard.crawlers.guard import Refused
 from brandguard.documents import canonical_url
 from brandguard.errors import InputError
-from crawlers.guard import Refused
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.http import TextResponse
 
-from crawlers.extract import article
-from crawlers.spiders.base import Failed, SiteSpider
+from brandguard.crawlers.extract import article
+from brandguard.crawlers.spiders.base import Failed, SiteSpider
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

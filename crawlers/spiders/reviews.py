@@ -17,8 +17,8 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 from scrapy.http import TextResponse
 
-from crawlers.extract import select, select_text, stamp_to_iso
-from crawlers.spiders.base import Failed, SiteSpider
+from brandguard.crawlers.extract import select, select_text, stamp_to_iso
+from brandguard.crawlers.spiders.base import Failed, SiteSpider
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.channels.base import DeliveryError
-from alerts.channels.registry import make_channel
-from alerts.channels.webhook import signature
-from alerts.message import AlertMessage, probe_message
+from brandguard.alerts.channels.base import DeliveryError
+from brandguard.alerts.channels.registry import make_channel
+from brandguard.alerts.channels.webhook import signature
+from brandguard.alerts.message import AlertMessage, probe_message
 from brandguard.config.channels import ChannelsFile
 from brandguard.config.models import Settings
 from tests.servers import http_sink

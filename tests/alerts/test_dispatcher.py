@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from alerts.dispatcher import AlertDispatcher
 from brandguard import events
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.config.loader import Config, load_config
 from brandguard.config.rules import Level
 from brandguard.incident import Event, Incident

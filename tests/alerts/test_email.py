@@ -8,9 +8,9 @@ from email.policy import default
 
 import pytest
 
-from alerts.channels.base import DeliveryError
-from alerts.channels.email import EmailChannel
-from alerts.message import AlertMessage
+from brandguard.alerts.channels.base import DeliveryError
+from brandguard.alerts.channels.email import EmailChannel
+from brandguard.alerts.message import AlertMessage
 from brandguard.config.channels import EmailChannelConfig
 from tests.servers import dropping_server, refusing_smtp_sink, smtp_sink, tls_auth_smtp_sink
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 from markdown_it import MarkdownIt
 
-from alerts.message import AlertMessage, build, render_markdown
 from brandguard import events
+from brandguard.alerts.message import AlertMessage, build, render_markdown
 from brandguard.config.rules import Level
 from brandguard.incident import ChecklistStep, Event
 from brandguard.store.sqlite import SqliteStore
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 PHISH = "http://ok.example/a)**[紧急：点此登录](http://phish.example/)**"
 TRACK = "http://ok.example/b)![x](http://track.example/p.gif"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from alerts.router import decide, matches, quiet_until
+from brandguard.alerts.router import decide, matches, quiet_until
 from brandguard.config.channels import QuietHours, Route
 from brandguard.config.rules import Level
 from brandguard.incident import Incident

@@ -8,8 +8,8 @@ Expected values were checked with openssl:
 
 from __future__ import annotations
 
-from alerts.channels.robots import dingtalk_sign, feishu_sign
-from alerts.channels.webhook import signature
+from brandguard.alerts.channels.robots import dingtalk_sign, feishu_sign
+from brandguard.alerts.channels.webhook import signature
 
 
 def test_webhook_hmac() -> None:

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from brandguard.access import Credential, User, secret_hash
 from brandguard.config.loader import load_config
 from brandguard.delivery import Delivery
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
+from brandguard.risk.engine import RiskEngine
 from brandguard.source_state import SourceState
 from brandguard.store.registry import open_store
 from brandguard.store.sqlite import SqliteStore
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
 from tests.conftest import EXAMPLE_CONFIG, drop_indices, jsonl, run_cli, write_config
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawlers.charset import decode
+from brandguard.crawlers.charset import decode
 
 TEXT = "八马茶业公布检测报告，全部合格。"
 

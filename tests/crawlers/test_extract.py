@@ -6,7 +6,7 @@ import pytest
 from parsel import Selector
 
 from brandguard.config.sources import Selectors
-from crawlers.extract import article, find_credit, stamp_to_iso
+from brandguard.crawlers.extract import article, find_credit, stamp_to_iso
 
 
 @pytest.mark.parametrize(("raw", "iso"), [

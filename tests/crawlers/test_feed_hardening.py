@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandguard.config.loader import load_config
+from brandguard.crawlers.poller import RssPoller
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
-from crawlers.poller import RssPoller
-from nlp.analyzer import Analyzer
 from tests.conftest import write_config
 from tests.crawlers.test_rss_poller import feed_server
 

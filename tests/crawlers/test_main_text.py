@@ -6,7 +6,7 @@ import pytest
 from parsel import Selector
 
 from brandguard.bench.extract import evaluate, load, pages_dir
-from crawlers.main_text import find_main_text
+from brandguard.crawlers.main_text import find_main_text
 
 PAGES = load(pages_dir())
 SCORES = evaluate(pages_dir())["brandguard"]
@@ -48,7 +48,7 @@ def test_the_density_pass_reads_the_block_with_most_text() -> None:
     html = ("<html><body><div id='nav'><a href='/1'>首页</a><a href='/2'>新闻</a></div>"
             "<div id='main'><div>溪源茶业一批次绿茶农药残留超标，县市场监管局已责令召回。"
             "</div><div>协会将配合监管部门开展全县茶企自查，并公布检测结果。</div></div></body></html>")
-    from crawlers.main_text import _density  # the last step on its own
+    from brandguard.crawlers.main_text import _density  # the last step on its own
 
     text = _density(html)
     assert "农药残留超标" in text

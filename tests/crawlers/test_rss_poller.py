@@ -11,19 +11,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandguard.config.loader import Config, load_config
+from brandguard.crawlers.poller import RssPoller
 from brandguard.net.local_server import QuietHandler, serving
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
-from crawlers.poller import RssPoller
-from nlp.analyzer import Analyzer
 from tests.conftest import write_config
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from nlp.analyzer import Analyzer as AnalyzerT
+    from brandguard.nlp.analyzer import Analyzer as AnalyzerT
 
 TZ = ZoneInfo("Asia/Shanghai")
 

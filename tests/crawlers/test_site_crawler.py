@@ -12,15 +12,15 @@ import pytest
 
 from brandguard.config.loader import load_config
 from brandguard.config.sources import Feed, Site
+from brandguard.crawlers.poller import PollResult, RssPoller
+from brandguard.crawlers.sample_sites import SampleSites, Story, sample_sites
+from brandguard.crawlers.site_crawler import SiteCrawler
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.scheduler import Runner
 from brandguard.source_state import SourceState
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
-from crawlers.poller import PollResult, RssPoller
-from crawlers.sample_sites import SampleSites, Story, sample_sites
-from crawlers.site_crawler import SiteCrawler
-from nlp.analyzer import Analyzer
 from tests.conftest import EXAMPLE_CONFIG
 
 if TYPE_CHECKING:

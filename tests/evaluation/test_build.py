@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
+    from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
-    from nlp.analyzer import Analyzer
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=TZ)
 

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.config.loader import load_config
 from brandguard.evaluation.actions import Actions
 from brandguard.evaluation.overdue import MeasureTick

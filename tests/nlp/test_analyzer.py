@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nlp.analyzer import Analyzer
+from brandguard.nlp.analyzer import Analyzer
 from tests.conftest import make_doc
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brandguard.config.models import Brand
-from nlp.brand_matcher import BrandMatcher
+from brandguard.nlp.brand_matcher import BrandMatcher
 
 
 def brand(id_: str, name: str, **kw: object) -> Brand:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nlp.damage import DamageTagger
-from nlp.sentences import sentence_spans
+from brandguard.nlp.damage import DamageTagger
+from brandguard.nlp.sentences import sentence_spans
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brandguard.neardup import similarity
-from nlp.fingerprint import fingerprint, hamming
+from brandguard.nlp.fingerprint import fingerprint, hamming
 
 STORY = ("市场监管总局发布食品安全监督抽检信息，溪源茶业生产的一批次绿茶检出农药残留超标，抽检不合格。"
          "监管部门已责令企业召回问题产品，并立案调查。此事引发消费者对云岭茶质量的担忧。")

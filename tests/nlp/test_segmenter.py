@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from nlp.segmenter import SEGMENTERS, make_segmenter
+from brandguard.nlp.segmenter import SEGMENTERS, make_segmenter
 from tests.conftest import EXAMPLE_CONFIG
 
 

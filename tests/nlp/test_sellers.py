@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brandguard.config.models import Brand
-from nlp.sellers import SellerCheck
+from brandguard.nlp.sellers import SellerCheck
 
 
 def brand(id_: str, name: str, **kw: object) -> Brand:

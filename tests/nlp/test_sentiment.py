@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from nlp.analyzer import default_model_path
-from nlp.sentiment import Evidence, SentimentModel, features, fit_band, macro_f1, train
+from brandguard.nlp.analyzer import default_model_path
+from brandguard.nlp.sentiment import Evidence, SentimentModel, features, fit_band, macro_f1, train
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brandguard.config.loader import load_config
+from brandguard.crawlers.poller import RssPoller
 from brandguard.net.local_server import QuietHandler, serving
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
-from crawlers.poller import RssPoller
-from nlp.analyzer import Analyzer
 from tests.conftest import write_config
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 GENERATED = datetime(2026, 12, 1, 8, 0, tzinfo=TZ)
 HOSTILE_TITLE = ('<script>window.__x=1</script>[登录](javascript:alert(1)) ![x](http://t.example/p.png)'

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
+    from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
-    from nlp.analyzer import Analyzer
 
 TZ = ZoneInfo("Asia/Shanghai")
 REGIONAL, MEMBER, GROUP, PEER = "anxi-tieguanyin", "bama", "anxi-group", "wuyi"

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alerts.dispatcher import AlertDispatcher
+from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.config.loader import Config, load_config
 from brandguard.errors import ConfigError
 from brandguard.reports.digest import CATCH_UP, DigestPlanner, due_periods

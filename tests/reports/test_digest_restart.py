@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 WAIT = 120.0  # seconds: a bound on each wait, never a pause
 KEY = f"digest:monthly:{REGIONAL}:"

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
-    from nlp.analyzer import Analyzer
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.sqlite import SqliteStore
-from risk.engine import RiskEngine
 from tests.reports.story import TZ
 
 if TYPE_CHECKING:

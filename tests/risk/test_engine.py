@@ -13,9 +13,9 @@ from brandguard import events
 from brandguard.config.loader import Config, load_config
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
+from brandguard.risk.engine import RiskEngine
 from tests.conftest import BRANDS_YAML, EXAMPLE_CONFIG, jsonl, make_doc, write_config
 
 if TYPE_CHECKING:

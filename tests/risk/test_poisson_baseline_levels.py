@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandguard.config.rules import Level, Rules
-from risk.baseline import expected, hourly_profile
-from risk.levels import level_for, raise_to, triggered
-from risk.poisson import tail
+from brandguard.risk.baseline import expected, hourly_profile
+from brandguard.risk.levels import level_for, raise_to, triggered
+from brandguard.risk.poisson import tail
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -9,8 +9,8 @@ import pytest
 from scrapy import Request
 from twisted.internet.address import IPv4Address, IPv6Address
 
+from brandguard.crawlers.guard import Refused, SsrfGuard, _Filtering
 from brandguard.net.targets import networks
-from crawlers.guard import Refused, SsrfGuard, _Filtering
 
 
 class Collecting:

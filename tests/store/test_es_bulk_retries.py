@@ -23,7 +23,7 @@ from tests.es_proxy import EsProxy, to_node
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
     from tests.es_node import EsNode
 
 

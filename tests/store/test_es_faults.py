@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.models import Analysis, Document
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 
 def lines(*records: dict[str, object]) -> list[tuple[int, bytes]]:

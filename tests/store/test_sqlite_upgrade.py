@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 
 def test_sources_are_copied_onto_mentions_of_an_older_store(

@@ -14,7 +14,7 @@ from tests.conftest import analyzed, make_doc
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 TZ = ZoneInfo("Asia/Shanghai")
 MakeStore = Callable[[], Store]

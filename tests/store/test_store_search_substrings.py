@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
 
 REPORT = "检验报告编号1号显示庚丁批次茶叶合格"
 ALPHABET = list("检验报告编号1号显示庚丁批次茶叶合格八马ABab09 ，。-ßΣσ１Ａ")

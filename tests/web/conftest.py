@@ -21,14 +21,14 @@ import pytest
 from brandguard.access import Credential, User, hash_password, new_secret, secret_hash
 from brandguard.config.loader import Config, load_config
 from brandguard.evaluation.actions import Actions
+from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
 from brandguard.web.app import create_app
 from brandguard.web.context import WebContext
 from brandguard.web.server import background
-from nlp.analyzer import Analyzer
-from risk.engine import RiskEngine
 from tests.conftest import BRANDS_YAML, EXAMPLE_CONFIG, jsonl, write_config
 
 if TYPE_CHECKING:

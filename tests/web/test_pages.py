@@ -16,7 +16,7 @@ from tests.web.helpers import logged_in, login_form_token
 
 if TYPE_CHECKING:
     from brandguard.config.loader import Config
-    from nlp.analyzer import Analyzer
+    from brandguard.nlp.analyzer import Analyzer
     from tests.web.conftest import World
 
 
