@@ -64,9 +64,8 @@ def build(event: Event, config: Config, store: Store) -> AlertMessage:
         return measure_message(event, config)
     incident = Incident.from_json(event.payload["incident"])
     brand = config.brand(incident.brand)
-    category = config.lexicon.categories.get(incident.category)
     name = brand.name if brand else incident.brand
-    label = category.label if category else incident.category
+    label = config.category_label(incident.category)
     change = CHANGES.get(event.type, event.type)
     subject = clean_header(f"[brandguard][{incident.level.label.split()[0]} "
                            f"{incident.level.label.split()[1]}] {name} {label} {change}")

@@ -10,6 +10,8 @@ ACTIONS = {"opened": "开启", "escalated": "升级", "overdue": "步骤逾期",
 EVENTS = {"incident.opened": "事件开启", "incident.escalated": "事件升级",
           "incident.resolved": "事件解除", "checklist.overdue": "预案步骤逾期",
           "report.digest": "舆情简报", "measure.overdue": "改进措施逾期", "test": "测试消息"}
+# incident categories that are a signal's own rather than a lexicon category
+SIGNAL_CATEGORIES = {"sentiment": "负面情绪上升"}
 DELIVERY = {"pending": "待发送", "sent": "已发送", "failed": "发送失败", "suppressed": "已抑制"}
 
 

@@ -32,13 +32,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from brandguard.alerts.dispatcher import AlertDispatcher
+from brandguard import wiring
 from brandguard.config.sources import Feed
-from brandguard.crawlers.collector import Collector
 from brandguard.errors import StoreUnavailable
 from brandguard.evaluation.overdue import MeasureTick
-from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import BatchHook, Pipeline
 from brandguard.reports.digest import DigestPlanner
 from brandguard.risk.engine import RiskEngine
 
@@ -82,19 +79,13 @@ class Shard:
 
 
 class Runner:
-    def __init__(self, config: Config, store: Store, store_url: str | None = None,
-                 shard: Shard | None = None) -> None:
+    def __init__(self, config: Config, store: Store, shard: Shard | None = None) -> None:
         self.config, self.store = config, store
         self.shard = shard or Shard(1, 1)
-        self.engine = RiskEngine(store, config)
-        hooks: list[BatchHook] = [self.engine]
-        self.dispatcher = (AlertDispatcher(store, config)
-                           if config.channels and self.shard.leader else None)
-        if self.dispatcher is not None:
-            hooks.append(self.dispatcher)
-        self.pipeline = Pipeline(Analyzer.from_config(config), store, config.settings,
-                                 hooks=hooks)
-        self.collector = Collector(config, store, self.pipeline, store_url)
+        stages = wiring.build(config, store, alerts=self.shard.leader)
+        self.engine = stages.engine or RiskEngine(store, config)
+        self.dispatcher, self.pipeline = stages.dispatcher, stages.pipeline
+        self.collection = stages.collection
         self.digests = DigestPlanner(store, config, lambda: datetime.now(config.settings.tz))
         self.scheduler = BlockingScheduler(
             executors={"default": ThreadPoolExecutor(1)}, timezone=config.settings.tz,
@@ -102,7 +93,7 @@ class Runner:
 
     def sources(self) -> list[Source]:
         """The enabled sources this worker's shard owns."""
-        return [s for s in self.collector.sources() if s.enabled and self.shard.owns(s.id)]
+        return [s for s in self.collection.sources() if s.enabled and self.shard.owns(s.id)]
 
     def plan(self, now: datetime) -> list[tuple[str, datetime]]:
         """Add every job; returns (job id, first run time), for `--print-schedule`."""
@@ -146,10 +137,10 @@ class Runner:
             self.dispatcher.run_once()
 
     def _collect(self, source_id: str) -> None:
-        source = self.collector.source(source_id)
+        source = self.collection.source(source_id)
         if source is None:
             return
-        result = self.collector.collect(source)
+        result = self.collection.collect(source)
         log.warning("collected %s: %s, %d new%s", source_id, result.status, result.new,
                     f" ({result.error[:300]})" if result.error else "")
 
@@ -162,7 +153,7 @@ class Runner:
     def run(self) -> None:
         def stop(signum: int, frame: FrameType | None) -> None:
             log.warning("signal %s: stopping after the running job", signum)
-            self.collector.crawler.stop()
+            self.collection.stop()
             self.scheduler.shutdown(wait=True)
 
         signal.signal(signal.SIGTERM, stop)

@@ -1,46 +1,68 @@
-"""One entry point for every kind of source: `collect(source)` runs it once.
+"""The collectors' contract: a collector starts a run of one source, and the run yields documents.
 
-A kind of source is a config model plus the collector that runs it, registered in
-`Collector.__init__`; `brandguard run`, `crawl` and the demo all go through here.
+A collector never stores anything and never sees the pipeline. The caller
+(`brandguard.collection.Collection`) feeds what a run yields through the pipeline, then asks the
+run for its result and for the source's next state, and saves that. So collection, analysis and
+storage can be arranged however the caller needs (a worker process, a batch, a benchmark) without
+the collectors knowing. A kind of source is a config model plus its collector class: one entry in
+`COLLECTORS`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from brandguard.config.sources import Feed, Site
-from brandguard.crawlers.poller import PollResult, RssPoller
-from brandguard.crawlers.site_crawler import SiteCrawler
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterator, Sequence
+    from datetime import datetime
 
     from brandguard.config.loader import Config
-    from brandguard.pipeline import Pipeline
-    from brandguard.store.base import Store
+    from brandguard.models import Document
+    from brandguard.source_state import SourceState
 
 Source = Feed | Site
 
 
-class Collector:
-    def __init__(self, config: Config, store: Store, pipeline: Pipeline,
-                 store_url: str | None = None) -> None:
-        self.config = config
-        self.poller = RssPoller(config, store, pipeline)
-        self.crawler = SiteCrawler(config, store, pipeline, store_url)
-        self.runs: dict[type, Callable[[Source], PollResult]] = {
-            Feed: lambda s: self.poller.poll(s),  # type: ignore[arg-type]
-            Site: lambda s: self.crawler.crawl(s),  # type: ignore[arg-type]
-        }
+@dataclass(frozen=True)
+class CollectResult:
+    """One run of one source, as `crawl`, `run` and the demo report it."""
 
-    def sources(self) -> list[Source]:
-        return [*self.config.feeds, *self.config.sites]
+    source: str
+    status: str  # ok | not_modified | error
+    new: int = 0
+    seen: int = 0
+    error: str = ""
+    pages: int = 0
 
-    def source(self, source_id: str) -> Source | None:
-        return next((s for s in self.sources() if s.id == source_id), None)
 
-    def collect(self, source: Source) -> PollResult:
-        return self.runs[type(source)](source)
+class SourceRun(Protocol):
+    """One run: iterate `documents()` to the end, then call `finish` with what was stored."""
 
-    def collect_all(self, sources: Iterable[Source]) -> list[PollResult]:
-        return [self.collect(s) for s in sources if s.enabled]
+    def documents(self) -> Iterator[Document]: ...
+
+    def fail(self, error: str) -> None:
+        """The caller could not take the documents (not the source's fault is re-raised)."""
+
+    def finish(self, inserted: int, rejected: Sequence[str]) -> tuple[CollectResult, SourceState]:
+        """The run's result and the source's state after it (back-off, validators, health)."""
+
+
+class SourceCollector(Protocol):
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None: ...
+
+    def start(self, source: Any, state: SourceState,
+              known: Callable[[str], bool] | None) -> SourceRun: ...
+
+    def stop(self) -> None:
+        """End a running collection early; what it yielded so far is kept by the caller."""
+
+
+def collectors() -> dict[type, type[SourceCollector]]:
+    """Kind of source -> its collector class (imported here, so this module stays light)."""
+    from brandguard.crawlers.poller import RssPoller
+    from brandguard.crawlers.site_crawler import SiteCrawler
+
+    return {Feed: RssPoller, Site: SiteCrawler}

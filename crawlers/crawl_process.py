@@ -2,10 +2,12 @@
 
 Scrapy runs on Twisted's reactor, which cannot be restarted inside one process, while
 `brandguard run` crawls every site again and again on a schedule. So each crawl is a short
-child process: it reads a JSON spec (the site, the allowed private networks, the store URL
-for skipping stored articles) on stdin and writes one JSON object per line on stdout —
+child process: it reads a one-line JSON spec (the site, the allowed private networks, whether
+to skip stored articles) on stdin and writes one JSON object per line on stdout —
 `{"item": …}` documents, `{"failure": …}` pages it could not collect, and a closing
-`{"stats": …}`. The parent owns the store's writes and the analysis pipeline.
+`{"stats": …}`. It never opens a store: to skip an article already stored it writes
+`{"known": doc_id}` and reads the parent's `true` or `false` on stdin. The parent owns the
+store and the analysis pipeline.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scrapy.crawler import CrawlerProcess
 
@@ -56,23 +58,22 @@ def scrapy_settings(site: Site, allow: list[str],
     }
 
 
-def _stored(store_url: str | None) -> Callable[[str], bool] | None:
-    if not store_url:
-        return None
-    from brandguard.config.models import Settings
-    from brandguard.store.registry import open_store
-
-    store = open_store(store_url, Settings())
-    return lambda doc_id: store.get(doc_id) is not None
+def ask_parent(out: TextIO, answers: TextIO) -> Callable[[str], bool]:
+    """Asked on the reactor thread, which also writes the items, so lines never interleave."""
+    def known(doc_id: str) -> bool:
+        out.write(json.dumps({"known": doc_id}) + "\n")
+        out.flush()
+        return answers.readline().strip() == "true"
+    return known
 
 
 def main() -> int:
     out = JsonLinesOut.out = sys.stdout  # the protocol; anything else printed goes to stderr
     sys.stdout = sys.stderr
-    spec = json.load(sys.stdin)
+    spec = json.loads(sys.stdin.readline())
     site = Site.model_validate(spec["site"])
-    process = CrawlerProcess(scrapy_settings(site, spec.get("allow", []),
-                                             _stored(spec.get("store"))),
+    stored = ask_parent(out, sys.stdin) if spec.get("skip_stored") else None
+    process = CrawlerProcess(scrapy_settings(site, spec.get("allow", []), stored),
                              install_root_handler=True)
     crawler = process.create_crawler(SPIDERS[site.spider])
     process.crawl(crawler, site=site)

@@ -1,10 +1,12 @@
-"""Crawl a configured site once: run its spider in a child process, analyse and store what
-it yields as it streams in, and record the site's health.
+"""Crawl a configured site once: run its spider in a child process and yield the documents it
+streams back, then say how the crawl went.
 
-Documents flow straight into `Pipeline.ingest_documents`, which stores them in batches, so
-a crawl killed halfway keeps every batch already written. Pages that failed are summed up
-in the source's `last_error`; the crawl as a whole counts as failed (and backs off) only when
-no page could be fetched or the crawl process itself died.
+The caller stores what is yielded as it arrives (in batches), so a crawl killed halfway keeps
+every batch already written. The child never opens a store: before it fetches an article it
+asks this process, on its stdin, whether that document is already stored, and the caller's
+`known` answers. Pages that failed are summed up in the source's `last_error`; the crawl as a
+whole counts as failed (and backs off) only when no page could be fetched or the crawl process
+itself died.
 """
 
 from __future__ import annotations
@@ -15,23 +17,22 @@ import subprocess
 import sys
 import tempfile
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from brandguard.crawlers.poller import PollResult
+from brandguard.crawlers.collector import CollectResult
 from brandguard.documents import document_from_json
 from brandguard.errors import InputError
-from brandguard.source_state import SourceState
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from brandguard.config.loader import Config
     from brandguard.config.sources import Site
     from brandguard.models import Document
-    from brandguard.pipeline import IngestReport, Pipeline
-    from brandguard.store.base import Store
+    from brandguard.source_state import SourceState
 
 MAX_RUNTIME = timedelta(hours=1)
 STOP_GRACE = timedelta(seconds=3)
@@ -53,16 +54,18 @@ class _Stream:
 
 
 class SiteCrawler:
-    def __init__(self, config: Config, store: Store, pipeline: Pipeline,
-                 store_url: str | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
-        """`store_url` lets the crawl process skip articles already stored (read-only)."""
-        self.config, self.store, self.pipeline = config, store, pipeline
-        self.store_url = store_url if store_url and ":memory:" not in store_url else None
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
         self.clock = clock or (lambda: datetime.now(config.settings.tz))
         self.rng = random.Random()  # noqa: S311 - jitter, not cryptography
         self._child: subprocess.Popen[str] | None = None
         self._stopped: subprocess.Popen[str] | None = None
+
+    def start(self, site: Site, state: SourceState,
+              known: Callable[[str], bool] | None = None) -> SiteRun:
+        """`known` lets the crawl skip articles already stored (unless the site `refetch`es)."""
+        return SiteRun(self, site, replace(state, last_attempt=self.clock()),
+                       None if site.refetch else known)
 
     def stop(self) -> None:
         """End a running crawl: SIGTERM lets Scrapy close the spider, and a crawl still
@@ -74,75 +77,100 @@ class SiteCrawler:
             child.terminate()
             threading.Timer(STOP_GRACE.total_seconds(), _kill_if_running, [child]).start()
 
-    def crawl_all(self, sites: Iterable[Site]) -> list[PollResult]:
-        return [self.crawl(site) for site in sites if site.enabled]
+    def spawn(self, site: Site, skip_stored: bool, err: IO[str]) -> subprocess.Popen[str]:
+        spec = {"site": site.model_dump(mode="json"),
+                "allow": list(self.config.settings.allow_private_targets),
+                "skip_stored": skip_stored}
+        child = subprocess.Popen(
+            [sys.executable, "-m", "brandguard.crawlers.crawl_process"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8")
+        assert child.stdin is not None  # noqa: S101 - PIPE was asked for
+        child.stdin.write(json.dumps(spec) + "\n")
+        child.stdin.flush()
+        self._child = child
+        return child
 
-    def crawl(self, site: Site) -> PollResult:
-        now = self.clock()
-        state = replace(self.store.source_state(site.id) or SourceState(site.id),
-                        last_attempt=now)
-        stream = _Stream()
-        returncode, stderr, report = self._run(site, stream)
-        inserted = report.stored.inserted if report else 0
+    def ended(self, child: subprocess.Popen[str]) -> bool:
+        """Whether the crawl was stopped by `stop`."""
+        self._child = None
+        stopped = self._stopped is child
+        if stopped:
+            self._stopped = None
+        return stopped
+
+
+@dataclass
+class SiteRun:
+    crawler: SiteCrawler
+    site: Site
+    state: SourceState
+    known: Callable[[str], bool] | None
+    stream: _Stream = field(default_factory=lambda: _Stream())
+    returncode: int = 0
+    stderr: str = ""
+    stopped: bool = False
+    failed: str = ""
+
+    def documents(self) -> Iterator[Document]:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+            child = self.crawler.spawn(self.site, self.known is not None, err)
+            watchdog = threading.Timer(MAX_RUNTIME.total_seconds(), child.kill)
+            watchdog.start()
+            try:
+                assert child.stdout is not None  # noqa: S101 - PIPE was asked for
+                yield from self._documents(child, child.stdout)
+                self.returncode = child.wait()
+            finally:
+                watchdog.cancel()
+                if child.poll() is None:
+                    child.kill()
+                    self.returncode = child.wait()
+                if child.stdin is not None:
+                    with suppress(OSError):
+                        child.stdin.close()
+                self.stopped = self.crawler.ended(child)
+                err.seek(0)
+                self.stderr = err.read()[-2000:]
+
+    def fail(self, error: str) -> None:
+        self.failed = error
+
+    def finish(self, inserted: int, rejected: Sequence[str] = ()) -> tuple[CollectResult,
+                                                                            SourceState]:
+        stream, site = self.stream, self.site
+        stream.skipped += rejected
         pages = (int(stream.stats.get("response_received_count", 0))
                  - int(stream.stats.get("robotstxt/response_count", 0)))
-        stopped = self._stopped is not None
-        self._stopped = None
-        error = None if stopped else _fatal(returncode, stderr, pages, stream)
+        error = self.failed or (None if self.stopped
+                                else _fatal(self.returncode, self.stderr, pages, stream))
         # sorted and each cut short, so a summary reads the same however the fetches raced
         problems = sorted(f"{f.get('url')}: {_short(str(f.get('reason')))}"
                           for f in stream.failures)
         problems += sorted(stream.skipped)
         ended = stream.stats.get("finish_reason", "finished")
-        if stopped:
+        if self.stopped:
             problems.append("stopped by shutdown before the crawl finished")
         elif ended != "finished":
             problems.append(f"crawl ended early: {ended}")  # max_pages reached …
         summary = (f"{len(problems)} problem(s): " + "; ".join(problems))[:1000] if problems else ""
-        state = replace(state, items=state.items + inserted, last_error=summary)
-        state = state.after_run(now, site.interval, error, 0.9 + 0.2 * self.rng.random())
-        self.store.save_source_state(state)
-        return PollResult(site.id, "error" if error else "ok", inserted, stream.items,
-                          error or summary, pages=pages)
+        state = replace(self.state, items=self.state.items + inserted, last_error=summary)
+        now = state.last_attempt or self.crawler.clock()
+        state = state.after_run(now, site.interval, error, 0.9 + 0.2 * self.crawler.rng.random())
+        return CollectResult(site.id, "error" if error else "ok", inserted, stream.items,
+                             error or summary, pages=pages), state
 
-    def _run(self, site: Site, stream: _Stream) -> tuple[int, str, IngestReport | None]:
-        spec = {"site": site.model_dump(mode="json"),
-                "allow": list(self.config.settings.allow_private_targets),
-                "store": None if site.refetch else self.store_url}
-        report = None
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "brandguard.crawlers.crawl_process"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8")
-            self._child = child
-            watchdog = threading.Timer(MAX_RUNTIME.total_seconds(), child.kill)
-            watchdog.start()
-            try:
-                assert child.stdin is not None  # noqa: S101 - PIPE was asked for
-                assert child.stdout is not None  # noqa: S101
-                child.stdin.write(json.dumps(spec))
-                child.stdin.close()
-                report = self.pipeline.ingest_documents(self._documents(child.stdout, stream))
-                returncode = child.wait()
-            finally:
-                self._child = None
-                watchdog.cancel()
-                if child.poll() is None:
-                    child.kill()
-                    child.wait()
-            stream.skipped += [f"item {r.line}: {r.reason}" for r in report.rejected]
-            err.seek(0)
-            return returncode, err.read()[-2000:], report
-
-    def _documents(self, lines: Iterable[str], stream: _Stream) -> Iterator[Document]:
-        tz = self.config.settings.tz
+    def _documents(self, child: subprocess.Popen[str], lines: Iterable[str],
+                   ) -> Iterator[Document]:
+        tz, stream = self.crawler.config.settings.tz, self.stream
         for line in lines:
             try:
                 message = json.loads(line)
             except ValueError:
                 stream.skipped.append(f"unreadable line from the crawler: {line[:80]!r}")
                 continue
-            if "item" in message:
+            if "known" in message:
+                self._answer(child, str(message["known"]))
+            elif "item" in message:
                 stream.items += 1
                 try:
                     yield document_from_json(message["item"], tz)
@@ -153,6 +181,14 @@ class SiteCrawler:
                 stream.failures.append(message["failure"])
             elif "stats" in message:
                 stream.stats = message["stats"]
+
+    def _answer(self, child: subprocess.Popen[str], doc_id: str) -> None:
+        """The child waits for this line before it fetches (or skips) the article."""
+        known = self.known is not None and self.known(doc_id)
+        assert child.stdin is not None  # noqa: S101 - PIPE was asked for
+        with suppress(OSError):  # the child is gone: its exit code tells the story
+            child.stdin.write("true\n" if known else "false\n")
+            child.stdin.flush()
 
 
 def _fatal(returncode: int, stderr: str, pages: int, stream: _Stream) -> str | None:

@@ -26,7 +26,7 @@ from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from brandguard.risk import levels
 from brandguard.risk.plans import overdue, steps_for
-from brandguard.risk.signal import Signal, compute
+from brandguard.risk.signals import configured
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from brandguard.config.loader import Config
     from brandguard.config.rules import Level, Rules
     from brandguard.models import Analysis, Document
+    from brandguard.risk.signals.base import Signal, SignalType
     from brandguard.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class RiskEngine:
         self.config = config
         self.rules = rules or config.rules
         self.clock = clock or (lambda: datetime.now(config.settings.tz))
+        self.signals = configured(self.rules)
 
     # -- the pipeline hook ---------------------------------------------------------------
     def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None:
@@ -64,8 +66,12 @@ class RiskEngine:
                 self.evaluate(brand, category, min(doc.published_at or now, now))
 
     def _reports(self, analysis: Analysis) -> list[tuple[str, str]]:
-        return [(m.brand, d.category) for m in analysis.mentions
-                if m.polarity != "positive" and self._judged(m.brand) for d in analysis.damage]
+        """What each configured signal asks to judge, once each, peers left out."""
+        asked = (pair for signal in self.signals for pair in signal.reports(analysis))
+        return [pair for pair in dict.fromkeys(asked) if self._judged(pair[0])]
+
+    def _signal(self, category: str) -> SignalType | None:
+        return next((s for s in self.signals if s.owns(category)), None)
 
     def _judged(self, brand_id: str) -> bool:
         """Peer brands are counted for comparison only: never an incident or an alert."""
@@ -106,9 +112,11 @@ class RiskEngine:
         raise RuntimeError(f"incident for {brand}/{category} kept changing; giving up")
 
     def _evaluate_once(self, brand: str, category: str, at: datetime) -> Incident | None:
+        judge = self._signal(category)
+        if judge is None:
+            return None  # a category whose signal is no longer configured
         current = self.store.open_incident_for(brand, category)
-        signal = compute(self.store, self.rules, brand, category, at,
-                         members=self._members(brand))
+        signal = judge.compute(self.store, brand, category, at, members=self._members(brand))
         texts = [h.document.full_text for h in signal.evidence]
         triggers = levels.triggered(self.rules, texts, [h.document.source or ""
                                                          for h in signal.evidence])

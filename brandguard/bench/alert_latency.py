@@ -18,13 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from brandguard.alerts.dispatcher import AlertDispatcher
+from brandguard import wiring
 from brandguard.bench.corpus import bench_config
-from brandguard.cli.demo_receivers import mail_catcher, webhook_receiver
 from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
-from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import Pipeline
-from brandguard.risk.engine import RiskEngine
+from brandguard.demo.receivers import mail_catcher, webhook_receiver
 from brandguard.store.sqlite import SqliteStore
 
 REPORT = "{b}产品被检出农药残留超标，抽检不合格，通报编号{n}。"
@@ -60,8 +57,7 @@ def run(incidents: int) -> Latencies:
             settings=config.settings.model_copy(
                 update={"allow_private_targets": ["127.0.0.0/8"]}))
         store = SqliteStore(folder / "lat.db", config.settings.tz)
-        pipeline = Pipeline(Analyzer.from_config(config), store, config.settings,
-                            hooks=[RiskEngine(store, config), AlertDispatcher(store, config)])
+        pipeline = wiring.build(config, store).pipeline
         now = datetime.now(config.settings.tz)
         history = [_line(i, f"{b.name}新品上市，第{i}批。", now - timedelta(days=7))
                    for i, b in enumerate(config.brands)]

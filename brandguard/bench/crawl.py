@@ -22,12 +22,10 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brandguard import wiring
 from brandguard.bench.corpus import bench_config, source_texts
 from brandguard.config.sources import Site
-from brandguard.crawlers.site_crawler import SiteCrawler
 from brandguard.net.local_server import QuietHandler
-from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
@@ -130,10 +128,9 @@ def run(count: int, repeat: int, corpus: Path | None) -> CrawlBench:
             for attempt in range(repeat):
                 path = Path(tmp) / f"bench-{attempt}.db"
                 store = SqliteStore(path, config.settings.tz)
-                pipeline = Pipeline(Analyzer.from_config(config), store, config.settings)
-                crawler = SiteCrawler(config, store, pipeline, f"sqlite:///{path}")
+                collection = wiring.build(config, store, judge=False).collection
                 started = time.perf_counter()
-                result = crawler.crawl(site)
+                result = collection.collect(site)
                 took = time.perf_counter() - started
                 store.close()
                 pages_s.append(result.pages / took)

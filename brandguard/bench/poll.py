@@ -11,16 +11,13 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brandguard import wiring
 from brandguard.bench.corpus import bench_config
 from brandguard.config.sources import Feed
-from brandguard.crawlers.poller import RssPoller
 from brandguard.net.local_server import QuietHandler, serving
-from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
@@ -73,12 +70,11 @@ def run(count: int) -> PollBench:
         settings = config.settings.model_copy(update={"allow_private_targets": ["127.0.0.0/8"]})
         config = replace(config, settings=settings, feeds=tuple(feeds))
         store = SqliteStore(folder / "poll.db", settings.tz)
-        pipeline = Pipeline(Analyzer.from_config(config), store, settings)
-        poller = RssPoller(config, store, pipeline, clock=lambda: datetime.now(settings.tz))
+        collection = wiring.build(config, store, judge=False).collection
         rates = []
         for _ in range(2):
             started = time.perf_counter()
-            poller.poll_all(feeds)
+            collection.collect_all(feeds)
             rates.append(count / (time.perf_counter() - started) * 60)
         store.close()
     return PollBench(count, rates[0], rates[1], statuses.count(304))

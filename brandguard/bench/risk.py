@@ -21,10 +21,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brandguard import wiring
 from brandguard.bench.corpus import bench_config
 from brandguard.models import Analysis, Document
-from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import Pipeline
 from brandguard.risk.engine import RiskEngine
 from brandguard.store.sqlite import SqliteStore
 
@@ -141,8 +140,8 @@ def _replay(config: Config, folder: Path, docs: list[Document], start: datetime,
     clock = [start]
     engine = _TimedEngine(store, config, clock=lambda: clock[0])
     engine.hook_seconds = outcome.hook_seconds
-    analyzer = Analyzer.from_config(config)
-    pipeline = Pipeline(analyzer, store, config.settings, hooks=[engine])
+    stages = wiring.build(config, store, alerts=False, engine=engine)
+    analyzer, pipeline = stages.analyzer, stages.pipeline
     cursor = 0
     for hour in range(days * 24):
         clock[0] = start + timedelta(hours=hour + 1)

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import click
 
-from brandguard.alerts.dispatcher import AlertDispatcher
+from brandguard import wiring
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.inputs import numbered_lines
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import BatchHook, IngestReport, Pipeline, analyze_line
-from brandguard.risk.engine import RiskEngine
+from brandguard.pipeline import IngestReport, analyze_line
 
 MODEL_OPTION = click.option("--sentiment-model", type=click.Path(path_type=Path, dir_okay=False,
                                                                   exists=True),
@@ -71,12 +70,8 @@ def ingest(app: AppContext, source: str, sentiment_model: Path | None, encoding:
 
 def run_ingest(app: AppContext, source: str, model: Path | None = None,
                encoding: str = "auto") -> IngestReport:
-    analyzer = Analyzer.from_config(app.config, model)
     with app.store() as store, progress(None, "doc", "ingest") as bar:
-        hooks: list[BatchHook] = [RiskEngine(store, app.config)]
-        if app.config.channels:
-            hooks.append(AlertDispatcher(store, app.config))
-        return Pipeline(analyzer, store, app.config.settings, hooks=hooks).ingest(
+        return wiring.build(app.config, store, model=model).pipeline.ingest(
             numbered_lines(source), encoding, bar.update)
 
 

@@ -1,6 +1,6 @@
 """`brandguard demo`: the whole spine on the embedded default, from a fresh clone.
 
-It serves the sample sites (crawlers/sample_sites.py: a news portal, a county paper's RSS
+It serves the sample sites (brandguard/demo/sample_sites.py: a news portal, a county paper's RSS
 feed, a forum feed and a shop with HTML and JSON reviews, faults included) on loopback,
 crawls them with the real feed poller and Scrapy spiders (config/demo/sources.yaml) into a
 fresh SQLite file, and prints what was found per brand — including a burst of negative
@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from brandguard import events
+from brandguard import events, wiring
 from brandguard.access import User, hash_password
 from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pad, pass_app, printable
-from brandguard.cli.demo_receivers import Received, mail_catcher, webhook_receiver
 from brandguard.cli.incidents import show
-from brandguard.cli.sources import collector_for, echo_results
+from brandguard.cli.sources import echo_results
 from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
 from brandguard.config.loader import load_sources
-from brandguard.crawlers.sample_sites import sample_sites
+from brandguard.demo.receivers import Received, mail_catcher, webhook_receiver
+from brandguard.demo.sample_sites import sample_sites
 from brandguard.durations import duration_zh
 from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import CountRow, SearchQuery, Store
@@ -91,8 +91,8 @@ def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
         click.echo(f"alerts go to a mail catcher ({mail.url}) and a webhook receiver "
                    f"({hook.url}) started on loopback for the demo\n")
         with app.store() as store:
-            collector = collector_for(app.config, store, app.resolved_store_url())
-            echo_results(collector.collect_all(collector.sources()))
+            collection = wiring.build(app.config, store).collection
+            echo_results(collection.collect_all(collection.sources()))
             show_findings(app.config, store)
             show_incidents(app, store, replay=not serve_after)
             AlertDispatcher(store, app.config).run_once()  # the replay's own events

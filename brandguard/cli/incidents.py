@@ -25,11 +25,10 @@ STATUSES = click.Choice(["open", "acknowledged", "resolved"])
 
 def _line(app: AppContext, incident: Incident) -> str:
     brand = app.config.brand(incident.brand)
-    category = app.config.lexicon.categories.get(incident.category)
     return (f"{incident.id}  {pad(incident.level.label, 16)} "
             f"{pad(label(STATUS, incident.status), 8)}"
             f"{pad(brand.name if brand else incident.brand, 14)} "
-            f"{category.label if category else incident.category}  "
+            f"{app.config.category_label(incident.category)}  "
             f"开启于 {incident.opened_at:%Y-%m-%d %H:%M}，证据 {len(incident.evidence)} 条"
             "（含转载）")
 

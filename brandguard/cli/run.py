@@ -27,7 +27,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Sha
 def run(app: AppContext, print_schedule: bool, shard: Shard | None) -> None:
     """Run every source on its interval, the risk tick and alert delivery, until SIGTERM."""
     with app.store() as store:
-        runner = Runner(app.config, store, app.resolved_store_url(), shard)
+        runner = Runner(app.config, store, shard)
         if print_schedule:
             for job_id, first in runner.plan(datetime.now(app.config.settings.tz)):
                 click.echo(f"{job_id:<32} first run {first:%Y-%m-%d %H:%M:%S%z}")

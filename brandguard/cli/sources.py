@@ -6,33 +6,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from brandguard.alerts.dispatcher import AlertDispatcher
+from brandguard import wiring
 from brandguard.cli.context import AppContext, pass_app, printable
-from brandguard.crawlers.collector import Collector
-from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import BatchHook, Pipeline
-from brandguard.risk.engine import RiskEngine
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
-    from brandguard.crawlers.poller import PollResult
-    from brandguard.store.base import Store
+    from brandguard.crawlers.collector import CollectResult
 
 
 NO_SOURCES = ("未配置任何来源：{root}/sources.yaml 中没有 feeds 或 sites"
               "（示例见 config/demo/sources.yaml 与 README 的 Collection 一节）")
 
 
-def collector_for(config: Config, store: Store, store_url: str) -> Collector:
-    """Sources → analysis → store, with the risk engine and alerts watching each batch."""
-    hooks: list[BatchHook] = [RiskEngine(store, config)]
-    if config.channels:
-        hooks.append(AlertDispatcher(store, config))
-    pipeline = Pipeline(Analyzer.from_config(config), store, config.settings, hooks=hooks)
-    return Collector(config, store, pipeline, store_url)
-
-
-def echo_results(results: list[PollResult]) -> None:
+def echo_results(results: list[CollectResult]) -> None:
     for r in results:
         pages = f", {r.pages} pages" if r.pages else ""
         click.echo(f"{r.source:<24} {r.status:<13} {r.new} new of {r.seen}{pages}")
@@ -50,14 +35,14 @@ def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
         click.echo(NO_SOURCES.format(root=config.root))
         return
     with app.store() as store:
-        collector = collector_for(config, store, app.resolved_store_url())
-        known = {s.id: s for s in collector.sources()}
+        collection = wiring.build(config, store).collection
+        known = {s.id: s for s in collection.sources()}
         unknown = [s for s in source_ids if s not in known]
         if unknown:
             raise click.BadParameter(f"unknown source(s): {', '.join(unknown)} (sources.yaml "
                                      f"has: {', '.join(known) or 'none'})", param_hint="SOURCE")
         chosen = [known[s] for s in source_ids] if source_ids else list(known.values())
-        results = collector.collect_all(chosen)
+        results = collection.collect_all(chosen)
     echo_results(results)
 
 

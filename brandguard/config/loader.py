@@ -25,6 +25,7 @@ from brandguard.config.semantics import check_brands
 from brandguard.config.sources import Feed, Site, SourcesFile
 from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
 from brandguard.errors import ConfigError, InputError, Problem
+from brandguard.labels import SIGNAL_CATEGORIES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -53,6 +54,11 @@ class Config:
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
+
+    def category_label(self, category_id: str) -> str:
+        """The lexicon's label for a damage category, or a signal's own category's."""
+        category = self.lexicon.categories.get(category_id)
+        return category.label if category else SIGNAL_CATEGORIES.get(category_id, category_id)
 
     def organization(self, org_id: str) -> Organization | None:
         return next((o for o in self.organizations if o.id == org_id), None)

@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, PlainSerializer
 
 from brandguard.config.models import NonEmpty, Strict
+from brandguard.config.signals import SignalOptions, as_signal
 
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -93,3 +94,6 @@ class Rules(Strict):
     source_authority: dict[NonEmpty, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     hard_triggers: list[HardTrigger] = Field(default_factory=list)
+    signals: Annotated[list[Annotated[SignalOptions, BeforeValidator(as_signal)]],
+                       Field(min_length=1)] = Field(
+        default_factory=lambda: [as_signal({"type": "spike"})])

@@ -237,12 +237,11 @@ class ReportBuilder:
         evidence = [h for h in (self.store.get(d) for d in incident.evidence) if h]
         first = min(evidence, key=lambda h: h.when, default=None)
         brand = self.config.brand(incident.brand)
-        category = self.config.lexicon.categories.get(incident.category)
         return {
             "id": incident.id, "brand": incident.brand,
             "brand_name": brand.name if brand else incident.brand,
             "category": incident.category,
-            "category_label": category.label if category else incident.category,
+            "category_label": self.config.category_label(incident.category),
             "level": incident.level.name, "level_label": incident.level.label,
             "status": incident.status, "opened_at": incident.opened_at.isoformat(),
             "acknowledged_at": acknowledged.isoformat() if acknowledged else None,

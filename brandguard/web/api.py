@@ -103,9 +103,8 @@ def _brand_out(brand: Brand, scope: OrgView) -> BrandOut:
 
 
 def incident_out(incident: Incident, ctx: WebContext) -> dict[str, Any]:
-    category = ctx.config.lexicon.categories.get(incident.category)
     out = incident.to_json()
-    out["category_label"] = category.label if category else incident.category
+    out["category_label"] = ctx.config.category_label(incident.category)
     return out
 
 

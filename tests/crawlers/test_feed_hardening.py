@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from brandguard.collection import Collection
 from brandguard.config.loader import load_config
-from brandguard.crawlers.poller import RssPoller
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery
@@ -46,13 +46,13 @@ GOOD = rss("utf-8", item(1), item(2, "八马茶业抽检合格"))
 
 
 def poller_for(tmp_path: Path, base: str, feeds: list[str],
-               extra: str = "") -> tuple[list[str], SqliteStore, RssPoller]:
+               extra: str = "") -> tuple[list[str], SqliteStore, Collection]:
     lines = "".join(f"  - {{id: {name}, url: '{base}/{name}.xml'{extra}}}\n" for name in feeds)
     root = write_config(tmp_path / "cfg", settings="allow_private_targets: ['127.0.0.0/8']\n")
     (root / "sources.yaml").write_text("feeds:\n" + lines, encoding="utf-8")
     config = load_config(root)
     store = SqliteStore(tmp_path / "s.db", TZ)
-    poller = RssPoller(config, store, Pipeline(Analyzer.from_config(config), store,
+    poller = Collection(config, store, Pipeline(Analyzer.from_config(config), store,
                                                config.settings),
                        clock=lambda: datetime(2026, 11, 20, 12, tzinfo=TZ))
     return feeds, store, poller
@@ -63,7 +63,7 @@ def poll(tmp_path: Path, routes: dict[str, tuple[int, dict[str, str], bytes]],
     with feed_server({**routes, "/good.xml": (200, {}, GOOD.encode())}) as (base, _):
         names = [path.strip("/").removesuffix(".xml") for path in routes] + ["good"]
         _, store, poller = poller_for(tmp_path, base, names, extra)
-        results = {r.source: r for r in poller.poll_all(poller.config.feeds)}
+        results = {r.source: r for r in poller.collect_all(poller.config.feeds)}
     assert results["good"].new == 2, "the well-behaved feed beside it must be stored"
     return results, store  # type: ignore[return-value]
 
@@ -144,7 +144,7 @@ def test_an_article_under_a_lying_meta_charset_is_read_as_its_bytes(tmp_path: Pa
     with feed_server(routes) as (base, _):
         routes["/meta.xml"] = (200, {}, feed.replace("{base}", base).encode())
         _, store, poller = poller_for(tmp_path, base, ["meta"], ", fetch_article: true")
-        [result] = poller.poll_all(poller.config.feeds)
+        [result] = poller.collect_all(poller.config.feeds)
     assert (result.status, result.new) == ("ok", 1)
     [hit] = store.search(SearchQuery(text="第三方检测报告")).hits
     assert "消费者可以放心饮用" in hit.document.text

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from brandguard.collection import Collection
 from brandguard.config.loader import Config, load_config
-from brandguard.crawlers.poller import RssPoller
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -65,7 +65,7 @@ def feed_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterato
 
 
 def setup(tmp_path: Path, base: str, analyzer: AnalyzerT, feeds: list[str]) -> tuple[
-        Config, SqliteStore, RssPoller]:
+        Config, SqliteStore, Collection]:
     lines = "".join(f"  - {{id: {name}, url: '{base}/{name}.xml'}}\n" for name in feeds)
     root = write_config(tmp_path / "cfg", settings="allow_private_targets: ['127.0.0.0/8']\n")
     (root / "sources.yaml").write_text("feeds:\n" + lines, encoding="utf-8")
@@ -73,7 +73,7 @@ def setup(tmp_path: Path, base: str, analyzer: AnalyzerT, feeds: list[str]) -> t
     store = SqliteStore(tmp_path / "s.db", TZ)
     pipeline = Pipeline(Analyzer.from_config(config, model=analyzer.model), store,
                         config.settings)
-    poller = RssPoller(config, store, pipeline,
+    poller = Collection(config, store, pipeline,
                        clock=lambda: datetime(2026, 11, 20, 12, tzinfo=TZ))
     return config, store, poller
 
@@ -88,8 +88,8 @@ def test_entries_become_clean_documents_and_304_costs_nothing(tmp_path: Path,
                             xml(RSS))}
     with feed_server(routes) as (base, log):
         config, store, poller = setup(tmp_path, base, analyzer, ["news"])
-        [first] = poller.poll_all(config.feeds)
-        [second] = poller.poll_all(config.feeds)
+        [first] = poller.collect_all(config.feeds)
+        [second] = poller.collect_all(config.feeds)
     assert (first.status, first.new) == ("ok", 2)
     assert second.status == "not_modified"
     assert log == [("/news.xml", "200"), ("/news.xml", "304")]
@@ -105,7 +105,7 @@ def test_entries_become_clean_documents_and_304_costs_nothing(tmp_path: Path,
 def test_gbk_feed_is_decoded(tmp_path: Path, analyzer: Analyzer) -> None:
     with feed_server({"/gbk.xml": (200, {}, xml(RSS, "gbk"))}) as (base, _):
         config, store, poller = setup(tmp_path, base, analyzer, ["gbk"])
-        [result] = poller.poll_all(config.feeds)
+        [result] = poller.collect_all(config.feeds)
     assert (result.status, result.new) == ("ok", 2)
     assert store.search(SearchQuery(text="假冒")).total == 1
 
@@ -116,7 +116,7 @@ def test_broken_feed_salvages_and_says_so_and_others_carry_on(tmp_path: Path,
               "/news.xml": (200, {}, xml(RSS))}
     with feed_server(routes) as (base, _):
         config, store, poller = setup(tmp_path, base, analyzer, ["broken", "down", "news"])
-        results = {r.source: r for r in poller.poll_all(config.feeds)}
+        results = {r.source: r for r in poller.collect_all(config.feeds)}
     assert results["broken"].status == "ok"
     assert "malformed feed" in results["broken"].error
     assert (results["down"].status, results["down"].error) == ("error", "HTTP 500")
@@ -131,7 +131,7 @@ def test_broken_feed_salvages_and_says_so_and_others_carry_on(tmp_path: Path,
 def test_entity_bombs_are_refused_whole(tmp_path: Path, analyzer: Analyzer, enc: str) -> None:
     with feed_server({"/bomb.xml": (200, {}, xml(BOMB, enc))}) as (base, _):
         config, store, poller = setup(tmp_path, base, analyzer, ["bomb"])
-        [result] = poller.poll_all(config.feeds)
+        [result] = poller.collect_all(config.feeds)
     assert result.status == "error"
     assert "EntitiesForbidden" in result.error
     assert store.search(SearchQuery()).total == 0
@@ -143,7 +143,7 @@ def test_external_entity_never_reads_the_file(tmp_path: Path, analyzer: Analyzer
     with feed_server({"/xxe.xml": (200, {}, XXE.replace("{path}", str(secret)).encode())}) as (
             base, _):
         config, store, poller = setup(tmp_path, base, analyzer, ["xxe"])
-        [result] = poller.poll_all(config.feeds)
+        [result] = poller.collect_all(config.feeds)
     assert result.status == "error"
     assert store.search(SearchQuery(text="SENTINEL")).total == 0
 
@@ -155,7 +155,7 @@ def test_gzip_bomb_and_redirect_to_private_are_refused(tmp_path: Path,
               "/moved.xml": (302, {"Location": "http://10.1.2.3/feed.xml"}, b"")}
     with feed_server(routes) as (base, _):
         config, _, poller = setup(tmp_path, base, analyzer, ["gz", "moved"])
-        results = {r.source: r for r in poller.poll_all(config.feeds)}
+        results = {r.source: r for r in poller.collect_all(config.feeds)}
     assert "TooLarge" in results["gz"].error
     assert "BlockedTarget" in results["moved"].error
     assert "10.1.2.3" in results["moved"].error

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from brandguard.collection import Collection
 from brandguard.config.loader import load_config
 from brandguard.config.sources import Feed, Site
-from brandguard.crawlers.poller import PollResult, RssPoller
-from brandguard.crawlers.sample_sites import SampleSites, Story, sample_sites
-from brandguard.crawlers.site_crawler import SiteCrawler
+from brandguard.demo.sample_sites import SampleSites, Story, sample_sites
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.scheduler import Runner
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.config.loader import Config
+    from brandguard.crawlers.collector import CollectResult
     from brandguard.models import Document
 
 STORY = EXAMPLE_CONFIG / "demo" / "documents.jsonl"
@@ -55,10 +55,10 @@ def loopback_config(example_config: Config) -> Config:
     return replace(example_config, settings=settings)
 
 
-def crawler(config: Config, tmp_path: Path) -> tuple[SiteCrawler, SqliteStore]:
+def crawler(config: Config, tmp_path: Path) -> tuple[Collection, SqliteStore]:
     store = SqliteStore(tmp_path / "bg.db", config.settings.tz)
     pipeline = Pipeline(Analyzer.from_config(config), store, config.settings)
-    return SiteCrawler(config, store, pipeline, f"sqlite:///{tmp_path / 'bg.db'}"), store
+    return Collection(config, store, pipeline), store
 
 
 def portal(base: str, **extra: Any) -> Site:
@@ -76,7 +76,7 @@ def stored(store: SqliteStore) -> list[Document]:
 def test_news_spider_collects_the_portal_and_names_every_fault(
         sites: SampleSites, loopback_config: Config, tmp_path: Path) -> None:
     crawl, store = crawler(loopback_config, tmp_path)
-    result = crawl.crawl(portal(sites.url))
+    result = crawl.collect(portal(sites.url))
     assert result.status == "ok", result.error
     docs = {d.title: d for d in stored(store)}
     # GBK with <meta charset>, UTF-8 under a lying gb2312 meta, and GB18030 with no
@@ -111,10 +111,10 @@ def test_news_spider_collects_the_portal_and_names_every_fault(
 def test_a_second_crawl_reads_lists_but_not_stored_articles(
         sites: SampleSites, loopback_config: Config, tmp_path: Path) -> None:
     crawl, _ = crawler(loopback_config, tmp_path)
-    first = crawl.crawl(portal(sites.url))
+    first = crawl.collect(portal(sites.url))
     article = "/portal/article/5.html"
     fetched_once = sites.requested.count(article)
-    second = crawl.crawl(portal(sites.url))
+    second = crawl.collect(portal(sites.url))
     assert first.new > 0
     assert second.new == 0
     assert sites.requested.count(article) == fetched_once
@@ -132,8 +132,8 @@ def test_review_spider_reads_html_pages_and_json_endpoints_with_pagination(
         "id": "mall-api", "spider": "reviews", "format": "json",
         "start_urls": [f"{sites.url}/mall/api/reviews?item=4410&page=1"],
         "json_fields": {"seller": "shop", "author": "user"}, "autothrottle": False})
-    assert crawl.crawl(html).status == "ok"
-    assert crawl.crawl(api).status == "ok"
+    assert crawl.collect(html).status == "ok"
+    assert crawl.collect(api).status == "ok"
     reviews = [d for d in stored(store) if d.kind == "review"]
     counterfeit = [d for d in reviews if d.seller == "好茶特惠小店"]
     assert len(counterfeit) == 2  # the second one is on page 2 of the product
@@ -145,14 +145,14 @@ def test_review_spider_reads_html_pages_and_json_endpoints_with_pagination(
     times = sorted(d.published_at.isoformat() for d in recalled if d.published_at)
     assert times[-1] == "2026-11-20T12:30:00+08:00"
     before = len(reviews)
-    crawl.crawl(api)  # reviews have stable ids: nothing is stored twice
+    crawl.collect(api)  # reviews have stable ids: nothing is stored twice
     assert len([d for d in stored(store) if d.kind == "review"]) == before
 
 
 def test_private_targets_are_refused_unless_allowed(
         sites: SampleSites, example_config: Config, tmp_path: Path) -> None:
     crawl, store = crawler(example_config, tmp_path)  # no allow_private_targets
-    result = crawl.crawl(portal(sites.url))
+    result = crawl.collect(portal(sites.url))
     assert result.status == "error"
     assert "no page could be fetched" in result.error
     assert "127.0.0.1" in result.error
@@ -169,7 +169,7 @@ def test_unreachable_and_oversized_sources_fail_with_a_reason_and_back_off(
     huge = Site.model_validate({"id": "huge", "spider": "news", "follow": "x",
                                 "start_urls": [f"{sites.url}/feeds/huge.xml"],
                                 "max_bytes": 1_000_000, "retries": 0, "autothrottle": False})
-    results = crawl.crawl_all([dead, huge])
+    results = crawl.collect_all([dead, huge])
     assert [r.status for r in results] == ["error", "error"]
     assert "refused" in results[0].error.lower()
     assert "too large" in results[1].error
@@ -178,7 +178,7 @@ def test_unreachable_and_oversized_sources_fail_with_a_reason_and_back_off(
     assert first.next_due is not None
     assert first.last_attempt is not None
     backoff = first.next_due - first.last_attempt
-    crawl.crawl(dead)
+    crawl.collect(dead)
     again = store.source_state("dead")
     assert again is not None
     assert again.failures == 2
@@ -193,7 +193,7 @@ def test_feed_with_fetch_article_stores_the_articles_full_text(
     pipeline = Pipeline(Analyzer.from_config(loopback_config), store, loopback_config.settings)
     feed = Feed.model_validate({"id": "paper", "url": f"{sites.url}/yunling/rss.xml",
                                 "fetch_article": True})
-    result = RssPoller(loopback_config, store, pipeline).poll(feed)
+    result = Collection(loopback_config, store, pipeline).collect(feed)
     assert result.status == "ok", result.error
     docs = {d.title: d for d in stored(store)}
     medal = docs["云岭毛尖荣获国际茶博会金奖"]
@@ -223,9 +223,9 @@ def test_stop_ends_a_running_crawl_at_once_and_says_so(
     site = Site.model_validate({"id": "slow", "spider": "news", "follow": "x",
                                 "start_urls": [f"{sites.url}/portal/article/slow.html"],
                                 "timeout": "60s", "retries": 0, "autothrottle": False})
-    results: list[PollResult] = []
+    results: list[CollectResult] = []
     before = sites.requested.count("/portal/article/slow.html")
-    worker = threading.Thread(target=lambda: results.append(crawl.crawl(site)))
+    worker = threading.Thread(target=lambda: results.append(crawl.collect(site)))
     worker.start()
     arrived = threading.Event()
     for _ in range(600):  # until the crawl process is waiting on the slow page

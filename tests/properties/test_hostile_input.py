@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from brandguard.collection import Collection
 from brandguard.config.loader import load_config
-from brandguard.crawlers.poller import RssPoller
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -144,7 +144,7 @@ def test_a_hostile_feed_never_costs_the_good_feed_beside_it(tmp_path: Path) -> N
             f"feeds:\n  - {{id: hostile, url: '{base}/hostile.xml'}}\n"
             f"  - {{id: good, url: '{base}/good.xml'}}\n", encoding="utf-8")
         config = load_config(world.config.root)
-        poller = RssPoller(config, world.store, world.pipeline,
+        poller = Collection(config, world.store, world.pipeline,
                            clock=lambda: datetime(2026, 11, 20, 12, tzinfo=TZ))
 
         @settings(max_examples=150, deadline=None)
@@ -153,7 +153,7 @@ def test_a_hostile_feed_never_costs_the_good_feed_beside_it(tmp_path: Path) -> N
             n = next(_serial)
             routes["/hostile.xml"] = feed
             routes["/good.xml"] = (GOOD_FEED.format(n=n).encode(), "application/rss+xml")
-            results = {r.source: r for r in poller.poll_all(config.feeds)}
+            results = {r.source: r for r in poller.collect_all(config.feeds)}
             assert results["good"].status == "ok", results["good"]
             assert results["hostile"].status in ("ok", "error")
             assert not results["hostile"].error.startswith("unexpected"), results["hostile"]

@@ -1,4 +1,5 @@
-"""The trust-damage signal of one (brand, category) at one moment.
+"""The spike signal (`type: spike`, on by default): trust-damage reports of one (brand, category)
+against the brand's own baseline, at one moment.
 
 Each configured window ending at `at` (1h, 6h, 24h by default: a crisis can break in an hour
 or build over a day) is tested, and the most significant wins; its p-value is multiplied by
@@ -20,47 +21,48 @@ A mention the text itself calls positive is not a trust-damage report about that
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+from brandguard.config.signals import SignalOptions
 from brandguard.risk.baseline import expected, hourly_profile
 from brandguard.risk.poisson import tail
-from brandguard.store.base import SearchQuery, Store, StoredDocument
+from brandguard.risk.signals.base import Signal
+from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
     from brandguard.config.rules import HardTrigger, Rules
+    from brandguard.models import Analysis
+    from brandguard.store.base import Store, StoredDocument
 
 EVIDENCE_LIMIT = 500
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
-    brand: str
-    category: str
-    at: datetime
-    window: timedelta
-    count: int
-    spread: int
-    expected: float
-    p_value: float
-    score: float
-    evidence: tuple[StoredDocument, ...]
-    triggers: tuple[str, ...] = ()
-    history: timedelta = timedelta(0)  # how much of the brand's past the baseline rests on
-    members: tuple[tuple[str, int], ...] = ()  # regional roll-up: member id, reports counted
-    mentions: int = 0  # all mentions in the window (reposts once), for the negative share
-    negative: int = 0
+class SpikeOptions(SignalOptions):
+    """No options of its own: windows, baseline and weights are rules.yaml's top-level keys."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "window_s": int(self.window.total_seconds()),
-                "count": self.count, "spread": self.spread,
-                "expected": round(self.expected, 4), "p_value": float(f"{self.p_value:.3g}"),
-                "score": round(self.score, 3), "triggers": list(self.triggers),
-                "history_days": round(self.history.total_seconds() / 86400, 2),
-                "members": dict(self.members), "mentions": self.mentions,
-                "negative_share": round(self.negative / self.mentions, 3) if self.mentions
-                else 0.0}
+    type: Literal["spike"]
+
+
+class Spike:
+    """Judges a (brand, damage category) each time a non-positive report of it is stored."""
+
+    Options: ClassVar[type[SignalOptions]] = SpikeOptions
+
+    def __init__(self, options: SignalOptions, rules: Rules) -> None:
+        self.rules = rules
+
+    def owns(self, category: str) -> bool:
+        return category != "sentiment"
+
+    def reports(self, analysis: Analysis) -> list[tuple[str, str]]:
+        return [(m.brand, d.category) for m in analysis.mentions
+                if m.polarity != "positive" for d in analysis.damage]
+
+    def compute(self, store: Store, brand: str, category: str, at: datetime,
+                members: tuple[str, ...] = ()) -> Signal:
+        return compute(store, self.rules, brand, category, at, members=members)
 
 
 def _first_seen(store: Store, brands: tuple[str, ...], start: datetime,

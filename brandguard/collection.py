@@ -1,0 +1,69 @@
+"""Run a source once: its collector yields documents, the pipeline stores them, the state is kept.
+
+This is the caller the collectors' contract (`brandguard.crawlers.collector`) asks for: the only
+place that puts collection, storage and source state together, so a collector can be run
+anywhere (a child process, a benchmark, a worker) without carrying a store. `brandguard crawl`,
+`run` and the demo reach it through `brandguard.wiring`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from brandguard.crawlers.collector import collectors
+from brandguard.errors import StoreUnavailable
+from brandguard.source_state import SourceState
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from datetime import datetime
+
+    from brandguard.config.loader import Config
+    from brandguard.crawlers.collector import CollectResult, Source, SourceCollector
+    from brandguard.pipeline import Pipeline
+    from brandguard.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+class Collection:
+    def __init__(self, config: Config, store: Store, pipeline: Pipeline,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.config, self.store, self.pipeline = config, store, pipeline
+        self.collectors: dict[type, SourceCollector] = {
+            kind: collector(config, clock) for kind, collector in collectors().items()}
+
+    def sources(self) -> list[Source]:
+        return [*self.config.feeds, *self.config.sites]
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources() if s.id == source_id), None)
+
+    def collect(self, source: Source) -> CollectResult:
+        state = self.store.source_state(source.id) or SourceState(source.id)
+        run = self.collectors[type(source)].start(source, state, self._known)
+        inserted, rejected = 0, []
+        try:
+            report = self.pipeline.ingest_documents(run.documents())
+            inserted = report.stored.inserted
+            rejected = [f"item {r.line}: {r.reason}" for r in report.rejected]
+        except StoreUnavailable:
+            raise  # not this source's fault: the run decides (spool, retry)
+        except Exception as exc:  # one source must never stop the others, whatever it holds
+            log.exception("source %s: unexpected failure", source.id)
+            run.fail(f"unexpected {type(exc).__name__}: {str(exc)[:300]}")
+        result, state = run.finish(inserted, rejected)
+        self.store.save_source_state(state)
+        return result
+
+    def collect_all(self, sources: Iterable[Source]) -> list[CollectResult]:
+        return [self.collect(s) for s in sources if s.enabled]
+
+    def stop(self) -> None:
+        """Ask every running collection to end early (shutdown)."""
+        for collector in self.collectors.values():
+            collector.stop()
+
+    def _known(self, doc_id: str) -> bool:
+        return self.store.get(doc_id) is not None

@@ -1,0 +1,61 @@
+"""The composition root: the one place that assembles analysis, storage, judging and dispatch.
+
+`ingest`, `crawl`, `run`, the demo and the benchmarks all build their stages here, so the
+wiring cannot drift between them (it had: five hand-built copies, one with a rule the others
+lacked). What differs is said in arguments: whether batches are judged and alerted, and the
+one rule that is the scheduler's own (only the leader shard delivers alerts). No stage imports
+this module; import-linter's contracts (`.importlinter`) keep it so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from brandguard.alerts.dispatcher import AlertDispatcher
+from brandguard.collection import Collection
+from brandguard.nlp.analyzer import Analyzer
+from brandguard.pipeline import BatchHook, Pipeline
+from brandguard.risk.engine import RiskEngine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from pathlib import Path
+
+    from brandguard.config.loader import Config
+    from brandguard.store.base import Store
+
+
+@dataclass
+class Wiring:
+    """The assembled stages for one store."""
+
+    config: Config
+    store: Store
+    analyzer: Analyzer
+    engine: RiskEngine | None
+    dispatcher: AlertDispatcher | None
+    pipeline: Pipeline
+    collection: Collection
+
+
+def build(config: Config, store: Store, *, model: Path | None = None, judge: bool = True,
+          alerts: bool = True, engine: RiskEngine | None = None,
+          clock: Callable[[], datetime] | None = None) -> Wiring:
+    """Sources -> analysis -> store, with the risk engine and then alert dispatch watching each
+    stored batch.
+
+    `judge=False` stores without judging (the collection benchmarks measure collection alone);
+    `alerts=False` judges without delivering (a follower shard: the leader delivers). Alerts are
+    dispatched only when channels are configured. `engine` replaces the risk engine (a benchmark
+    times it).
+    """
+    analyzer = Analyzer.from_config(config, model)
+    risk = engine or (RiskEngine(store, config, clock=clock) if judge else None)
+    dispatcher = (AlertDispatcher(store, config, clock=clock)
+                  if judge and alerts and config.channels else None)
+    hooks: list[BatchHook] = [hook for hook in (risk, dispatcher) if hook is not None]
+    pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks)
+    return Wiring(config, store, analyzer, risk, dispatcher, pipeline,
+                  Collection(config, store, pipeline, clock))

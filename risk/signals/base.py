@@ -1,0 +1,63 @@
+"""What every risk signal produces: one (brand, category) judged at one moment.
+
+The engine turns it into a level (score thresholds, raised by hard triggers) and opens or updates
+an incident when the window holds enough evidence and the p-value is small enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from brandguard.config.rules import Rules
+    from brandguard.config.signals import SignalOptions
+    from brandguard.models import Analysis
+    from brandguard.store.base import Store, StoredDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    brand: str
+    category: str
+    at: datetime
+    window: timedelta
+    count: int
+    spread: int
+    expected: float
+    p_value: float
+    score: float
+    evidence: tuple[StoredDocument, ...]
+    triggers: tuple[str, ...] = ()
+    history: timedelta = timedelta(0)  # how much of the brand's past the baseline rests on
+    members: tuple[tuple[str, int], ...] = ()  # regional roll-up: member id, reports counted
+    mentions: int = 0  # all mentions in the window (reposts once), for the negative share
+    negative: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "window_s": int(self.window.total_seconds()),
+                "count": self.count, "spread": self.spread,
+                "expected": round(self.expected, 4), "p_value": float(f"{self.p_value:.3g}"),
+                "score": round(self.score, 3), "triggers": list(self.triggers),
+                "history_days": round(self.history.total_seconds() / 86400, 2),
+                "members": dict(self.members), "mentions": self.mentions,
+                "negative_share": round(self.negative / self.mentions, 3) if self.mentions
+                else 0.0}
+
+
+class SignalType(Protocol):
+    """A kind of signal: a class plus one entry in the `brandguard.signals` entry-point group."""
+
+    Options: ClassVar[type[SignalOptions]]
+
+    def __init__(self, options: SignalOptions, rules: Rules) -> None: ...
+
+    def owns(self, category: str) -> bool:
+        """Whether incidents of this category are this signal's to judge."""
+
+    def reports(self, analysis: Analysis) -> list[tuple[str, str]]:
+        """The (brand, category) pairs a stored analysis asks this signal to judge."""
+
+    def compute(self, store: Store, brand: str, category: str, at: datetime,
+                members: tuple[str, ...] = ()) -> Signal: ...
