@@ -18,7 +18,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from brandguard import events
 from brandguard.alerts.channels.base import DeliveryError
@@ -27,6 +27,7 @@ from brandguard.alerts.message import AlertMessage, build
 from brandguard.alerts.router import decide, measure_routes
 from brandguard.delivery import Delivery, Status
 from brandguard.incident import Incident
+from brandguard.store.ports import DeliveryLog, DocumentReader, IncidentLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from brandguard.config.loader import Config
     from brandguard.incident import Event
     from brandguard.models import Analysis, Document
-    from brandguard.store.base import Store
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -49,8 +49,12 @@ def backoff(attempts: int, rng: random.Random) -> timedelta:
     return step * (0.5 + rng.random())
 
 
+class DispatchStore(IncidentLog, DeliveryLog, DocumentReader, Protocol):
+    """The outbox to read, the deliveries to plan and record, and evidence to quote."""
+
+
 class AlertDispatcher:
-    def __init__(self, store: Store, config: Config,
+    def __init__(self, store: DispatchStore, config: Config,
                  clock: Callable[[], datetime] | None = None,
                  channels: dict[str, Channel] | None = None) -> None:
         self.store = store

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from brandguard.config.loader import Config
-    from brandguard.store.base import Store
+    from brandguard.store.ports import DocumentReader
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
@@ -57,7 +57,7 @@ def clean_header(value: str) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
-def build(event: Event, config: Config, store: Store) -> AlertMessage:
+def build(event: Event, config: Config, store: DocumentReader) -> AlertMessage:
     if event.type == events.REPORT_DIGEST:
         return digest_message(event, config)
     if event.type == events.MEASURE_OVERDUE:
@@ -105,7 +105,7 @@ def measure_message(event: Event, config: Config) -> AlertMessage:
                                     "--by 姓名",), payload={"event": event.to_json()})
 
 
-def _evidence(store: Store, incident: Incident) -> tuple[tuple[str, str], ...]:
+def _evidence(store: DocumentReader, incident: Incident) -> tuple[tuple[str, str], ...]:
     """The first report (首发) leads, then the most authoritative originals; reposts only
     fill up when there are too few originals. The newest five would hide how it began."""
     hits = [h for h in (store.get(d) for d in incident.evidence[:EVIDENCE_SCAN]) if h]

@@ -9,11 +9,12 @@ anywhere (a child process, a benchmark, a worker) without carrying a store. `bra
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from brandguard.crawlers.collector import collectors
 from brandguard.errors import StoreUnavailable
 from brandguard.source_state import SourceState
+from brandguard.store.ports import DocumentReader, SourceStates
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
     from brandguard.config.loader import Config
     from brandguard.crawlers.collector import CollectResult, Source, SourceCollector
     from brandguard.pipeline import Pipeline
-    from brandguard.store.base import Store
 
 log = logging.getLogger(__name__)
 
 
+class CollectionStore(SourceStates, DocumentReader, Protocol):
+    """A source's state between runs, and whether an article is already stored."""
+
+
 class Collection:
-    def __init__(self, config: Config, store: Store, pipeline: Pipeline,
+    def __init__(self, config: Config, store: CollectionStore, pipeline: Pipeline,
                  clock: Callable[[], datetime] | None = None) -> None:
         self.config, self.store, self.pipeline = config, store, pipeline
         self.collectors: dict[type, SourceCollector] = {

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from brandguard.documents import parse_line
 from brandguard.errors import InputError, StoreUnavailable
 from brandguard.spool import Spool
-from brandguard.store.base import Store, UpsertResult
+from brandguard.store.base import UpsertResult
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from brandguard.config.models import Settings
     from brandguard.models import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
+    from brandguard.store.ports import DocumentIndex
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def analyze_line(analyzer: Analyzer, settings: Settings, raw: bytes,
 
 
 class Pipeline:
-    def __init__(self, analyzer: Analyzer, store: Store, settings: Settings,
+    def __init__(self, analyzer: Analyzer, store: DocumentIndex, settings: Settings,
                  hooks: Sequence[BatchHook] = (), batch_size: int = 500) -> None:
         self.analyzer = analyzer
         self.store = store

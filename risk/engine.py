@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from brandguard import events
 from brandguard.durations import duration_zh
@@ -27,6 +27,8 @@ from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from brandguard.risk import levels
 from brandguard.risk.plans import overdue, steps_for
 from brandguard.risk.signals import configured
+from brandguard.risk.signals.base import SignalStore
+from brandguard.store.ports import IncidentLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
     from brandguard.config.rules import Level, Rules
     from brandguard.models import Analysis, Document
     from brandguard.risk.signals.base import Signal, SignalType
-    from brandguard.store.base import Store
 
 log = logging.getLogger(__name__)
 SYSTEM = "brandguard"
@@ -48,8 +49,12 @@ def _event(kind: str, incident: Incident, at: datetime, **extra: object) -> Even
     return Event(key, kind, incident.id, at, {"incident": incident.to_json(), **extra})
 
 
+class RiskStore(SignalStore, IncidentLog, Protocol):
+    """What the engine reads and writes: the signals' documents and figures, and incidents."""
+
+
 class RiskEngine:
-    def __init__(self, store: Store, config: Config, rules: Rules | None = None,
+    def __init__(self, store: RiskStore, config: Config, rules: Rules | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self.config = config

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
-    from brandguard.store.base import Store
+    from brandguard.store.ports import EvaluationLog
 
 YEARS = range(2000, 2101)
 
 
 class Actions:
-    def __init__(self, store: Store, config: Config, now: datetime) -> None:
+    def __init__(self, store: EvaluationLog, config: Config, now: datetime) -> None:
         self.store, self.config, self.now = store, config, now
 
     def _entry(self, brand: Brand, year: int, kind: str, by: str,

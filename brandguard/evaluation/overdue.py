@@ -9,22 +9,26 @@ like a level-IV alert without a risk category (routes filtered by category or by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from brandguard import events
 from brandguard.evaluation import ledger
 from brandguard.incident import Event
+from brandguard.store.ports import EvaluationLog, IncidentLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
-    from brandguard.store.base import Store
+
+
+class MeasureStore(IncidentLog, EvaluationLog, Protocol):
+    """The evaluation log to read, and the outbox an overdue measure is announced in."""
 
 
 @dataclass
 class MeasureTick:
-    store: Store
+    store: MeasureStore
     clock: Callable[[], datetime]
 
     def run_once(self) -> int:

@@ -15,16 +15,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 from brandguard import events
 from brandguard.incident import Event
 from brandguard.markdown import escape_markdown, markdown_link_target
 from brandguard.markdown import link as markdown_link
-from brandguard.reports.figures import ReportBuilder
+from brandguard.reports.figures import ReportBuilder, ReportStore
 from brandguard.reports.layout import summary
 from brandguard.reports.period import Period, PeriodName, containing
+from brandguard.store.ports import IncidentLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from brandguard.config.channels import Route
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
-    from brandguard.store.base import Store
 
 log = logging.getLogger(__name__)
 CATCH_UP = timedelta(days=7)
@@ -69,9 +69,13 @@ def route_brands(route: Route, config: Config) -> list[Brand]:
             and b.judged and b.parent is None]
 
 
+class DigestStore(ReportStore, IncidentLog, Protocol):
+    """A report's figures, and the outbox a digest is decided into once."""
+
+
 @dataclass
 class DigestPlanner:
-    store: Store
+    store: DigestStore
     config: Config
     clock: Callable[[], datetime]
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from brandguard.store.base import SearchQuery
+from brandguard.store.ports import DocumentReader, Figures
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,12 +25,8 @@ if TYPE_CHECKING:
     from brandguard.config.loader import Config
     from brandguard.config.models import Brand
     from brandguard.incident import Incident
-    from brandguard.models import Polarity
     from brandguard.reports.period import Period
     from brandguard.store.base import (
-        CountRow,
-        DamageCountRow,
-        SearchResult,
         StoredDocument,
     )
 
@@ -37,36 +34,8 @@ NEGATIVE_SCAN = 500  # negative documents (reposts included) read to rank the to
 TOP_NEGATIVE = 10
 
 
-class ReportStore(Protocol):
+class ReportStore(DocumentReader, Figures, Protocol):
     """What a report reads: a store, or an organisation's view of one (the API)."""
-
-    def counts(self, brands: Sequence[str], since: datetime, until: datetime,
-               bucket: timedelta) -> list[CountRow]: ...
-
-    def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
-                              until: datetime) -> dict[Polarity, int]: ...
-
-    def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
-                      bucket: timedelta) -> list[DamageCountRow]: ...
-
-    def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
-                    limit: int) -> list[tuple[str, int]]: ...
-
-    def kind_counts(self, brands: Sequence[str], since: datetime,
-                    until: datetime) -> list[tuple[str, int]]: ...
-
-    def repost_count(self, brands: Sequence[str], since: datetime,
-                     until: datetime) -> int: ...
-
-    def source_count(self, brands: Sequence[str], since: datetime,
-                     until: datetime) -> int: ...
-
-    def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
-                     limit: int) -> list[tuple[str, int]]: ...
-
-    def search(self, query: SearchQuery) -> SearchResult: ...
-
-    def get(self, doc_id: str) -> StoredDocument | None: ...
 
     def list_incidents(self, brands: Sequence[str] | None = None,
                        status: str | None = None) -> list[Incident]: ...

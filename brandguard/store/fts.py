@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _RUN = re.compile(r"\S+")
 
@@ -58,11 +62,12 @@ def query_runs(query: str) -> list[str | list[str]]:
 
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every query run must occur (AND); None if nothing to match."""
-    parts = []
-    for run in query_runs(query):
-        if isinstance(run, str):
-            parts.append(f'"{run}"*')
-        else:
-            parts.append('"' + " ".join(run) + '"')
-    return " AND ".join(parts) if parts else None
+    runs = query_runs(query)
+    return match_runs(runs) if runs else None
+
+
+def match_runs(runs: Sequence[str | Sequence[str]]) -> str:
+    """The FTS5 MATCH expression of query runs (`query_runs`, or the query model's)."""
+    return " AND ".join(f'"{run}"*' if isinstance(run, str) else '"' + " ".join(run) + '"'
+                        for run in runs)
 

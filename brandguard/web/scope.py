@@ -90,7 +90,7 @@ class OrgView:
         return self.store.damage_counts(self.brand_ids(brands), since, until, bucket)
 
     def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
-                    limit: int) -> list[tuple[str, int]]:
+                    limit: int = 10) -> list[tuple[str, int]]:
         return self.store.top_sources(self.brand_ids(brands), since, until, limit)
 
     def source_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
@@ -104,7 +104,7 @@ class OrgView:
         return self.store.kind_counts(self.brand_ids(brands), since, until)
 
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
-                     limit: int) -> list[tuple[str, int]]:
+                     limit: int = 30) -> list[tuple[str, int]]:
         return self.store.top_keywords(self.brand_ids(brands), since, until, limit)
 
     # -- incidents and deliveries ---------------------------------------------------------

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from brandguard.store.ports import DocumentReader, Figures
+
 if TYPE_CHECKING:
     from brandguard.config.rules import Rules
     from brandguard.config.signals import SignalOptions
     from brandguard.models import Analysis
-    from brandguard.store.base import Store, StoredDocument
+    from brandguard.store.base import StoredDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,10 @@ class Signal:
                 else 0.0}
 
 
+class SignalStore(DocumentReader, Figures, Protocol):
+    """What a signal reads: documents and their figures, never incidents."""
+
+
 class SignalType(Protocol):
     """A kind of signal: a class plus one entry in the `brandguard.signals` entry-point group."""
 
@@ -59,5 +65,5 @@ class SignalType(Protocol):
     def reports(self, analysis: Analysis) -> list[tuple[str, str]]:
         """The (brand, category) pairs a stored analysis asks this signal to judge."""
 
-    def compute(self, store: Store, brand: str, category: str, at: datetime,
+    def compute(self, store: SignalStore, brand: str, category: str, at: datetime,
                 members: tuple[str, ...] = ()) -> Signal: ...

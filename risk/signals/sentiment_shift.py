@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from brandguard.config.rules import Rules
     from brandguard.models import Analysis
-    from brandguard.store.base import Store
+    from brandguard.risk.signals.base import SignalStore
 
 CATEGORY = "sentiment"
 EVIDENCE_LIMIT = 200
@@ -79,7 +79,7 @@ class SentimentShift:
     def reports(self, analysis: Analysis) -> list[tuple[str, str]]:
         return [(m.brand, CATEGORY) for m in analysis.mentions if m.polarity == "negative"]
 
-    def compute(self, store: Store, brand: str, category: str, at: datetime,
+    def compute(self, store: SignalStore, brand: str, category: str, at: datetime,
                 members: tuple[str, ...] = ()) -> Signal:
         o, group = self.options, [brand, *members]
         since, until = at - o.window, at + timedelta(seconds=1)

@@ -34,7 +34,8 @@ from brandguard.store.base import SearchQuery
 if TYPE_CHECKING:
     from brandguard.config.rules import HardTrigger, Rules
     from brandguard.models import Analysis
-    from brandguard.store.base import Store, StoredDocument
+    from brandguard.risk.signals.base import SignalStore
+    from brandguard.store.base import StoredDocument
 
 EVIDENCE_LIMIT = 500
 
@@ -60,12 +61,12 @@ class Spike:
         return [(m.brand, d.category) for m in analysis.mentions
                 if m.polarity != "positive" for d in analysis.damage]
 
-    def compute(self, store: Store, brand: str, category: str, at: datetime,
+    def compute(self, store: SignalStore, brand: str, category: str, at: datetime,
                 members: tuple[str, ...] = ()) -> Signal:
         return compute(store, self.rules, brand, category, at, members=members)
 
 
-def _first_seen(store: Store, brands: tuple[str, ...], start: datetime,
+def _first_seen(store: SignalStore, brands: tuple[str, ...], start: datetime,
                 end: datetime) -> datetime:
     """Where the brand's history really begins: rates are counts over the span observed, not
     over the whole baseline (a month of silence is not evidence from a store one day old)."""
@@ -73,7 +74,7 @@ def _first_seen(store: Store, brands: tuple[str, ...], start: datetime,
     return max(start, min((r.bucket for r in days), default=end))
 
 
-def _reports(store: Store, brands: tuple[str, ...], category: str, since: datetime,
+def _reports(store: SignalStore, brands: tuple[str, ...], category: str, since: datetime,
              until: datetime) -> tuple[StoredDocument, ...]:
     """Reports about any of `brands` whose mention of the first one found is not positive."""
     hits = store.search(SearchQuery(brands=brands, category=category, since=since,
@@ -112,7 +113,7 @@ def _score(rules: Rules, category: str, reports: tuple[StoredDocument, ...],
     return total + 0.5 * max(0, spread - 1)
 
 
-def compute(store: Store, rules: Rules, brand: str, category: str, at: datetime,
+def compute(store: SignalStore, rules: Rules, brand: str, category: str, at: datetime,
             triggers: list[HardTrigger] | None = None, members: tuple[str, ...] = ()) -> Signal:
     """The most significant of the configured windows, p-value corrected for their number.
 
@@ -125,7 +126,7 @@ def compute(store: Store, rules: Rules, brand: str, category: str, at: datetime,
     return replace(best, p_value=min(1.0, best.p_value * len(signals)))
 
 
-def _over(store: Store, rules: Rules, group: tuple[str, ...], category: str, at: datetime,
+def _over(store: SignalStore, rules: Rules, group: tuple[str, ...], category: str, at: datetime,
           window: timedelta, triggers: list[HardTrigger] | None) -> Signal:
     brand = group[0]
     since = at - window

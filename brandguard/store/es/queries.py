@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from brandguard.documents import document_from_json
 from brandguard.models import Analysis
+from brandguard.neardup import foldable
+from brandguard.store import query as model
 from brandguard.store.base import (
-    NEAR_DUP_MIN_CHARS,
     SearchQuery,
     StoredDocument,
     canonical,
     content_digest,
 )
-from brandguard.store.fts import index_terms, query_runs
+from brandguard.store.fts import index_terms
 
 if TYPE_CHECKING:
     from brandguard.models import Document
@@ -48,7 +49,7 @@ def encode(doc: Document, analysis: Analysis) -> Encoded:
 def band_keys(doc: Document, analysis: Analysis) -> frozenset[int]:
     """The MinHash band keys a text is probed and indexed by (signed, as Elasticsearch
     longs); none for short texts, which are never folded."""
-    if len(doc.full_text) < NEAR_DUP_MIN_CHARS:
+    if not foldable(doc.full_text, analysis.dedup_keys):
         return frozenset()
     return frozenset(signed(k) for k in analysis.dedup_keys)
 
@@ -91,40 +92,45 @@ def hydrate(source: dict[str, Any], tz: tzinfo) -> StoredDocument:
                           source.get("duplicate_of"))
 
 
-def text_clauses(text: str) -> list[dict[str, Any]] | None:
-    """One clause per run of the query, all required; None when nothing can match.
+def text_clauses(runs: tuple[str | tuple[str, ...], ...]) -> list[dict[str, Any]]:
+    """One clause per run of the query, all required.
 
     The `terms` field holds `brandguard.store.fts` bigrams under the whitespace analyzer,
     so a phrase of the query's bigrams is an exact substring match (a one-character run is
     a prefix of a term), the same rule as the SQLite store; never parsed as query syntax.
     """
-    runs = query_runs(text)
-    if not runs:
-        return None
     return [{"prefix": {"terms": run}} if isinstance(run, str)
             else {"match_phrase": {"terms": " ".join(run)}} for run in runs]
 
 
 def filters(q: SearchQuery) -> list[dict[str, Any]] | None:
-    """The filter clauses of a search; None when the query can match nothing."""
-    out: list[dict[str, Any]] = []
-    if q.text and q.text.strip():
-        clauses = text_clauses(q.text)
-        if clauses is None:
-            return None
-        out.extend(clauses)
-    if q.brands and q.polarity:
-        out.append({"terms": {"mention_keys": [f"{b}|{q.polarity}" for b in q.brands]}})
-    elif q.brands:
-        out.append({"terms": {"brands": list(q.brands)}})
-    elif q.polarity:
-        out.append({"term": {"polarity": q.polarity}})
-    out.extend(time_range(q.since, q.until))
-    if q.category:
-        out.append({"term": {"categories": q.category}})
-    if q.source:
-        out.append({"term": {"source": q.source}})
-    return out
+    """The query model's conditions (brandguard.store.query) as filter clauses; None when
+    the query can match nothing. Near-duplicates are excluded by `bool_query`."""
+    found = model.conditions(q)
+    if found is None:
+        return None
+    return [clause for condition in found for clause in _clauses(condition)]
+
+
+def _clauses(condition: model.Condition) -> list[dict[str, Any]]:
+    match condition:
+        case model.TextRuns(runs):
+            return text_clauses(runs)
+        case model.Mentions(brands, None):
+            return [{"terms": {"brands": list(brands)}}]
+        case model.Mentions(brands, polarity):
+            return [{"terms": {"mention_keys": [f"{b}|{polarity}" for b in brands]}}]
+        case model.DocumentPolarity(polarity):
+            return [{"term": {"polarity": polarity}}]
+        case model.Published(since, until):
+            return time_range(since, until)
+        case model.InCategory(category):
+            return [{"term": {"categories": category}}]
+        case model.FromSource(source):
+            return [{"term": {"source": source}}]
+        case model.OriginalsOnly():
+            return []  # bool_query's must_not, as for every other query of this store
+    raise AssertionError(condition)  # pragma: no cover - the union is exhaustive
 
 
 def time_range(since: datetime | None, until: datetime | None) -> list[dict[str, Any]]:

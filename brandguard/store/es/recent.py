@@ -16,21 +16,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import datetime
+
+    from brandguard.neardup import Candidate
 
 LIMIT = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A stored long text that may be the first copy of a new one."""
-
-    id: str
-    keys: frozenset[int]
-    published: datetime
-    signature: bytes
-    duplicate_of: str | None
-    seq: int
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from elasticsearch import BadRequestError, Elasticsearch
 
 from brandguard.errors import StoreRejected, StoreUnavailable
-from brandguard.neardup import similarity
+from brandguard.neardup import REPOST_WINDOW, Candidate, first_copy
 from brandguard.store.base import (
     KEYWORD_SAMPLE,
     CountRow,
@@ -50,7 +50,7 @@ from brandguard.store.es.queries import (
     to_source,
 )
 from brandguard.store.es.recent import LIMIT as RECENT_LIMIT
-from brandguard.store.es.recent import Candidate, RecentWrites
+from brandguard.store.es.recent import RecentWrites
 from brandguard.store.es.state import StateMixin
 
 if TYPE_CHECKING:
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REPOST_WINDOW = timedelta(days=30)
 KINDS = 100  # distinct document kinds counted (a handful in practice)
 CANDIDATES = 2000  # stored documents sharing a band with a batch: plenty for a repost
 _HYDRATE = ["doc", "analysis", "ingested_at", "duplicate_of"]
@@ -175,7 +174,7 @@ class ElasticsearchStore(StateMixin, Store):
             if prior is not None:
                 priors[doc.id] = prior
             self._recent.add(doc.id, index, encoded.digest, Candidate(
-                doc.id, keys, published, analysis.fingerprint, dup, seq) if keys else None)
+                doc.id, published, analysis.fingerprint, dup, seq, keys) if keys else None)
             outcome[doc.id] = ("updated" if prior else "inserted", dup is not None)
         rejected = self._finish(actions, moves)
         self._recent.forget(rejected)
@@ -234,27 +233,23 @@ class ElasticsearchStore(StateMixin, Store):
         by_key: dict[int, list[Candidate]] = {}
         for hit in found["hits"]["hits"]:
             src = hit["_source"]
-            candidate = Candidate(hit["_id"], frozenset(src.get("dedup") or ()),
-                                  datetime.fromisoformat(src["published_at"]),
+            candidate = Candidate(hit["_id"], datetime.fromisoformat(src["published_at"]),
                                   base64.b64decode(src.get("minhash") or ""),
-                                  src.get("duplicate_of"), src["seq"])
+                                  src.get("duplicate_of"), src["seq"],
+                                  frozenset(src.get("dedup") or ()))
             for key in candidate.keys:
                 by_key.setdefault(key, []).append(candidate)
         return by_key
 
     def _first_copy(self, doc_id: str, analysis: Analysis, published: datetime,
                     keys: frozenset[int], stored: dict[int, list[Candidate]]) -> str | None:
-        """The oldest stored text within the repost window that is similar enough."""
+        """The candidates: stored texts sharing a band, and this process's unrefreshed ones."""
         if not keys:
             return None
         found = {c.id: c for k in keys for c in stored.get(k, ())}
         found.update((c.id, c) for c in self._recent.sharing(keys))
-        for other in sorted(found.values(), key=lambda c: c.seq):
-            if (other.id != doc_id and abs(other.published - published) <= REPOST_WINDOW
-                    and other.signature
-                    and similarity(analysis.fingerprint, other.signature) >= self.similarity):
-                return other.duplicate_of or other.id
-        return None
+        return first_copy(doc_id, analysis.fingerprint, published, found.values(),
+                          self.similarity)
 
     # -- copying -----------------------------------------------------------------------
     def scan(self, batch: int = 500) -> Iterator[StoredDocument]:

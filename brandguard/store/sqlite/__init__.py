@@ -1,0 +1,30 @@
+"""The embedded default store: one SQLite file (WAL) with an FTS5 index.
+
+Tables: `documents` (the document and its analysis as JSON, plus the columns queries filter
+on), `mentions` (one row per brand mentioned, keyed for brand + time queries), `damage`
+(trust-damage categories), and `fts`, a contentless FTS5 index over bigram terms
+(`brandguard.store.fts`), and `dedup`, the MinHash band keys of each text (nlp/fingerprint.py):
+finding the first copy of a repost is sixteen index probes within a time window, confirmed
+by `brandguard.neardup.first_copy`, never a scan.
+
+One module per concern (documents, figures, incidents, deliveries, records), each a mixin
+over the shared connection; `SqliteStore` puts them together as the one object whose
+transactions can span them.
+"""
+
+from __future__ import annotations
+
+from brandguard.store.base import Store
+from brandguard.store.sqlite.deliveries import DeliveriesMixin
+from brandguard.store.sqlite.documents import DocumentsMixin
+from brandguard.store.sqlite.figures import FiguresMixin
+from brandguard.store.sqlite.incidents import IncidentsMixin
+from brandguard.store.sqlite.records import RecordsMixin
+from brandguard.store.sqlite.schema import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+
+
+class SqliteStore(DocumentsMixin, FiguresMixin, IncidentsMixin, DeliveriesMixin, RecordsMixin,
+                  Store):
+    """Every port of `brandguard.store.ports` over one SQLite file."""

@@ -1,0 +1,182 @@
+"""The SQLite store's documents: idempotent upserts, the repost probe, search, copying."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from brandguard.documents import document_from_json
+from brandguard.models import Analysis, Document
+from brandguard.neardup import Candidate, first_copy, foldable
+from brandguard.store.base import (
+    SearchQuery,
+    SearchResult,
+    StoredDocument,
+    UpsertResult,
+    encoded,
+    in_time_order,
+)
+from brandguard.store.fts import index_terms
+from brandguard.store.query import (
+    conditions,
+    published,
+)
+from brandguard.store.sqlite.connection import Connection
+from brandguard.store.sqlite.schema import (
+    REPOST_WINDOW,
+    _epoch,
+    _signed,
+)
+from brandguard.store.sqlite.where import _sql
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Iterator, Sequence
+
+
+class DocumentsMixin(Connection):
+    """Documents in and out: idempotent upserts, the repost probe, search, copying."""
+
+    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+        total = UpsertResult()
+        with self._transaction():
+            for doc, analysis in in_time_order(items, datetime.now(UTC)):
+                total = total + self._upsert_one(doc, analysis)
+        return total
+
+    def _upsert_one(self, doc: Document, analysis: Analysis) -> UpsertResult:
+        doc_json, analysis_json, digest = encoded(doc, analysis)
+        row = self.db.execute("SELECT rowid, content_hash, doc FROM documents WHERE id=?",
+                              (doc.id,)).fetchone()
+        if row is not None and row[1] == digest:
+            return UpsertResult(unchanged=1)
+        if row is not None:
+            self._delete(row[0], json.loads(row[2]))
+        now = datetime.now(UTC)
+        published = doc.published_at or now
+        duplicate_of = self._first_copy(doc, analysis, _epoch(published))
+        self._insert(doc, analysis, published, now, duplicate_of,
+                     (doc_json, analysis_json, digest))
+        near = int(duplicate_of is not None)
+        if row:
+            return UpsertResult(updated=1, near_duplicates=near, changed=(doc.id,))
+        return UpsertResult(inserted=1, near_duplicates=near, changed=(doc.id,))
+
+    def _insert(self, doc: Document, analysis: Analysis, published: datetime,
+                ingested: datetime, duplicate_of: str | None,
+                encoding: tuple[str, str, str]) -> None:
+        doc_json, analysis_json, digest = encoding
+        cursor = self.db.execute(
+            "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
+            " sentiment, simhash, minhash, duplicate_of, content_hash, doc, analysis)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, _epoch(published), _epoch(ingested), doc.source, doc.kind, analysis.polarity,
+             analysis.sentiment, _signed(analysis.simhash), analysis.fingerprint, duplicate_of,
+             digest, doc_json, analysis_json))
+        self._index(cursor.lastrowid, doc, analysis, _epoch(published), duplicate_of is not None)
+
+    def scan(self, batch: int = 500) -> Iterator[StoredDocument]:
+        after = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT rowid, doc, analysis, ingested_at, duplicate_of FROM documents"
+                " WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, batch)).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield from (self._hydrate(r[1:]) for r in rows)
+
+    def restore(self, items: Sequence[StoredDocument]) -> None:
+        with self._transaction():
+            for item in items:
+                doc, analysis = item.document, item.analysis
+                row = self.db.execute("SELECT rowid, doc FROM documents WHERE id=?",
+                                      (doc.id,)).fetchone()
+                if row is not None:
+                    self._delete(row[0], json.loads(row[1]))
+                self._insert(doc, analysis, doc.published_at or item.ingested_at,
+                             item.ingested_at, item.duplicate_of, encoded(doc, analysis))
+
+    def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
+               duplicate: bool) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO mentions (brand, published_at, doc, polarity, duplicate,"
+            " source) VALUES (?,?,?,?,?,?)",
+            [(m.brand, published, rowid, m.polarity, int(duplicate), doc.source)
+             for m in analysis.mentions])
+        self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score) VALUES (?,?,?)",
+                            [(rowid, d.category, d.score) for d in analysis.damage])
+        self.db.execute("INSERT INTO fts (rowid, body) VALUES (?, ?)",
+                        (rowid, index_terms(doc.full_text)))
+        if foldable(doc.full_text, analysis.dedup_keys):
+            self.db.executemany("INSERT OR IGNORE INTO dedup (key, published_at, doc)"
+                                " VALUES (?,?,?)",
+                                [(k, published, rowid) for k in analysis.dedup_keys])
+
+    def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
+        old = document_from_json(old_doc, self.tz, stored=True)
+        # A contentless FTS5 table forgets a row only when given the exact terms it indexed.
+        self.db.execute("INSERT INTO fts (fts, rowid, body) VALUES ('delete', ?, ?)",
+                        (rowid, index_terms(old.full_text)))
+        self.db.execute("DELETE FROM mentions WHERE doc=?", (rowid,))
+        self.db.execute("DELETE FROM damage WHERE doc=?", (rowid,))
+        self.db.execute("DELETE FROM dedup WHERE doc=?", (rowid,))
+        self.db.execute("DELETE FROM documents WHERE rowid=?", (rowid,))
+
+    def _first_copy(self, doc: Document, analysis: Analysis, published: int) -> str | None:
+        """The candidates: stored texts sharing a band key, found by index probes."""
+        if not foldable(doc.full_text, analysis.dedup_keys):
+            return None
+        marks = ",".join("?" * len(analysis.dedup_keys))
+        rows = self.db.execute(
+            "SELECT d.id, d.published_at, d.minhash, d.duplicate_of, d.rowid FROM documents d"  # noqa: S608
+            f" WHERE d.rowid IN (SELECT doc FROM dedup WHERE key IN ({marks})"
+            " AND published_at BETWEEN ? AND ?)",
+            [*analysis.dedup_keys, published - REPOST_WINDOW, published + REPOST_WINDOW])
+        found = (Candidate(other_id, datetime.fromtimestamp(at, UTC), bytes(sig or b""), dup,
+                           rowid) for other_id, at, sig, dup, rowid in rows)
+        return first_copy(doc.id, analysis.fingerprint, datetime.fromtimestamp(published, UTC),
+                          found, self.similarity)
+
+    def _hydrate(self, row: sqlite3.Row | tuple[Any, ...]) -> StoredDocument:
+        doc_json, analysis_json, ingested, duplicate_of = row
+        doc = document_from_json(json.loads(doc_json), self.tz, stored=True)
+        if doc.published_at is not None:
+            doc = replace(doc, published_at=doc.published_at.astimezone(self.tz))
+        return StoredDocument(doc, Analysis.from_json(json.loads(analysis_json)),
+                              datetime.fromtimestamp(ingested, self.tz), duplicate_of)
+
+    def get(self, doc_id: str) -> StoredDocument | None:
+        row = self.db.execute("SELECT doc, analysis, ingested_at, duplicate_of FROM documents"
+                              " WHERE id=?", (doc_id,)).fetchone()
+        return self._hydrate(row) if row else None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        where, params = self._conditions(query)
+        if where is None:
+            return SearchResult(0)
+        clause = " AND ".join(where) or "1"
+        total = self.db.execute(f"SELECT count(*) FROM documents d WHERE {clause}",  # noqa: S608
+                                params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT d.doc, d.analysis, d.ingested_at, d.duplicate_of FROM documents d"  # noqa: S608
+            f" WHERE {clause} ORDER BY d.published_at DESC, d.rowid DESC LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset]).fetchall()
+        return SearchResult(total, [self._hydrate(r) for r in rows])
+
+    def _conditions(self, q: SearchQuery) -> tuple[list[str] | None, list[Any]]:
+        """The query model's conditions (brandguard.store.query) as SQL."""
+        found = conditions(q)
+        if found is None:
+            return None, []
+        bounds = published(found)
+        where: list[str] = []
+        params: list[Any] = []
+        for condition in found:
+            sql, args = _sql(condition, bounds)
+            where.append(sql)
+            params.extend(args)
+        return where, params
+
