@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from brandguard.alerts.channels.base import Channel
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
+    from brandguard.document import Analysis, Document
     from brandguard.incident import Event
-    from brandguard.models import Analysis, Document
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10

@@ -28,7 +28,7 @@ from brandguard.reports.render import renderer
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.ports import DocumentReader
 
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",

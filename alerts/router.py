@@ -18,13 +18,13 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from brandguard import events
-from brandguard.config.rules import Level
+from brandguard.configuration.rules import Level
 from brandguard.durations import duration_zh
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from brandguard.config.channels import QuietHours, Route
+    from brandguard.configuration.channels import QuietHours, Route
     from brandguard.incident import Incident
 
 

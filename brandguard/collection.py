@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import datetime
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.crawlers.collector import CollectResult, Source, SourceCollector
     from brandguard.pipeline import Pipeline
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from brandguard.config.rules import Level
+from brandguard.configuration.rules import Level
 
 Status = Literal["open", "acknowledged", "resolved"]
 OPEN_STATUSES: tuple[Status, ...] = ("open", "acknowledged")

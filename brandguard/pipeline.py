@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from brandguard.documents import parse_line
+from brandguard.document_json import parse_line
 from brandguard.errors import InputError, StoreUnavailable
 from brandguard.spool import Spool
 from brandguard.store.base import UpsertResult
@@ -25,8 +25,8 @@ from brandguard.store.base import UpsertResult
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from brandguard.config.models import Settings
-    from brandguard.models import Analysis, Document
+    from brandguard.configuration.models import Settings
+    from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.ports import DocumentIndex
 

@@ -33,7 +33,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from brandguard import wiring
-from brandguard.config.sources import Feed
+from brandguard.configuration.sources import Feed
 from brandguard.errors import StoreUnavailable
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.reports.digest import DigestPlanner
@@ -42,7 +42,7 @@ from brandguard.risk.engine import RiskEngine
 if TYPE_CHECKING:
     from types import FrameType
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.crawlers.collector import Source
     from brandguard.store.base import Store
 

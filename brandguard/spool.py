@@ -16,8 +16,8 @@ import sqlite3
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from brandguard.documents import document_from_json
-from brandguard.models import Analysis, Document
+from brandguard.document import Analysis, Document
+from brandguard.document_json import document_from_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.base import Store
 
 

@@ -17,7 +17,7 @@ from parsel import Selector
 
 from brandguard.crawlers.charset import decode
 from brandguard.crawlers.extract import article
-from brandguard.documents import in_window, parse_time
+from brandguard.document_json import in_window, parse_time
 from brandguard.errors import InputError
 from brandguard.net.http import TooLarge, get
 from brandguard.net.targets import BlockedTarget
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import tzinfo
 
-    from brandguard.config.sources import Feed, Selectors
-    from brandguard.models import Document
+    from brandguard.configuration.sources import Feed, Selectors
+    from brandguard.document import Document
     from brandguard.net.targets import Network, Resolver
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from brandguard.config.sources import Feed, Site
+from brandguard.configuration.sources import Feed, Site
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from datetime import datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.models import Document
+    from brandguard.configuration.loader import Config
+    from brandguard.document import Document
     from brandguard.source_state import SourceState
 
 Source = Feed | Site

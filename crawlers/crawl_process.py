@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from scrapy.crawler import CrawlerProcess
 
 from brandguard import __version__
-from brandguard.config.sources import Site
+from brandguard.configuration.sources import Site
 from brandguard.crawlers.crawl_output import JsonLinesOut
 from brandguard.crawlers.spiders import SPIDERS
 

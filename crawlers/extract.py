@@ -24,7 +24,7 @@ from brandguard.crawlers.main_text import find_main_text
 if TYPE_CHECKING:
     from parsel import Selector, SelectorList
 
-    from brandguard.config.sources import Selectors
+    from brandguard.configuration.sources import Selectors
 
 _STAMP = re.compile(
     r"(20\d\d)\s*[-/.年\s]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*"

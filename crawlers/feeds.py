@@ -29,14 +29,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from brandguard.crawlers.charset import decode
-from brandguard.documents import document_from_json
+from brandguard.document_json import document_from_json
 from brandguard.errors import InputError
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from brandguard.config.sources import Feed
-    from brandguard.models import Document
+    from brandguard.configuration.sources import Feed
+    from brandguard.document import Document
 
 _TEXT_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*([\"'])")
 # A time of day that ends the string with no zone after it: "2018-09-18 14:38:10".

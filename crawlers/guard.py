@@ -24,7 +24,7 @@ from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer
 
 from brandguard.crawlers.charset import decode
-from brandguard.documents import document_id
+from brandguard.document_json import document_id
 from brandguard.errors import InputError
 from brandguard.net.targets import BlockedTarget, address_allowed, check_url, networks
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from brandguard.config.sources import Selectors
+from brandguard.configuration.sources import Selectors
 from brandguard.crawlers.article_fetch import with_article
 from brandguard.crawlers.collector import CollectResult
 from brandguard.crawlers.feeds import UnsafeXml, parse
@@ -28,9 +28,9 @@ from brandguard.net.targets import BlockedTarget, Resolver, networks, system_res
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
-    from brandguard.config.loader import Config
-    from brandguard.config.sources import Feed
-    from brandguard.models import Document
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.sources import Feed
+    from brandguard.document import Document
     from brandguard.source_state import SourceState
 
 log = logging.getLogger(__name__)

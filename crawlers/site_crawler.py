@@ -23,15 +23,15 @@ from datetime import datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
 from brandguard.crawlers.collector import CollectResult
-from brandguard.documents import document_from_json
+from brandguard.document_json import document_from_json
 from brandguard.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
-    from brandguard.config.loader import Config
-    from brandguard.config.sources import Site
-    from brandguard.models import Document
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.sources import Site
+    from brandguard.document import Document
     from brandguard.source_state import SourceState
 
 MAX_RUNTIME = timedelta(hours=1)

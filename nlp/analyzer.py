@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brandguard.models import Analysis, DamageTag, Document, Mention, Polarity
+from brandguard.document import Analysis, DamageTag, Document, Mention, Polarity
 from brandguard.nlp.brand_matcher import BrandHit, BrandMatcher
 from brandguard.nlp.damage import Cue, DamageTagger, LexiconHits
 from brandguard.nlp.fingerprint import fingerprint
@@ -29,8 +29,8 @@ from brandguard.nlp.sentiment import Evidence, SentimentModel, features
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
     from brandguard.nlp.phrases import Hit
 
 

@@ -17,7 +17,7 @@ import ahocorasick
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from brandguard.config.models import Brand
+    from brandguard.configuration.models import Brand
 
 # Full-width ASCII to half-width, then lower-case; both are one character to one character.
 _FOLD = {i: chr(i - 0xFEE0).lower() for i in range(0xFF01, 0xFF5F)}

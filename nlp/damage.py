@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from brandguard.models import DamageTag
+from brandguard.document import DamageTag
 from brandguard.nlp.phrases import Hit, PhraseMatcher
 
 if TYPE_CHECKING:
-    from brandguard.config.models import Lexicon
+    from brandguard.configuration.models import Lexicon
 
 Kind = Literal["term", "negator", "hedge", "neg_cue", "pos_cue", "op_neg", "op_pos"]
 

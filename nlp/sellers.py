@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.models import DamageTag
+from brandguard.document import DamageTag
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from brandguard.config.models import Brand
+    from brandguard.configuration.models import Brand
 
 CATEGORY = "counterfeit"
 SCORE = 0.6

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from pathlib import Path
 
-    from brandguard.models import Polarity
+    from brandguard.document import Polarity
 
 FORMAT = "brandguard-sentiment/1"
 NEGATORS = frozenset({"不", "没", "没有", "无", "未", "别", "非", "不是", "不会", "不能", "毫无",

@@ -10,7 +10,8 @@ the level rises, gaining the checklist steps its new level calls for (risk/plans
 evidence that is still anomalous restarts its quiet period.
 `tick` reports overdue checklist steps and resolves incidents quiet for `quiet_period`.
 Every transition is saved with its event in one transaction; a concurrent change is re-read
-and re-applied.
+and re-applied. What people do to an incident (acknowledge, silence, check a step, resolve) is
+`brandguard.risk.actions`.
 """
 
 from __future__ import annotations
@@ -22,31 +23,24 @@ from typing import TYPE_CHECKING, Protocol
 
 from brandguard import events
 from brandguard.durations import duration_zh
-from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from brandguard.risk import levels
 from brandguard.risk.plans import overdue, steps_for
 from brandguard.risk.signals import configured
 from brandguard.risk.signals.base import SignalStore
+from brandguard.risk.transitions import SYSTEM, event_for, resolve
 from brandguard.store.ports import IncidentLog
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from brandguard.config.loader import Config
-    from brandguard.config.rules import Level, Rules
-    from brandguard.models import Analysis, Document
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.rules import Level, Rules
+    from brandguard.document import Analysis, Document
     from brandguard.risk.signals.base import Signal, SignalType
 
 log = logging.getLogger(__name__)
-SYSTEM = "brandguard"
 RETRIES = 3
-
-
-def _event(kind: str, incident: Incident, at: datetime, **extra: object) -> Event:
-    # the version the transition produces makes the key stable across retries and restarts
-    key = f"{incident.id}:{kind}:{incident.version + 1}"
-    return Event(key, kind, incident.id, at, {"incident": incident.to_json(), **extra})
 
 
 class RiskStore(SignalStore, IncidentLog, Protocol):
@@ -158,7 +152,7 @@ class RiskEngine:
                                     f"{level.label}：{duration_zh(signal.window)}内 "
                                     f"{signal.count} 条报道，预期 {signal.expected:.2f}，"
                                     f"p={signal.p_value:.2g}"),))
-        return self.store.save_incident(incident, [_event(events.INCIDENT_OPENED, incident,
+        return self.store.save_incident(incident, [event_for(events.INCIDENT_OPENED, incident,
                                                           signal.at)])
 
     def _update(self, current: Incident, level: Level | None, signal: Signal) -> Incident:
@@ -182,10 +176,10 @@ class RiskEngine:
             level=level, signal=signal.to_json(),
             checklist=steps_for(self.config.plans.get(current.category), level, signal.at,
                                 current.checklist))
-        return self.store.save_incident(escalated, [_event(
+        return self.store.save_incident(escalated, [event_for(
             events.INCIDENT_ESCALATED, escalated, signal.at, previous_level=current.level.name)])
 
-    # -- time and people -----------------------------------------------------------------
+    # -- time ------------------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> list[Incident]:
         """Report overdue checklist steps, then resolve incidents quiet for `quiet_period`.
 
@@ -196,7 +190,7 @@ class RiskEngine:
         resolved = []
         for incident in self.store.stale_incidents(now - self.rules.quiet_period):
             detail = f"{duration_zh(self.rules.quiet_period)}无新证据，自动解除"
-            resolved.append(self._resolve(incident, SYSTEM, detail, now))
+            resolved.append(resolve(self.store, incident, SYSTEM, detail, now))
         return resolved
 
     def _open_incidents(self) -> list[Incident]:
@@ -219,72 +213,3 @@ class RiskEngine:
                        for s in late]
         return self.store.save_incident(updated, step_events)
 
-    def check_step(self, incident_id: str, step_id: str, actor: str, note: str = "",
-                   now: datetime | None = None) -> Incident:
-        """Check a checklist step off: who, when, and a note."""
-        incident = self._get(incident_id)
-        self._check_actor(incident, actor)
-        step = next((s for s in incident.checklist if s.id == step_id), None)
-        if step is None:
-            known = ", ".join(s.id for s in incident.checklist) or "none"
-            raise InputError(f"incident {incident_id} has no step {step_id!r} (steps: {known})")
-        if step.done_at is not None:
-            raise InputError(f"step {step_id!r} was already checked by {step.done_by} at "
-                             f"{step.done_at:%Y-%m-%d %H:%M}")
-        at = now or self.clock()
-        checklist = tuple(replace(s, done_at=at, done_by=actor, note=note)
-                          if s.id == step_id else s for s in incident.checklist)
-        return self.store.save_incident(incident.with_entry(
-            TimelineEntry(at, actor, "checked", f"{step_id}: {step.title}"
-                          + (f" — {note}" if note else "")), checklist=checklist))
-
-    def silence(self, incident_id: str, actor: str, until: datetime,
-                now: datetime | None = None) -> Incident:
-        """Silence notifications about an incident until `until`; the incident stays open."""
-        incident = self._get(incident_id)
-        self._check_actor(incident, actor)
-        at = now or self.clock()
-        if not incident.is_open:
-            raise InputError(f"incident {incident_id} is resolved; nothing to silence")
-        if until <= at:
-            raise InputError(f"silence must end in the future (got {until:%Y-%m-%d %H:%M})")
-        return self.store.save_incident(incident.with_entry(
-            TimelineEntry(at, actor, "silenced", f"until {until:%Y-%m-%d %H:%M}"),
-            silenced_until=until))
-
-    def acknowledge(self, incident_id: str, actor: str, now: datetime | None = None) -> Incident:
-        incident = self._get(incident_id)
-        self._check_actor(incident, actor)
-        if incident.status != "open":
-            who = next((t for t in reversed(incident.timeline)
-                        if t.action in ("acknowledged", "resolved")), None)
-            by = f" by {who.actor} at {who.at:%Y-%m-%d %H:%M}" if who else ""
-            raise InputError(f"incident {incident_id} is already {incident.status}{by}")
-        at = now or self.clock()
-        return self.store.save_incident(incident.with_entry(
-            TimelineEntry(at, actor, "acknowledged"), status="acknowledged"))
-
-    def resolve(self, incident_id: str, actor: str, note: str = "",
-                now: datetime | None = None) -> Incident:
-        incident = self._get(incident_id)
-        self._check_actor(incident, actor)
-        if not incident.is_open:
-            raise InputError(f"incident {incident_id} is already resolved")
-        return self._resolve(incident, actor, note, now or self.clock())
-
-    def _resolve(self, incident: Incident, actor: str, note: str, at: datetime) -> Incident:
-        resolved = incident.with_entry(TimelineEntry(at, actor, "resolved", note),
-                                       status="resolved", resolved_at=at)
-        return self.store.save_incident(resolved, [_event(events.INCIDENT_RESOLVED, resolved,
-                                                          at)])
-
-    def _get(self, incident_id: str) -> Incident:
-        incident = self.store.get_incident(incident_id)
-        if incident is None:
-            raise InputError(f"no incident {incident_id!r}")
-        return incident
-
-    def _check_actor(self, incident: Incident, actor: str) -> None:
-        if not actor.strip():
-            raise InputError("an actor is required (--by NAME): every transition says who")
-        self.config.check_staff(incident.organization, actor)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.config.rules import HardTrigger, Level, Rules
+from brandguard.configuration.rules import HardTrigger, Level, Rules
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -14,8 +14,8 @@ from brandguard.incident import ChecklistStep
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from brandguard.config.plans import Plan
-    from brandguard.config.rules import Level
+    from brandguard.configuration.plans import Plan
+    from brandguard.configuration.rules import Level
 
 
 def steps_for(plan: Plan | None, level: Level, at: datetime,

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from brandguard.config.loader import Config, load_config
-from brandguard.documents import document_from_json
+from brandguard.configuration.loader import Config, load_config
+from brandguard.document_json import document_from_json
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.sqlite import SqliteStore
 from tests.es_node import EsNode
@@ -29,7 +29,7 @@ from tests.es_node import EsNode
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from brandguard.models import Analysis, Document
+    from brandguard.document import Analysis, Document
     from brandguard.store.base import Store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,10 +9,10 @@ from pydantic import BaseModel
 
 from brandguard.alerts.channels.registry import CHANNELS
 from brandguard.cli.main import LazyGroup, cli
-from brandguard.config.channels import Route
-from brandguard.config.models import Lexicon, Settings
-from brandguard.config.rules import Rules
-from brandguard.config.sources import Feed, JsonFields, Selectors, Site
+from brandguard.configuration.channels import Route
+from brandguard.configuration.models import Lexicon, Settings
+from brandguard.configuration.rules import Rules
+from brandguard.configuration.sources import Feed, JsonFields, Selectors, Site
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

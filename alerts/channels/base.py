@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from brandguard.alerts.message import AlertMessage
-    from brandguard.config.models import Settings
+    from brandguard.configuration.models import Settings
 
 
 class DeliveryError(Exception):

@@ -25,8 +25,8 @@ from brandguard.alerts.message import (
 )
 
 if TYPE_CHECKING:
-    from brandguard.config.channels import EmailChannelConfig
-    from brandguard.config.models import Settings
+    from brandguard.configuration.channels import EmailChannelConfig
+    from brandguard.configuration.models import Settings
 
 
 class EmailChannel(Channel):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from brandguard.alerts.channels.chatbots import DingTalkChannel, FeishuChannel, WeComChannel
 from brandguard.alerts.channels.email import EmailChannel
-from brandguard.alerts.channels.robots import DingTalkChannel, FeishuChannel, WeComChannel
 from brandguard.alerts.channels.webhook import WebhookChannel
 
 if TYPE_CHECKING:
     from brandguard.alerts.channels.base import Channel
-    from brandguard.config.channels import ChannelConfig
-    from brandguard.config.models import Settings
+    from brandguard.configuration.channels import ChannelConfig
+    from brandguard.configuration.models import Settings
 
 CHANNELS: dict[str, type[Channel]] = {
     EmailChannel.type: EmailChannel,

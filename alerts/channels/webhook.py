@@ -20,8 +20,8 @@ from brandguard.net.targets import networks
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from brandguard.config.channels import WebhookChannelConfig
-    from brandguard.config.models import Settings
+    from brandguard.configuration.channels import WebhookChannelConfig
+    from brandguard.configuration.models import Settings
     from brandguard.net.targets import Network
 
 

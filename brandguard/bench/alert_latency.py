@@ -20,7 +20,7 @@ from pathlib import Path
 
 from brandguard import wiring
 from brandguard.bench.corpus import bench_config
-from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
+from brandguard.configuration.channels import EmailChannelConfig, Route, WebhookChannelConfig
 from brandguard.demo.receivers import mail_catcher, webhook_receiver
 from brandguard.store.sqlite import SqliteStore
 

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    from brandguard.config.loader import Config
-    from brandguard.models import Analysis, Document
+    from brandguard.configuration.loader import Config
+    from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
 

@@ -14,8 +14,8 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brandguard.config.loader import Config, builtin_lexicon_path, load_config
-from brandguard.models import Document
+from brandguard.configuration.loader import Config, builtin_lexicon_path, load_config
+from brandguard.document import Document
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from brandguard import wiring
 from brandguard.bench.corpus import bench_config, source_texts
-from brandguard.config.sources import Site
+from brandguard.configuration.sources import Site
 from brandguard.net.local_server import QuietHandler
 from brandguard.store.sqlite import SqliteStore
 

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.models import Analysis, Document
+    from brandguard.configuration.loader import Config
+    from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
 

@@ -20,7 +20,7 @@ import trafilatura
 import yaml
 from parsel import Selector
 
-from brandguard.config.sources import Selectors
+from brandguard.configuration.sources import Selectors
 from brandguard.crawlers.charset import decode
 from brandguard.crawlers.extract import Article, article, stamp_to_iso
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from brandguard.documents import document_id
+from brandguard.document_json import document_id
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.store.sqlite import SqliteStore
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from brandguard import wiring
 from brandguard.bench.corpus import bench_config
-from brandguard.config.sources import Feed
+from brandguard.configuration.sources import Feed
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.store.sqlite import SqliteStore
 

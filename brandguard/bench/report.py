@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from brandguard.bench.corpus import brands_yaml
-from brandguard.config.loader import builtin_lexicon_path, load_config
+from brandguard.configuration.loader import builtin_lexicon_path, load_config
 from brandguard.reports.figures import ReportBuilder
 from brandguard.reports.period import containing
 from brandguard.store.sqlite import SqliteStore
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 PEERS = 4
 

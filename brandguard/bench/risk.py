@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING
 
 from brandguard import wiring
 from brandguard.bench.corpus import bench_config
-from brandguard.models import Analysis, Document
+from brandguard.document import Analysis, Document
 from brandguard.risk.engine import RiskEngine
 from brandguard.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.incident import Incident
 
 HOURLY_SHAPE = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 0.9, 1.3, 1.6, 1.7, 1.6,

@@ -29,8 +29,8 @@ from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
-    from brandguard.models import Analysis, Document
+    from brandguard.configuration.loader import Config
+    from brandguard.document import Analysis, Document
 
 BENCH_DB = Path("brandguard-data") / "bench-api.db"  # 1 M documents, filled once, reused
 COMMON = [

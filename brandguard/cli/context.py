@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 from tqdm import tqdm
 
-from brandguard.config.loader import Config, load_config
+from brandguard.configuration.loader import Config, load_config
 from brandguard.store.registry import open_store
 
 if TYPE_CHECKING:

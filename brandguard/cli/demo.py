@@ -28,8 +28,8 @@ from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.incidents import show
 from brandguard.cli.sources import echo_results
-from brandguard.config.channels import EmailChannelConfig, Route, WebhookChannelConfig
-from brandguard.config.loader import load_sources
+from brandguard.configuration.channels import EmailChannelConfig, Route, WebhookChannelConfig
+from brandguard.configuration.loader import load_sources
 from brandguard.demo.receivers import Received, mail_catcher, webhook_receiver
 from brandguard.demo.sample_sites import sample_sites
 from brandguard.durations import duration_zh
@@ -37,7 +37,7 @@ from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import CountRow, SearchQuery, Store
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config"
 DEMO_STORE = Path("brandguard-data") / "demo.db"

@@ -18,7 +18,7 @@ from brandguard.evaluation.service import make
 from brandguard.reports.render import FORMATS
 
 if TYPE_CHECKING:
-    from brandguard.config.models import Brand
+    from brandguard.configuration.models import Brand
 
 YEAR = click.IntRange(2000, 2100)
 

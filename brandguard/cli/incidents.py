@@ -10,10 +10,11 @@ import click
 
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.search import parse_when
-from brandguard.config.rules import parse_duration
+from brandguard.configuration.rules import parse_duration
 from brandguard.durations import duration_zh
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.labels import ACTIONS, DELIVERY, EVENTS, STATUS, label
+from brandguard.risk.actions import IncidentActions
 from brandguard.risk.engine import RiskEngine
 
 if TYPE_CHECKING:
@@ -111,8 +112,8 @@ def _step_line(step: ChecklistStep) -> str:
     return f"[{mark}] {pad(step.id, 10)} {pad(step.title, 44)} {step.owner}{done}"
 
 
-def _engine(app: AppContext, store: Store) -> RiskEngine:
-    return RiskEngine(store, app.config)
+def _actions(app: AppContext, store: Store) -> IncidentActions:
+    return IncidentActions(store, app.config)
 
 
 @click.command()
@@ -122,7 +123,7 @@ def _engine(app: AppContext, store: Store) -> RiskEngine:
 def ack(app: AppContext, incident_id: str, actor: str) -> None:
     """Acknowledge an open incident."""
     with app.store() as store:
-        done = _engine(app, store).acknowledge(incident_id, actor)
+        done = _actions(app, store).acknowledge(incident_id, actor)
     click.echo(_line(app, done))
 
 
@@ -134,7 +135,7 @@ def ack(app: AppContext, incident_id: str, actor: str) -> None:
 def resolve(app: AppContext, incident_id: str, actor: str, note: str) -> None:
     """Resolve an incident."""
     with app.store() as store:
-        done = _engine(app, store).resolve(incident_id, actor, note)
+        done = _actions(app, store).resolve(incident_id, actor, note)
     click.echo(_line(app, done))
 
 
@@ -147,7 +148,7 @@ def resolve(app: AppContext, incident_id: str, actor: str, note: str) -> None:
 def check_step(app: AppContext, incident_id: str, step_id: str, actor: str, note: str) -> None:
     """Check a contingency-plan step off an incident's checklist."""
     with app.store() as store:
-        done = _engine(app, store).check_step(incident_id, step_id, actor, note)
+        done = _actions(app, store).check_step(incident_id, step_id, actor, note)
     step = next(s for s in done.checklist if s.id == step_id)
     left = sum(1 for s in done.checklist if s.done_at is None)
     click.echo(_line(app, done))
@@ -167,8 +168,8 @@ def silence(app: AppContext, incident_id: str, actor: str, duration: str) -> Non
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--for") from exc
     with app.store() as store:
-        engine = _engine(app, store)
-        done = engine.silence(incident_id, actor, engine.clock() + length)
+        actions = _actions(app, store)
+        done = actions.silence(incident_id, actor, actions.clock() + length)
     click.echo(_line(app, done) + f"  静默至 {done.silenced_until:%Y-%m-%d %H:%M}")
 
 
@@ -180,7 +181,7 @@ def tick(app: AppContext, at_text: str | None) -> None:
     resolve quiet incidents."""
     at: datetime | None = parse_when(at_text, app.config.settings.tz)
     with app.store() as store:
-        resolved = _engine(app, store).tick(at)
+        resolved = RiskEngine(store, app.config).tick(at)
         late = MeasureTick(store, lambda: at or datetime.now(app.config.settings.tz)).run_once()
     click.echo(f"自动解除无新证据的风险事件 {len(resolved)} 起；新逾期的改进措施 {late} 项")
     for item in resolved:

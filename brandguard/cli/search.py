@@ -11,13 +11,13 @@ import click
 
 from brandguard.cli import table
 from brandguard.cli.context import AppContext, pass_app, printable
-from brandguard.documents import parse_time, query_time
+from brandguard.document_json import parse_time, query_time
 from brandguard.errors import InputError
 from brandguard.labels import POLARITY, label
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.base import StoredDocument
 
 _RELATIVE = re.compile(r"^(\d+)([mhdw])$")

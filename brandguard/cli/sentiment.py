@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from brandguard.cli.context import AppContext, pass_app
-from brandguard.config.loader import Config, load_config
+from brandguard.configuration.loader import Config, load_config
 from brandguard.errors import ConfigError, InputError
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.nlp.sentiment import SentimentModel

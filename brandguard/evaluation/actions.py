@@ -19,8 +19,8 @@ from brandguard.evaluation.records import EvaluationEntry
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
     from brandguard.store.ports import EvaluationLog
 
 YEARS = range(2000, 2101)

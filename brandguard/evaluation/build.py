@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
     from brandguard.evaluation.model import Indicator, MemberRules
     from brandguard.evaluation.records import EvaluationEntry
 

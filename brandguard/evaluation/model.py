@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from brandguard.config.models import Id, NonEmpty, Strict
-from brandguard.config.rules import Level, LevelName
+from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.rules import Level, LevelName
 from brandguard.evaluation.metrics import METRICS
 
 GROUPS = ("品牌战略", "管理机制", "发展基础", "自主品牌", "品牌保护", "营销宣传", "评价制度")

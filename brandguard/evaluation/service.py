@@ -14,8 +14,8 @@ from brandguard.reports.service import Rendered
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
 
 
 def public(evaluation: dict[str, Any]) -> dict[str, Any]:

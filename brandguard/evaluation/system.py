@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from brandguard.config.yamlload import load_yaml
+from brandguard.configuration.yamlload import load_yaml
 from brandguard.errors import ConfigError
 from brandguard.evaluation.model import EvaluationFile
 

@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from datetime import tzinfo
 
-    from brandguard.config.channels import Route
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.channels import Route
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
 
 log = logging.getLogger(__name__)
 CATCH_UP = timedelta(days=7)

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
     from brandguard.incident import Incident
     from brandguard.reports.period import Period
     from brandguard.store.base import (

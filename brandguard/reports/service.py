@@ -18,8 +18,8 @@ from brandguard.reports.render import FORMATS, renderer
 if TYPE_CHECKING:
     from datetime import date, datetime
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
     from brandguard.reports.figures import ReportStore
 
 MAX_DAYS = 3 * 366  # a custom range longer than three years is refused, not ground through

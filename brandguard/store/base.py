@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from brandguard.models import Analysis, Document, Polarity
+    from brandguard.document import Analysis, Document, Polarity
 
 KEYWORD_SAMPLE = 5000
 

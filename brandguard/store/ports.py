@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
     from brandguard.access import Credential, CredentialKind, User
     from brandguard.delivery import Delivery
+    from brandguard.document import Analysis, Document, Polarity
     from brandguard.evaluation.records import EvaluationEntry
     from brandguard.incident import Event, Incident
-    from brandguard.models import Analysis, Document, Polarity
     from brandguard.source_state import SourceState
     from brandguard.store.base import (
         CountRow,

@@ -20,7 +20,7 @@ from brandguard.store.fts import query_runs
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from brandguard.models import Polarity
+    from brandguard.document import Polarity
     from brandguard.store.base import SearchQuery
 
 

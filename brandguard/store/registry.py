@@ -17,7 +17,7 @@ from brandguard.store.sqlite import SqliteStore
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from brandguard.config.models import Settings
+    from brandguard.configuration.models import Settings
     from brandguard.store.base import Store
 
 

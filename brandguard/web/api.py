@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from brandguard.config.rules import parse_duration
-from brandguard.documents import query_time
+from brandguard.configuration.rules import parse_duration
+from brandguard.document_json import query_time
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate
-from brandguard.risk.engine import RiskEngine
+from brandguard.risk.actions import IncidentActions
 from brandguard.store.base import SearchQuery
 from brandguard.web.auth import CSRF_HEADER, Caller, csrf_ok
 from brandguard.web.context import WebContext
@@ -41,7 +41,7 @@ from brandguard.web.schemas import (
 from brandguard.web.scope import NotVisible, OrgView
 
 if TYPE_CHECKING:
-    from brandguard.config.models import Brand
+    from brandguard.configuration.models import Brand
     from brandguard.incident import Incident
 
 MAX_BUCKETS = 2000
@@ -297,20 +297,20 @@ def deliveries(scope: View, limit: Limit = 50) -> list[dict[str, Any]]:
     return [d.to_json() for d in scope.deliveries(limit=limit)]
 
 
-Transition = Callable[[RiskEngine, str, str, str], "Incident"]  # engine, id, actor, note
+Transition = Callable[[IncidentActions, str, str, str], "Incident"]  # actions, id, actor, note
 
 
-def acknowledging(engine: RiskEngine, incident_id: str, actor: str, note: str) -> Incident:
-    return engine.acknowledge(incident_id, actor)
+def acknowledging(actions: IncidentActions, incident_id: str, actor: str, note: str) -> Incident:
+    return actions.acknowledge(incident_id, actor)
 
 
-def resolving(engine: RiskEngine, incident_id: str, actor: str, note: str) -> Incident:
-    return engine.resolve(incident_id, actor, note)
+def resolving(actions: IncidentActions, incident_id: str, actor: str, note: str) -> Incident:
+    return actions.resolve(incident_id, actor, note)
 
 
 def checking(step_id: str) -> Transition:
-    def check(engine: RiskEngine, incident_id: str, actor: str, note: str) -> Incident:
-        return engine.check_step(incident_id, step_id, actor, note)
+    def check(actions: IncidentActions, incident_id: str, actor: str, note: str) -> Incident:
+        return actions.check_step(incident_id, step_id, actor, note)
     return check
 
 
@@ -324,9 +324,9 @@ def act(request: Request, ctx: WebContext, scope: OrgView, who: Caller, incident
     actor = who.name if who.kind == "session" else (body.by or "").strip()
     if not actor:
         raise HTTPException(400, "by: required with an API token (who acts, a staff name)")
-    engine = RiskEngine(scope.store, ctx.config, clock=ctx.clock)
+    actions = IncidentActions(scope.store, ctx.config, clock=ctx.clock)
     try:
-        updated = transition(engine, found.id, actor, body.note)
+        updated = transition(actions, found.id, actor, body.note)
     except InputError as exc:
         raise HTTPException(409, str(exc)) from exc
     except ConcurrentUpdate as exc:

@@ -14,8 +14,8 @@ from brandguard.web.stores import StorePool
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
 
 SESSION_LIFETIME = timedelta(hours=12)
 

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from brandguard import labels
-from brandguard.documents import query_time
+from brandguard.document_json import query_time
 from brandguard.errors import InputError
 from brandguard.labels import label
 from brandguard.store.base import SearchQuery
@@ -33,7 +33,7 @@ from brandguard.web.schemas import ActionIn
 from brandguard.web.scope import NotVisible, OrgView
 
 if TYPE_CHECKING:
-    from brandguard.config.models import Brand
+    from brandguard.configuration.models import Brand
     from brandguard.incident import Incident
     from brandguard.store.base import StoredDocument
 

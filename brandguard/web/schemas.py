@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from brandguard.config.models import BrandKind
+from brandguard.configuration.models import BrandKind
 
 PolarityName = Literal["positive", "neutral", "negative"]
 

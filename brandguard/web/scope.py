@@ -18,12 +18,12 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime, timedelta
 
-    from brandguard.config.loader import Config
-    from brandguard.config.models import Brand
+    from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import Brand
     from brandguard.delivery import Delivery
+    from brandguard.document import Polarity
     from brandguard.evaluation.records import EvaluationEntry
     from brandguard.incident import Incident
-    from brandguard.models import Polarity
     from brandguard.store.base import CountRow, DamageCountRow, Store
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 
 # Sockets are made with an explicit IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets

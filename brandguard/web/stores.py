@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from brandguard.store.registry import open_store
 
 if TYPE_CHECKING:
-    from brandguard.config.models import Settings
+    from brandguard.configuration.models import Settings
     from brandguard.store.base import Store
 
 

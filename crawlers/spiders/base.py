@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeout
 
 from brandguard.crawlers.guard import Refused
-from brandguard.documents import canonical_url
+from brandguard.document_json import canonical_url
 from brandguard.errors import InputError
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from brandguard.config.sources import Site
+    from brandguard.configuration.sources import Site
 
 
 class Failed(dict[str, Any]):

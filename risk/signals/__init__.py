@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.config.signals import registry
+from brandguard.configuration.signals import registry
 
 if TYPE_CHECKING:
-    from brandguard.config.rules import Rules
+    from brandguard.configuration.rules import Rules
     from brandguard.risk.signals.base import SignalType
 
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from brandguard.store.ports import DocumentReader, Figures
 
 if TYPE_CHECKING:
-    from brandguard.config.rules import Rules
-    from brandguard.config.signals import SignalOptions
-    from brandguard.models import Analysis
+    from brandguard.configuration.rules import Rules
+    from brandguard.configuration.signals import SignalOptions
+    from brandguard.document import Analysis
     from brandguard.store.base import StoredDocument
 
 

@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from brandguard.config.rules import Duration
-from brandguard.config.signals import SignalOptions
+from brandguard.configuration.rules import Duration
+from brandguard.configuration.signals import SignalOptions
 from brandguard.risk.signals.base import Signal
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from brandguard.config.rules import Rules
-    from brandguard.models import Analysis
+    from brandguard.configuration.rules import Rules
+    from brandguard.document import Analysis
     from brandguard.risk.signals.base import SignalStore
 
 CATEGORY = "sentiment"

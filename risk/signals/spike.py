@@ -25,15 +25,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from brandguard.config.signals import SignalOptions
+from brandguard.configuration.signals import SignalOptions
 from brandguard.risk.baseline import expected, hourly_profile
 from brandguard.risk.poisson import tail
 from brandguard.risk.signals.base import Signal
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
-    from brandguard.config.rules import HardTrigger, Rules
-    from brandguard.models import Analysis
+    from brandguard.configuration.rules import HardTrigger, Rules
+    from brandguard.document import Analysis
     from brandguard.risk.signals.base import SignalStore
     from brandguard.store.base import StoredDocument
 

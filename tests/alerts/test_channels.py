@@ -13,8 +13,8 @@ from brandguard.alerts.channels.base import DeliveryError
 from brandguard.alerts.channels.registry import make_channel
 from brandguard.alerts.channels.webhook import signature
 from brandguard.alerts.message import AlertMessage, probe_message
-from brandguard.config.channels import ChannelsFile
-from brandguard.config.models import Settings
+from brandguard.configuration.channels import ChannelsFile
+from brandguard.configuration.models import Settings
 from tests.servers import http_sink
 
 LOOPBACK = Settings(allow_private_targets=["127.0.0.0/8"])

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from brandguard import events
 from brandguard.alerts.dispatcher import AlertDispatcher
-from brandguard.config.loader import Config, load_config
-from brandguard.config.rules import Level
+from brandguard.configuration.loader import Config, load_config
+from brandguard.configuration.rules import Level
 from brandguard.incident import Event, Incident
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import write_config

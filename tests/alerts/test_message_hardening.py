@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from brandguard import events
 from brandguard.alerts.message import AlertMessage, build, render_markdown
-from brandguard.config.rules import Level
+from brandguard.configuration.rules import Level
 from brandguard.incident import ChecklistStep, Event
 from brandguard.store.sqlite import SqliteStore
 from tests.alerts.test_dispatcher import T0, TZ, configure, dispatcher, incident
@@ -23,7 +23,7 @@ from tests.servers import http_sink
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
 
 PHISH = "http://ok.example/a)**[紧急：点此登录](http://phish.example/)**"

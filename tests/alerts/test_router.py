@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from brandguard.alerts.router import decide, matches, quiet_until
-from brandguard.config.channels import QuietHours, Route
-from brandguard.config.rules import Level
+from brandguard.configuration.channels import QuietHours, Route
+from brandguard.configuration.rules import Level
 from brandguard.incident import Incident
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -8,7 +8,7 @@ Expected values were checked with openssl:
 
 from __future__ import annotations
 
-from brandguard.alerts.channels.robots import dingtalk_sign, feishu_sign
+from brandguard.alerts.channels.chatbots import dingtalk_sign, feishu_sign
 from brandguard.alerts.channels.webhook import signature
 
 

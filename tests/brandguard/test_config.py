@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.errors import ConfigError
 from tests.conftest import EXAMPLE_CONFIG, write_config
 

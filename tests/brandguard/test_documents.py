@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brandguard.documents import canonical_url, document_id, parse_line
+from brandguard.document_json import canonical_url, document_id, parse_line
 from brandguard.errors import InputError
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brandguard.documents import (
+from brandguard.document_json import (
     EARLIEST,
     MAX_DEPTH,
     canonical_url,

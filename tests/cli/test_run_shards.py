@@ -12,7 +12,7 @@ import uuid
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.scheduler import Shard
 from brandguard.store.base import SearchQuery

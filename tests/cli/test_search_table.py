@@ -14,7 +14,7 @@ from tests.conftest import EXAMPLE_CONFIG
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.sqlite import SqliteStore
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from brandguard.access import Credential, User, secret_hash
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.delivery import Delivery
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -23,7 +23,7 @@ from tests.conftest import EXAMPLE_CONFIG, drop_indices, jsonl, run_cli, write_c
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.base import Store
     from tests.es_node import EsNode
 

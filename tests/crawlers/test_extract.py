@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from brandguard.config.sources import Selectors
+from brandguard.configuration.sources import Selectors
 from brandguard.crawlers.extract import article, find_credit, stamp_to_iso
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandguard.collection import Collection
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.base import SearchQuery

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandguard.collection import Collection
-from brandguard.config.loader import Config, load_config
+from brandguard.configuration.loader import Config, load_config
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from brandguard.collection import Collection
-from brandguard.config.loader import load_config
-from brandguard.config.sources import Feed, Site
+from brandguard.configuration.loader import load_config
+from brandguard.configuration.sources import Feed, Site
 from brandguard.demo.sample_sites import SampleSites, Story, sample_sites
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.crawlers.collector import CollectResult
-    from brandguard.models import Document
+    from brandguard.document import Document
 
 STORY = EXAMPLE_CONFIG / "demo" / "documents.jsonl"
 REVIEW_SELECTORS = {"item": "div.review", "text": ".content",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.errors import InputError
 from brandguard.evaluation.actions import Actions
 from brandguard.store.sqlite import SqliteStore
@@ -20,7 +20,7 @@ from tests.reports.story import REGIONAL, TZ
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 NOW = datetime(2027, 1, 5, 10, 0, tzinfo=TZ)
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.errors import ConfigError
 from brandguard.evaluation.system import default_system
 from tests.conftest import write_config

@@ -14,7 +14,7 @@ from tests.reports.test_render import poppler
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.sqlite import SqliteStore
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from brandguard.alerts.dispatcher import AlertDispatcher
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.evaluation.actions import Actions
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.store.sqlite import SqliteStore

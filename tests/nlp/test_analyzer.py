@@ -8,7 +8,7 @@ from brandguard.nlp.analyzer import Analyzer
 from tests.conftest import make_doc
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 
 def test_every_contract_field_is_present(analyzer: Analyzer, config: Config) -> None:
@@ -54,7 +54,7 @@ def test_text_without_brands_has_no_mentions(analyzer: Analyzer, config: Config)
 
 def test_unauthorised_seller_of_the_collective_trademark_is_counterfeit_evidence(
         analyzer: Analyzer, config: Config) -> None:
-    from brandguard.config.loader import load_config
+    from brandguard.configuration.loader import load_config
     from tests.conftest import EXAMPLE_CONFIG
 
     example = Analyzer.from_config(load_config(EXAMPLE_CONFIG), model=analyzer.model)

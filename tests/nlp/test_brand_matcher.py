@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from brandguard.config.models import Brand
+from brandguard.configuration.models import Brand
 from brandguard.nlp.brand_matcher import BrandMatcher
 
 

@@ -8,7 +8,7 @@ from brandguard.nlp.damage import DamageTagger
 from brandguard.nlp.sentences import sentence_spans
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 
 def tag(config: Config, text: str, title: str = "") -> dict[str, tuple[str, ...]]:

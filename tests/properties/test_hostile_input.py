@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brandguard.collection import Collection
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.net.local_server import QuietHandler, serving
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -28,7 +28,7 @@ from tests.conftest import write_config
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
 
 TZ = ZoneInfo("Asia/Shanghai")
 _serial = itertools.count()
@@ -163,6 +163,6 @@ def test_a_hostile_feed_never_costs_the_good_feed_beside_it(tmp_path: Path) -> N
 
 
 def _good_id(n: int) -> str:
-    from brandguard.documents import document_id
+    from brandguard.document_json import document_id
 
     return document_id(f"http://good.example/{n}")

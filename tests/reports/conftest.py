@@ -15,7 +15,7 @@ from tests.reports.story import REGIONAL, TZ, fill, story_config
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
 
 GENERATED = datetime(2026, 12, 1, 8, 0, tzinfo=TZ)

@@ -12,16 +12,16 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from brandguard.config.loader import load_config
-from brandguard.config.rules import Level
+from brandguard.configuration.loader import load_config
+from brandguard.configuration.rules import Level
+from brandguard.document import Mention
 from brandguard.incident import ChecklistStep, Incident, TimelineEntry
-from brandguard.models import Mention
 from tests.conftest import BRANDS_YAML, make_doc, write_config
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
 

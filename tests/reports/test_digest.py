@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brandguard.alerts.dispatcher import AlertDispatcher
-from brandguard.config.loader import Config, load_config
+from brandguard.configuration.loader import Config, load_config
 from brandguard.errors import ConfigError
 from brandguard.reports.digest import CATCH_UP, DigestPlanner, due_periods
 from brandguard.reports.period import containing
@@ -26,7 +26,7 @@ from tests.servers import http_sink, smtp_sink
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.channels import Digest
+    from brandguard.configuration.channels import Digest
 
 DEC_1 = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)  # a Tuesday
 

@@ -13,7 +13,7 @@ from tests.reports.story import REGIONAL
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.store.sqlite import SqliteStore
 
 

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from brandguard import events
-from brandguard.config.loader import Config, load_config
+from brandguard.configuration.loader import Config, load_config
 from brandguard.errors import InputError
 from brandguard.incident import ConcurrentUpdate
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
+from brandguard.risk.actions import IncidentActions
 from brandguard.risk.engine import RiskEngine
 from tests.conftest import BRANDS_YAML, EXAMPLE_CONFIG, jsonl, make_doc, write_config
 
@@ -112,19 +113,20 @@ def test_people_transitions_are_checked_and_say_why(make_store: Callable[[], Sto
                                                     staffed_config: Config,
                                                     analyzer: Analyzer) -> None:
     store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    people = IncidentActions(store, staffed_config, clock=engine.clock)
     feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4))
     incident_id = store.list_incidents(["bama"])[0].id
     with pytest.raises(InputError, match="not on the staff list"):
-        engine.acknowledge(incident_id, "陌生人")
-    engine.acknowledge(incident_id, "王秘书")
+        people.acknowledge(incident_id, "陌生人")
+    people.acknowledge(incident_id, "王秘书")
     with pytest.raises(InputError, match="already acknowledged by 王秘书"):
-        engine.acknowledge(incident_id, "李主任")
-    done = engine.resolve(incident_id, "李主任", "已核实并发布声明")
+        people.acknowledge(incident_id, "李主任")
+    done = people.resolve(incident_id, "李主任", "已核实并发布声明")
     assert [t.action for t in done.timeline] == ["opened", "acknowledged", "resolved"]
     with pytest.raises(InputError, match="already resolved"):
-        engine.resolve(incident_id, "李主任")
+        people.resolve(incident_id, "李主任")
     with pytest.raises(InputError, match="no incident"):
-        engine.acknowledge("nope", "王秘书")
+        people.acknowledge("nope", "王秘书")
 
 
 def test_stale_version_is_refused(make_store: Callable[[], Store], staffed_config: Config,
@@ -153,10 +155,11 @@ def test_reingest_and_replay_do_not_reopen_or_duplicate(make_store: Callable[[],
                                                         staffed_config: Config,
                                                         analyzer: Analyzer) -> None:
     store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    people = IncidentActions(store, staffed_config, clock=engine.clock)
     batch = reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4)
     feed(pipeline, batch)
     incident_id = store.list_incidents(["bama"])[0].id
-    engine.resolve(incident_id, "王秘书")
+    people.resolve(incident_id, "王秘书")
     events_before = len([e for e in store.events() if e.incident == incident_id])
     feed(pipeline, batch)  # the same documents again: nothing new to judge
     assert [i.status for i in store.list_incidents(["bama"])] == ["resolved"]
@@ -170,6 +173,7 @@ def test_reingest_and_replay_do_not_reopen_or_duplicate(make_store: Callable[[],
 def test_checklist_attached_upgraded_overdue_once_and_checked(
         make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
     store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    people = IncidentActions(store, staffed_config, clock=engine.clock)
     start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
     feed(pipeline, reports(start, 3, minutes=5))
     opened = store.list_incidents(["bama"])[0]
@@ -182,7 +186,7 @@ def test_checklist_attached_upgraded_overdue_once_and_checked(
     added = [s for s in escalated.checklist if s.id not in first_ids]
     assert {"suspend", "report"} <= {s.id for s in added}
     assert all(s.due_at > opened.opened_at + timedelta(minutes=16) for s in added)
-    engine.check_step(opened.id, "verify", "王秘书", "来源为市场监管总局通报")
+    people.check_step(opened.id, "verify", "王秘书", "来源为市场监管总局通报")
     late = start + timedelta(days=2)
     engine.tick(late)
     engine.tick(late + timedelta(hours=1))
@@ -194,25 +198,26 @@ def test_checklist_attached_upgraded_overdue_once_and_checked(
     assert {e.payload["step"]["id"] for e in overdue} == expected
     assert len(overdue) == len(expected)  # once per step, not once per tick
     with pytest.raises(InputError, match="already checked by 王秘书"):
-        engine.check_step(opened.id, "verify", "李主任")
+        people.check_step(opened.id, "verify", "李主任")
     with pytest.raises(InputError, match="has no step 'nope'"):
-        engine.check_step(opened.id, "nope", "李主任")
+        people.check_step(opened.id, "nope", "李主任")
 
 
 def test_silence_is_recorded_and_refused_when_pointless(
         make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
     store, engine, pipeline = setup(make_store, staffed_config, analyzer)
+    people = IncidentActions(store, staffed_config, clock=engine.clock)
     feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4))
     incident_id = store.list_incidents(["bama"])[0].id
     now = datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
     with pytest.raises(InputError, match="must end in the future"):
-        engine.silence(incident_id, "王秘书", now - timedelta(hours=1), now=now)
-    silenced = engine.silence(incident_id, "王秘书", now + timedelta(hours=12), now=now)
+        people.silence(incident_id, "王秘书", now - timedelta(hours=1), now=now)
+    silenced = people.silence(incident_id, "王秘书", now + timedelta(hours=12), now=now)
     assert silenced.silenced_until == now + timedelta(hours=12)
     assert silenced.timeline[-1].action == "silenced"
-    engine.resolve(incident_id, "李主任")
+    people.resolve(incident_id, "李主任")
     with pytest.raises(InputError, match="nothing to silence"):
-        engine.silence(incident_id, "王秘书", now + timedelta(hours=1), now=now)
+        people.silence(incident_id, "王秘书", now + timedelta(hours=1), now=now)
 
 
 def test_a_brand_without_history_needs_twice_the_evidence(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brandguard.config.rules import Level, Rules
+from brandguard.configuration.rules import Level, Rules
 from brandguard.risk.baseline import expected, hourly_profile
 from brandguard.risk.levels import level_for, raise_to, triggered
 from brandguard.risk.poisson import tail

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brandguard import wiring
-from brandguard.config.loader import Config, load_config
-from brandguard.config.signals import registry
+from brandguard.configuration.loader import Config, load_config
+from brandguard.configuration.signals import registry
 from brandguard.risk.signals.sentiment_shift import SentimentShift, binomial_tail
 from brandguard.risk.signals.spike import Spike
 from brandguard.store.sqlite import SqliteStore

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from brandguard.errors import ConfigError
 from tests.conftest import write_config
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.config.loader import load_config
+from brandguard.configuration.loader import load_config
 from tests.conftest import write_config
 
 if TYPE_CHECKING:

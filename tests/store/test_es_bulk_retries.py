@@ -22,7 +22,7 @@ from tests.conftest import drop_indices, es_settings, jsonl
 from tests.es_proxy import EsProxy, to_node
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
     from tests.es_node import EsNode
 

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from brandguard.config.loader import Config
-    from brandguard.models import Analysis, Document
+    from brandguard.configuration.loader import Config
+    from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
 
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from tests.es_node import EsNode
 
 USER, PASSWORD, API_KEY = "brandguard", "s3cret-Pa55", "a2V5LWlkOmtleS1zZWNyZXQ="

@@ -14,7 +14,7 @@ from tests.reports.story import TZ
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
 
 

@@ -13,7 +13,7 @@ from brandguard.store.base import Store
 from tests.conftest import analyzed, make_doc
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
 
 TZ = ZoneInfo("Asia/Shanghai")

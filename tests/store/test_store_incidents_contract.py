@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brandguard.config.rules import Level
+from brandguard.configuration.rules import Level
 from brandguard.delivery import Delivery
 from brandguard.incident import ChecklistStep, ConcurrentUpdate, Event, Incident, TimelineEntry
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from brandguard.document import Mention
 from brandguard.incident import Event
-from brandguard.models import Mention
 from tests.conftest import make_doc
 from tests.reports.story import FAKES, GROUP, MEMBER, REGIONAL, at, fill, story_config
 

@@ -14,7 +14,7 @@ from tests.conftest import analyzed, make_doc
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
 
 REPORT = "检验报告编号1号显示庚丁批次茶叶合格"

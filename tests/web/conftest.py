@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from brandguard.access import Credential, User, hash_password, new_secret, secret_hash
-from brandguard.config.loader import Config, load_config
+from brandguard.configuration.loader import Config, load_config
 from brandguard.evaluation.actions import Actions
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline

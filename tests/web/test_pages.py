@@ -15,7 +15,7 @@ from tests.web.conftest import PASSWORD
 from tests.web.helpers import logged_in, login_form_token
 
 if TYPE_CHECKING:
-    from brandguard.config.loader import Config
+    from brandguard.configuration.loader import Config
     from brandguard.nlp.analyzer import Analyzer
     from tests.web.conftest import World
 
@@ -154,7 +154,7 @@ def test_a_search_card_shows_the_filtered_brands_polarity(config: Config,
     from dataclasses import replace
     from datetime import datetime
 
-    from brandguard.models import Mention
+    from brandguard.document import Mention
     from brandguard.store.base import StoredDocument
     from brandguard.web.pages import _polarity
     from tests.conftest import make_doc

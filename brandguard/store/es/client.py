@@ -29,7 +29,7 @@ from elasticsearch.serializer import OrjsonSerializer
 from brandguard.errors import NotConfigured, StoreUnavailable
 
 if TYPE_CHECKING:
-    from brandguard.config.models import ElasticsearchSettings
+    from brandguard.configuration.models import ElasticsearchSettings
 
 log = logging.getLogger(__name__)
 UNREACHABLE = (TransportConnectionError, ConnectionTimeout)

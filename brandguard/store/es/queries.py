@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from brandguard.documents import document_from_json
-from brandguard.models import Analysis
+from brandguard.document import Analysis
+from brandguard.document_json import document_from_json
 from brandguard.neardup import foldable
 from brandguard.store import query as model
 from brandguard.store.base import (
@@ -26,7 +26,7 @@ from brandguard.store.base import (
 from brandguard.store.fts import index_terms
 
 if TYPE_CHECKING:
-    from brandguard.models import Document
+    from brandguard.document import Document
 
 POLARITIES = ("positive", "neutral", "negative")
 

@@ -56,8 +56,8 @@ from brandguard.store.es.state import StateMixin
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from brandguard.config.models import Settings
-    from brandguard.models import Analysis, Document, Polarity
+    from brandguard.configuration.models import Settings
+    from brandguard.document import Analysis, Document, Polarity
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brandguard.documents import document_from_json
+from brandguard.document_json import document_from_json
 from brandguard.store.fts import index_terms
 from brandguard.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from brandguard.documents import document_from_json
-from brandguard.models import Analysis, Document
+from brandguard.document import Analysis, Document
+from brandguard.document_json import document_from_json
 from brandguard.neardup import Candidate, first_copy, foldable
 from brandguard.store.base import (
     SearchQuery,

@@ -16,7 +16,7 @@ from brandguard.store.sqlite.schema import POLARITY_ORDER, _epoch
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from brandguard.models import Polarity
+    from brandguard.document import Polarity
 
 
 class FiguresMixin(Connection):

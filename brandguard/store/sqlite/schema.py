@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from datetime import datetime
 
-    from brandguard.models import Polarity
+    from brandguard.document import Polarity
 
 
 SCHEMA_VERSION = 7  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,

@@ -11,7 +11,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
-from brandguard.config.yamlload import LoadedYaml, PathKey, dotted
+from brandguard.configuration.yamlload import LoadedYaml, PathKey, dotted
 from brandguard.errors import Problem
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, SecretStr, model_validator
 
-from brandguard.config.models import Id, NonEmpty, Strict
-from brandguard.config.rules import Duration, Level, LevelName
-from brandguard.config.urls import SecretHttpUrl
+from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.rules import Duration, Level, LevelName
+from brandguard.configuration.urls import SecretHttpUrl
 
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from brandguard.document import Document
 from brandguard.errors import InputError
-from brandguard.models import Document
 
 KNOWN = {"id", "text", "url", "title", "published_at", "source", "kind", "rating", "seller",
          "author"}

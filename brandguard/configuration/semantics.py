@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.config.models import Brand, BrandKind, BrandsFile
+from brandguard.configuration.models import Brand, BrandKind, BrandsFile
 from brandguard.errors import Problem
 
 if TYPE_CHECKING:
-    from brandguard.config.yamlload import LoadedYaml
+    from brandguard.configuration.yamlload import LoadedYaml
 
 
 def check_brands(loaded: LoadedYaml, parsed: BrandsFile) -> list[Problem]:

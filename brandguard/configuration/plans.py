@@ -12,8 +12,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from brandguard.config.models import Id, NonEmpty, Strict
-from brandguard.config.rules import Duration, LevelName
+from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.rules import Duration, LevelName
 
 
 class PlanStep(Strict):

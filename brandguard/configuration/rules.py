@@ -13,8 +13,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from brandguard.config.models import NonEmpty, Strict
-from brandguard.config.signals import SignalOptions, as_signal
+from brandguard.configuration.models import NonEmpty, Strict
+from brandguard.configuration.signals import SignalOptions, as_signal
 
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

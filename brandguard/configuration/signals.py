@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from brandguard.config.models import NonEmpty, Strict
+from brandguard.configuration.models import NonEmpty, Strict
 
 GROUP = "brandguard.signals"
 

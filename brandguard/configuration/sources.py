@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from brandguard.config.models import Id, NonEmpty, Strict
-from brandguard.config.rules import Duration
-from brandguard.config.urls import HttpUrl
+from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.rules import Duration
+from brandguard.configuration.urls import HttpUrl
 
 
 def _regex(value: str) -> str:

@@ -25,12 +25,12 @@ from brandguard.net.targets import networks
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from brandguard.config.channels import (
+    from brandguard.configuration.channels import (
         DingTalkChannelConfig,
         FeishuChannelConfig,
         WeComChannelConfig,
     )
-    from brandguard.config.models import Settings
+    from brandguard.configuration.models import Settings
     from brandguard.net.targets import Network
 
 WECOM_LIMIT = 4000  # WeCom rejects markdown content over 4096 bytes

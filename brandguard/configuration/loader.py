@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from brandguard.config.channels import ChannelConfig, ChannelsFile, Route
-from brandguard.config.envref import resolve_env
-from brandguard.config.models import Brand, BrandsFile, Lexicon, Organization, Settings
-from brandguard.config.plans import Plan
-from brandguard.config.rules import Rules
-from brandguard.config.semantics import check_brands
-from brandguard.config.sources import Feed, Site, SourcesFile
-from brandguard.config.yamlload import LoadedYaml, dotted, load_yaml
+from brandguard.configuration.channels import ChannelConfig, ChannelsFile, Route
+from brandguard.configuration.envref import resolve_env
+from brandguard.configuration.models import Brand, BrandsFile, Lexicon, Organization, Settings
+from brandguard.configuration.plans import Plan
+from brandguard.configuration.rules import Rules
+from brandguard.configuration.semantics import check_brands
+from brandguard.configuration.sources import Feed, Site, SourcesFile
+from brandguard.configuration.yamlload import LoadedYaml, dotted, load_yaml
 from brandguard.errors import ConfigError, InputError, Problem
 from brandguard.labels import SIGNAL_CATEGORIES
 
