@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from scrapy.crawler import CrawlerProcess
 
 from brandguard import __version__
+from brandguard.configuration.plugins import SPIDERS, load
 from brandguard.configuration.sources import Site
 from brandguard.crawlers.crawl_output import JsonLinesOut
-from brandguard.crawlers.spiders import SPIDERS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,7 +75,7 @@ def main() -> int:
     stored = ask_parent(out, sys.stdin) if spec.get("skip_stored") else None
     process = CrawlerProcess(scrapy_settings(site, spec.get("allow", []), stored),
                              install_root_handler=True)
-    crawler = process.create_crawler(SPIDERS[site.spider])
+    crawler = process.create_crawler(load(SPIDERS, site.spider))
     process.crawl(crawler, site=site)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}

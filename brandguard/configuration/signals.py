@@ -1,7 +1,8 @@
 """`signals:` in rules.yaml: which risk signals judge the stored reports, each with its options.
 
 A signal type is a class plus one registry entry: the entry-point group `brandguard.signals`
-(pyproject.toml), which is also how a third party adds one without forking. Each class carries
+(pyproject.toml, `brandguard.configuration.plugins`), which is also how a third party adds one
+without forking. Each class carries
 its options as `Options`, a `SignalOptions` subclass whose `type` is a `Literal` of its own
 name, so validation comes from the class and there is no list of names to keep in step. The
 registry is read when a config is validated, never when this module is imported, so the config
@@ -10,31 +11,16 @@ core does not import the risk stage.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.metadata import entry_points
-from typing import Any
-
 from pydantic import ValidationError
 
 from brandguard.configuration.models import NonEmpty, Strict
-
-GROUP = "brandguard.signals"
+from brandguard.configuration.plugins import SIGNALS, check_name, load
 
 
 class SignalOptions(Strict):
     """The part every signal's options share."""
 
     type: NonEmpty
-
-
-@cache
-def registry() -> dict[str, Any]:
-    """Signal name -> signal class, from the installed entry points."""
-    found = {ep.name: ep.load() for ep in entry_points(group=GROUP)}
-    if not found:
-        raise RuntimeError(f"no risk signal is registered under the entry-point group {GROUP!r}: "
-                           "install brandguard (pip install -e .) so its metadata exists")
-    return found
 
 
 def as_signal(value: object) -> SignalOptions:
@@ -45,12 +31,9 @@ def as_signal(value: object) -> SignalOptions:
         value = {"type": value}
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
         raise ValueError("expected a mapping with a `type`, such as {type: spike}")
-    known = registry()
-    kind = value["type"]
-    if kind not in known:
-        raise ValueError(f"unknown signal type {kind!r} (known: {', '.join(sorted(known))})")
+    kind = check_name(SIGNALS, "signal type", value["type"])
     try:
-        options: SignalOptions = known[kind].Options.model_validate(value)
+        options: SignalOptions = load(SIGNALS, kind).Options.model_validate(value)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "type"

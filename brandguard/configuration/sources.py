@@ -11,9 +11,10 @@ import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.plugins import SPIDERS, check_name
 from brandguard.configuration.rules import Duration
 from brandguard.configuration.urls import HttpUrl
 
@@ -73,7 +74,9 @@ class JsonFields(Strict):
 
 
 class Site(_Source):
-    spider: Literal["news", "reviews"]
+    spider: Annotated[NonEmpty, AfterValidator(
+        lambda name: check_name(SPIDERS, "spider", name))]
+    """A name in the entry-point group `brandguard.spiders`: news and reviews ship."""
     start_urls: Annotated[list[HttpUrl], Field(min_length=1)]
     follow: Regex | None = None
     paginate: Regex | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.configuration.signals import registry
+from brandguard.configuration.plugins import SIGNALS, load
 
 if TYPE_CHECKING:
     from brandguard.configuration.rules import Rules
@@ -18,5 +18,4 @@ if TYPE_CHECKING:
 
 def configured(rules: Rules) -> list[SignalType]:
     """The signals rules.yaml switches on, built with their options."""
-    known = registry()
-    return [known[options.type](options, rules) for options in rules.signals]
+    return [load(SIGNALS, options.type)(options, rules) for options in rules.signals]

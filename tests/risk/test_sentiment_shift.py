@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from brandguard import wiring
 from brandguard.configuration.loader import Config, load_config
-from brandguard.configuration.signals import registry
+from brandguard.configuration.plugins import SIGNALS, load, names
 from brandguard.risk.signals.sentiment_shift import SentimentShift, binomial_tail
 from brandguard.risk.signals.spike import Spike
 from brandguard.store.sqlite import SqliteStore
@@ -106,8 +106,9 @@ def test_the_signal_is_off_unless_rules_yaml_names_it(tmp_path: Path) -> None:
 
 
 def test_signal_types_come_from_the_entry_point_registry() -> None:
-    assert registry()["spike"] is Spike
-    assert registry()["sentiment_shift"] is SentimentShift
+    assert names(SIGNALS) == ["sentiment_shift", "spike"]
+    assert load(SIGNALS, "spike") is Spike
+    assert load(SIGNALS, "sentiment_shift") is SentimentShift
 
 
 def _exact_tail(k: int, n: int, p: Fraction) -> Fraction:

@@ -1,0 +1,36 @@
+"""Plug-in registries (entry-point groups): names without imports, classes when used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+from brandguard.configuration.plugins import SPIDERS, load, names
+from brandguard.crawlers.spiders.base import SiteSpider
+from tests.conftest import BRANDS_YAML, write_config
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_the_shipped_spiders_are_registered_and_load_as_spider_classes() -> None:
+    assert names(SPIDERS) == ["news", "reviews"]
+    for name in names(SPIDERS):
+        assert issubclass(load(SPIDERS, name), SiteSpider)
+
+
+def test_validating_a_site_does_not_import_scrapy(tmp_path: Path) -> None:
+    """`spider: news` is checked against the registry's names only: every command that loads
+    a config with sites would otherwise pay for importing Scrapy and Twisted."""
+    root = write_config(tmp_path / "cfg", BRANDS_YAML)
+    (root / "sources.yaml").write_text(
+        "sites:\n  - {id: portal, spider: news, follow: '/a/', "
+        "start_urls: ['https://news.example/list.html']}\n", encoding="utf-8")
+    probe = ("import sys; from pathlib import Path; "
+             "from brandguard.configuration.loader import load_config; "
+             f"config = load_config(Path({str(root)!r})); "
+             "print(config.sites[0].spider, 'scrapy' in sys.modules, 'twisted' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["news", "False", "False"]
