@@ -21,9 +21,6 @@ from brandguard.incident import Event, Incident
 from brandguard.labels import STATUS
 from brandguard.markdown import escape_markdown, safe_link
 from brandguard.markdown import link as markdown_link
-from brandguard.reports import digest
-from brandguard.reports.layout import compose
-from brandguard.reports.render import renderer
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -34,6 +31,9 @@ if TYPE_CHECKING:
 CHANGES = {events.INCIDENT_OPENED: "风险上升", events.INCIDENT_ESCALATED: "风险升级",
            events.INCIDENT_RESOLVED: "风险解除", events.CHECKLIST_OVERDUE: "预案步骤逾期"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# _DIGESTS_LAZILY: a digest is rendered by the report renderers (matplotlib, fpdf2, the store's
+# figures); they are imported when a digest is built or rendered, not with this module, so the
+# channels (and validating channels.yaml, which loads them) stay light.
 EVIDENCE_SCAN = 50  # evidence documents read to choose from
 EVIDENCE_SHOWN = 5
 
@@ -86,6 +86,8 @@ def digest_message(event: Event, config: Config) -> AlertMessage:
     """A digest: the report fixed in the event; each channel renders the form it sends."""
     report = event.payload["report"]
     dashboard = config.settings.dashboard_url
+    from brandguard.reports import digest  # see _DIGESTS_LAZILY
+
     link = digest.report_link(report, str(dashboard) if dashboard else None)
     return AlertMessage(event.key, event.type, clean_header(digest.subject(report)),
                         digest.text(report, link),
@@ -171,6 +173,8 @@ def render_html(message: AlertMessage) -> str:
 
 def render_markdown(message: AlertMessage) -> str:
     if message.report is not None:
+        from brandguard.reports import digest  # see _DIGESTS_LAZILY
+
         return digest.markdown(message.report, message.link)
     lines = [f"### {escape_markdown(message.subject)}", escape_markdown(message.summary)]
     lines += [f"- {markdown_link(title, url)}" for title, url in message.evidence]
@@ -184,5 +188,8 @@ def digest_document(message: AlertMessage, fmt: str) -> bytes:
     """The digest's report rendered whole (the mail's HTML body, its PDF attachment)."""
     if message.report is None or message.generated is None:
         raise ValueError(f"{message.key} is not a digest")
+    from brandguard.reports.layout import compose  # see _DIGESTS_LAZILY
+    from brandguard.reports.render import renderer
+
     generated = message.generated
     return renderer(fmt).render(compose(message.report, generated.tzinfo or UTC, generated))

@@ -7,10 +7,10 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from brandguard.alerts.channels.registry import CHANNELS
 from brandguard.cli.main import LazyGroup, cli
 from brandguard.configuration.channels import Route
 from brandguard.configuration.models import Lexicon, Settings
+from brandguard.configuration.plugins import CHANNELS, names
 from brandguard.configuration.rules import Rules
 from brandguard.configuration.sources import Feed, JsonFields, Selectors, Site
 from tests.conftest import REPO
@@ -81,7 +81,7 @@ def test_example_settings_file_sets_only_documented_keys() -> None:
         assert f"`{key}`" in README, key
 
 
-@pytest.mark.parametrize("channel_type", sorted(CHANNELS))
+@pytest.mark.parametrize("channel_type", names(CHANNELS))
 def test_every_channel_type_is_documented(channel_type: str) -> None:
     assert f"| `{channel_type}` |" in README
 

@@ -11,7 +11,10 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    import builtins
+
     from brandguard.alerts.message import AlertMessage
+    from brandguard.configuration.channels import ChannelOptions
     from brandguard.configuration.models import Settings
 
 
@@ -27,6 +30,7 @@ def retryable_status(status: int) -> bool:
 
 class Channel(ABC):
     type: ClassVar[str]
+    Options: ClassVar[builtins.type[ChannelOptions]]  # a channels.yaml entry of this type
 
     def __init__(self, channel_id: str) -> None:
         self.id = channel_id

@@ -14,26 +14,38 @@ import base64
 import hashlib
 import hmac
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote_plus
+
+from pydantic import SecretStr
 
 from brandguard.alerts.channels.base import Channel
 from brandguard.alerts.channels.http_post import post_json, robot_result
 from brandguard.alerts.message import AlertMessage, render_markdown, render_text
+from brandguard.configuration.channels import HttpChannelOptions
 from brandguard.net.targets import networks
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from brandguard.configuration.channels import (
-        DingTalkChannelConfig,
-        FeishuChannelConfig,
-        WeComChannelConfig,
-    )
     from brandguard.configuration.models import Settings
     from brandguard.net.targets import Network
 
 WECOM_LIMIT = 4000  # WeCom rejects markdown content over 4096 bytes
+
+
+class DingTalkChannelConfig(HttpChannelOptions):
+    type: Literal["dingtalk"]
+    secret: SecretStr | None = None
+
+
+class WeComChannelConfig(HttpChannelOptions):
+    type: Literal["wecom"]
+
+
+class FeishuChannelConfig(HttpChannelOptions):
+    type: Literal["feishu"]
+    secret: SecretStr | None = None
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -49,6 +61,7 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 
 class DingTalkChannel(Channel):
     type = "dingtalk"
+    Options = DingTalkChannelConfig
 
     def __init__(self, config: DingTalkChannelConfig, allow: Sequence[Network],
                  clock: Callable[[], float] = time.time) -> None:
@@ -75,6 +88,7 @@ class DingTalkChannel(Channel):
 
 class WeComChannel(Channel):
     type = "wecom"
+    Options = WeComChannelConfig
 
     def __init__(self, config: WeComChannelConfig, allow: Sequence[Network]) -> None:
         super().__init__(config.id)
@@ -93,6 +107,7 @@ class WeComChannel(Channel):
 
 class FeishuChannel(Channel):
     type = "feishu"
+    Options = FeishuChannelConfig
 
     def __init__(self, config: FeishuChannelConfig, allow: Sequence[Network],
                  clock: Callable[[], float] = time.time) -> None:

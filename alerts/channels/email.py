@@ -13,7 +13,9 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.policy import SMTP
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field, SecretStr
 
 from brandguard.alerts.channels.base import Channel, DeliveryError
 from brandguard.alerts.message import (
@@ -23,14 +25,28 @@ from brandguard.alerts.message import (
     render_html,
     render_text,
 )
+from brandguard.configuration.channels import Address, ChannelOptions, Timeout
+from brandguard.configuration.models import NonEmpty
 
 if TYPE_CHECKING:
-    from brandguard.configuration.channels import EmailChannelConfig
     from brandguard.configuration.models import Settings
+
+
+class EmailChannelConfig(ChannelOptions):
+    type: Literal["email"]
+    host: NonEmpty
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: Address
+    to: Annotated[list[Address], Field(min_length=1)]
+    timeout: Timeout = 10.0
 
 
 class EmailChannel(Channel):
     type = "email"
+    Options = EmailChannelConfig
 
     def __init__(self, config: EmailChannelConfig,
                  tls: ssl.SSLContext | None = None) -> None:

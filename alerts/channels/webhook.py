@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import SecretStr
 
 from brandguard.alerts.channels.base import Channel
 from brandguard.alerts.channels.http_post import post_json
 from brandguard.alerts.message import AlertMessage, render_text
+from brandguard.configuration.channels import HttpChannelOptions
 from brandguard.net.targets import networks
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from brandguard.configuration.channels import WebhookChannelConfig
     from brandguard.configuration.models import Settings
     from brandguard.net.targets import Network
 
@@ -29,8 +31,14 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+class WebhookChannelConfig(HttpChannelOptions):
+    type: Literal["webhook"]
+    secret: SecretStr | None = None
+
+
 class WebhookChannel(Channel):
     type = "webhook"
+    Options = WebhookChannelConfig
 
     def __init__(self, config: WebhookChannelConfig, allow: Sequence[Network]) -> None:
         super().__init__(config.id)

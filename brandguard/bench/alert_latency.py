@@ -19,8 +19,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from brandguard import wiring
+from brandguard.alerts.channels.email import EmailChannelConfig
+from brandguard.alerts.channels.webhook import WebhookChannelConfig
 from brandguard.bench.corpus import bench_config
-from brandguard.configuration.channels import EmailChannelConfig, Route, WebhookChannelConfig
+from brandguard.configuration.channels import Route
 from brandguard.demo.receivers import mail_catcher, webhook_receiver
 from brandguard.store.sqlite import SqliteStore
 

@@ -24,11 +24,13 @@ import click
 
 from brandguard import events, wiring
 from brandguard.access import User, hash_password
+from brandguard.alerts.channels.email import EmailChannelConfig
+from brandguard.alerts.channels.webhook import WebhookChannelConfig
 from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.incidents import show
 from brandguard.cli.sources import echo_results
-from brandguard.configuration.channels import EmailChannelConfig, Route, WebhookChannelConfig
+from brandguard.configuration.channels import Route
 from brandguard.configuration.loader import load_sources
 from brandguard.demo.receivers import Received, mail_catcher, webhook_receiver
 from brandguard.demo.sample_sites import sample_sites

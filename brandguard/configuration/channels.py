@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, Field, SecretStr, model_validator
+from pydantic import AfterValidator, Field, create_model, model_validator
 
 from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.plugins import CHANNELS, load, names
 from brandguard.configuration.rules import Duration, Level, LevelName
 from brandguard.configuration.urls import SecretHttpUrl
 
@@ -30,50 +32,24 @@ Address = Annotated[str, AfterValidator(_address)]
 Timeout = Annotated[float, Field(gt=0, le=120)]
 
 
-class EmailChannelConfig(Strict):
-    id: Id
-    type: Literal["email"]
-    host: NonEmpty
-    port: Annotated[int, Field(ge=1, le=65535)] = 587
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str | None = None
-    password: SecretStr | None = None
-    sender: Address
-    to: Annotated[list[Address], Field(min_length=1)]
-    timeout: Timeout = 10.0
-
-
-class _HttpChannel(Strict):
-    """What every HTTP-based channel has: an id, a URL (a secret: robots embed tokens in it)
-    and a timeout."""
+class ChannelOptions(Strict):
+    """What every channel's options share. Each channel type subclasses it beside its class
+    (`brandguard.alerts.channels`), with `type` a `Literal` of its own name, and registers
+    the class in the entry-point group `brandguard.channels`: validation comes from there."""
 
     id: Id
+    type: NonEmpty
+
+
+class HttpChannelOptions(ChannelOptions):
+    """What every HTTP-based channel has: a URL (a secret: robots embed tokens in it) and a
+    timeout."""
+
     url: SecretHttpUrl
     timeout: Timeout = 10.0
 
 
-class WebhookChannelConfig(_HttpChannel):
-    type: Literal["webhook"]
-    secret: SecretStr | None = None
-
-
-class DingTalkChannelConfig(_HttpChannel):
-    type: Literal["dingtalk"]
-    secret: SecretStr | None = None
-
-
-class WeComChannelConfig(_HttpChannel):
-    type: Literal["wecom"]
-
-
-class FeishuChannelConfig(_HttpChannel):
-    type: Literal["feishu"]
-    secret: SecretStr | None = None
-
-
-ChannelConfig = Annotated[
-    EmailChannelConfig | WebhookChannelConfig | DingTalkChannelConfig | WeComChannelConfig
-    | FeishuChannelConfig, Field(discriminator="type")]
+ChannelConfig = ChannelOptions  # a validated entry of channels.yaml, of its own type
 
 
 class QuietHours(Strict):
@@ -127,6 +103,16 @@ class Route(Strict):
         return self
 
 
-class ChannelsFile(Strict):
-    channels: list[ChannelConfig] = Field(default_factory=list)
+class ChannelsFileBase(Strict):
+    channels: list[ChannelOptions] = Field(default_factory=list)  # narrowed by channels_file()
     routes: list[Route] = Field(default_factory=list)
+
+
+@cache
+def channels_file() -> type[ChannelsFileBase]:
+    """The channels.yaml model: its `channels` are a union, by `type`, of every registered
+    channel's options, built when first needed (so this module imports no channel)."""
+    options = tuple(load(CHANNELS, name).Options for name in names(CHANNELS))
+    union: Any = Annotated[Union[options], Field(discriminator="type")]  # noqa: UP007
+    return create_model("ChannelsFile", __base__=ChannelsFileBase,
+                        channels=(list[union], Field(default_factory=list)))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from brandguard.configuration.channels import ChannelConfig, ChannelsFile, Route
+from brandguard.configuration.channels import ChannelConfig, Route, channels_file
 from brandguard.configuration.envref import resolve_env
 from brandguard.configuration.models import Brand, BrandsFile, Lexicon, Organization, Settings
 from brandguard.configuration.plans import Plan
@@ -109,8 +109,9 @@ def load_config(root: Path, env: Mapping[str, str] | None = None, *,
     plans = _plans(root / "plans", lexicon, env, problems)
     channels_path = root / "channels.yaml"
     channels_yaml = load_yaml(channels_path) if channels_path.is_file() else None
-    channels = _parse(channels_yaml, ChannelsFile, ChannelsFile(), env, problems) \
-        if channels_yaml is not None else ChannelsFile()
+    model = channels_file()
+    channels = _parse(channels_yaml, model, model(), env, problems) \
+        if channels_yaml is not None else model()
     if channels_yaml is not None:
         problems.extend(_route_problems(channels_yaml, brands_yaml))
     sources = _optional(root / "sources.yaml", SourcesFile, SourcesFile(), env, problems)

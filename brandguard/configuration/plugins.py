@@ -1,9 +1,9 @@
 """Plug-in registries: entry-point groups, read lazily.
 
-A spider or a risk signal is a class plus one entry point in its group (pyproject.toml), which
-is also how another distribution adds one without forking. Names come from the installed
-metadata without importing anything (so validating `spider: news` does not import Scrapy);
-a class is imported only when it is used.
+A spider, an alert channel or a risk signal is a class plus one entry point in its group
+(pyproject.toml), which is also how another distribution adds one without forking. Names come
+from the installed metadata without importing anything (so validating `spider: news` does not
+import Scrapy); a class is imported only when it is used.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 SPIDERS = "brandguard.spiders"
+CHANNELS = "brandguard.channels"
 SIGNALS = "brandguard.signals"
 
 

@@ -13,7 +13,7 @@ from brandguard.alerts.channels.base import DeliveryError
 from brandguard.alerts.channels.registry import make_channel
 from brandguard.alerts.channels.webhook import signature
 from brandguard.alerts.message import AlertMessage, probe_message
-from brandguard.configuration.channels import ChannelsFile
+from brandguard.configuration.channels import channels_file
 from brandguard.configuration.models import Settings
 from tests.servers import http_sink
 
@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def channel(spec: dict[str, object], settings: Settings = LOOPBACK):  # type: ignore[no-untyped-def]
-    config = ChannelsFile.model_validate({"channels": [spec]}).channels[0]
+    config = channels_file().model_validate({"channels": [spec]}).channels[0]
     return make_channel(config, settings)
 
 

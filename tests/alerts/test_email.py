@@ -9,9 +9,8 @@ from email.policy import default
 import pytest
 
 from brandguard.alerts.channels.base import DeliveryError
-from brandguard.alerts.channels.email import EmailChannel
+from brandguard.alerts.channels.email import EmailChannel, EmailChannelConfig
 from brandguard.alerts.message import AlertMessage
-from brandguard.configuration.channels import EmailChannelConfig
 from tests.servers import dropping_server, refusing_smtp_sink, smtp_sink, tls_auth_smtp_sink
 
 SUBJECT = "[brandguard][II级 橙色] 溪源茶业 质量安全 风险上升"

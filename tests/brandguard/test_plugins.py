@@ -34,3 +34,34 @@ def test_validating_a_site_does_not_import_scrapy(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, timeout=120).stdout.split()
     assert out == ["news", "False", "False"]
+
+
+def test_the_shipped_channels_are_registered_with_their_options() -> None:
+    from brandguard.alerts.channels.base import Channel
+    from brandguard.configuration.channels import ChannelOptions
+    from brandguard.configuration.plugins import CHANNELS
+
+    assert names(CHANNELS) == ["dingtalk", "email", "feishu", "webhook", "wecom"]
+    for name in names(CHANNELS):
+        channel = load(CHANNELS, name)
+        assert issubclass(channel, Channel)
+        assert channel.type == name
+        assert issubclass(channel.Options, ChannelOptions)
+
+
+def test_validating_channels_does_not_import_the_report_renderers(tmp_path: Path) -> None:
+    """channels.yaml is validated by the channels' own options, so loading it imports the
+    channel modules; they must stay light (digests load matplotlib and fpdf2 when built)."""
+    root = write_config(tmp_path / "cfg", BRANDS_YAML)
+    (root / "channels.yaml").write_text(
+        "channels:\n  - {id: mail, type: email, host: smtp.example.cn, sender: a@example.cn,"
+        " to: [b@example.cn]}\n  - {id: ding, type: dingtalk,"
+        " url: 'https://oapi.dingtalk.com/robot/send?access_token=x'}\n", encoding="utf-8")
+    probe = ("import sys; from pathlib import Path; "
+             "from brandguard.configuration.loader import load_config; "
+             f"config = load_config(Path({str(root)!r})); "
+             "print(*[type(c).__name__ for c in config.channels], "
+             "'matplotlib' in sys.modules, 'fpdf' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["EmailChannelConfig", "DingTalkChannelConfig", "False", "False"]
