@@ -38,6 +38,8 @@ def test_the_only_top_level_name_is_brandguard(wheel: Path) -> None:
     for stage in STAGES:
         assert f"brandguard/{stage}/__init__.py" in names
     assert "brandguard/nlp/models/default.json.gz" in names  # package data moved with its package
+    assert "brandguard/example_config/brands.yaml" in names  # the demo runs installed, too
+    assert "brandguard/example_config/demo/sources.yaml" in names
 
 
 def test_the_installed_tree_imports_under_the_namespace_only(wheel: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,8 @@ def source_texts(corpus: Path | None) -> tuple[list[str], str]:
         with path.open(encoding="utf-8") as fh:
             texts = [row["text"] for row in csv.DictReader(fh) if len(row["text"]) >= 200]
         return texts, str(path)
-    sample = Path(__file__).resolve().parents[2] / "config" / "demo" / "documents.jsonl"
+    demo = resources.files("brandguard") / "example_config" / "demo"
+    sample = Path(str(demo / "documents.jsonl"))
     texts = []
     for raw in sample.read_text(encoding="utf-8").splitlines():
         try:

@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,8 @@ from brandguard.store.base import CountRow, SearchQuery, Store
 if TYPE_CHECKING:
     from brandguard.configuration.loader import Config
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config"
+# config/ at the top of the checkout, installed as package data (brandguard/example_config)
+EXAMPLE_CONFIG = Path(str(resources.files("brandguard") / "example_config"))
 DEMO_STORE = Path("brandguard-data") / "demo.db"
 
 
@@ -59,8 +61,8 @@ def command_path() -> str:
 
 def example_config_dir() -> Path:
     if not (EXAMPLE_CONFIG / "brands.yaml").is_file():
-        raise FileNotFoundError(f"example configuration not found at {EXAMPLE_CONFIG}; "
-                                "run the demo from a clone of the brandguard repository")
+        raise FileNotFoundError(f"example configuration not found at {EXAMPLE_CONFIG}: "
+                                "the installation is incomplete; reinstall brandguard")
     return EXAMPLE_CONFIG
 
 

@@ -1,6 +1,6 @@
 """Plug-in registries: entry-point groups, read lazily.
 
-A spider, an alert channel or a risk signal is a class plus one entry point in its group
+A spider, an alert channel, a store or a risk signal is a class plus one entry point in its group
 (pyproject.toml), which is also how another distribution adds one without forking. Names come
 from the installed metadata without importing anything (so validating `spider: news` does not
 import Scrapy); a class is imported only when it is used.
@@ -14,6 +14,7 @@ from typing import Any
 
 SPIDERS = "brandguard.spiders"
 CHANNELS = "brandguard.channels"
+STORES = "brandguard.stores"
 SIGNALS = "brandguard.signals"
 
 

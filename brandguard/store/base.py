@@ -149,7 +149,8 @@ class DamageCountRow:
 class Store(DocumentIndex, Figures, IncidentLog, DeliveryLog, SourceStates, AccessStore,
             EvaluationLog, ABC):
     """A whole backend: every port in one object (brandguard.store.ports), so the transactions
-    that span two of them stay one. Backends register in `brandguard.store.registry.BACKENDS`.
+    that span two of them stay one. A backend is registered by URL scheme in the entry-point
+    group `brandguard.stores` (`brandguard.store.registry`).
     """
 
     def close(self) -> None:

@@ -67,6 +67,11 @@ _HYDRATE = ["doc", "analysis", "ingested_at", "duplicate_of"]
 
 
 class ElasticsearchStore(StateMixin, Store):
+    @classmethod
+    def open(cls, url: str, settings: Settings) -> ElasticsearchStore:
+        """`http(s)://host:9200` (credentials from the environment, see README)."""
+        return cls(url, settings)
+
     def __init__(self, url: str, settings: Settings,
                  client: Elasticsearch | None = None) -> None:
         es = settings.elasticsearch

@@ -14,6 +14,10 @@ transactions can span them.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brandguard.errors import NotConfigured
 from brandguard.store.base import Store
 from brandguard.store.sqlite.deliveries import DeliveriesMixin
 from brandguard.store.sqlite.documents import DocumentsMixin
@@ -22,9 +26,21 @@ from brandguard.store.sqlite.incidents import IncidentsMixin
 from brandguard.store.sqlite.records import RecordsMixin
 from brandguard.store.sqlite.schema import SCHEMA_VERSION
 
+if TYPE_CHECKING:
+    from brandguard.configuration.models import Settings
+
 __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
 class SqliteStore(DocumentsMixin, FiguresMixin, IncidentsMixin, DeliveriesMixin, RecordsMixin,
                   Store):
     """Every port of `brandguard.store.ports` over one SQLite file."""
+
+    @classmethod
+    def open(cls, url: str, settings: Settings) -> SqliteStore:
+        """`sqlite:///path/to/file.db` (or `sqlite:///:memory:`)."""
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise NotConfigured(f"store URL {url!r}: expected sqlite:///path/to/file.db")
+        return cls(Path(path) if path != ":memory:" else ":memory:", settings.tz,
+                   settings.analysis.near_duplicate_similarity)
