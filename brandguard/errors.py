@@ -35,6 +35,10 @@ class InputError(ValueError):
     """A single input item (a JSONL line, a CSV row) is unusable; the run goes on."""
 
 
+class NotFound(InputError):
+    """What a request names does not exist (an incident, a checklist step): 404 in the API."""
+
+
 class NotConfigured(Exception):
     """A component is not configured or not available; it is skipped or refused."""
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from brandguard.errors import InputError
+from brandguard.errors import InputError, NotFound
 from brandguard.incident import Incident, TimelineEntry
 from brandguard.risk.transitions import resolve
 
@@ -37,7 +37,7 @@ class IncidentActions:
         step = next((s for s in incident.checklist if s.id == step_id), None)
         if step is None:
             known = ", ".join(s.id for s in incident.checklist) or "none"
-            raise InputError(f"incident {incident_id} has no step {step_id!r} (steps: {known})")
+            raise NotFound(f"incident {incident_id} has no step {step_id!r} (steps: {known})")
         if step.done_at is not None:
             raise InputError(f"step {step_id!r} was already checked by {step.done_by} at "
                              f"{step.done_at:%Y-%m-%d %H:%M}")
@@ -85,7 +85,7 @@ class IncidentActions:
     def _get(self, incident_id: str) -> Incident:
         incident = self.store.get_incident(incident_id)
         if incident is None:
-            raise InputError(f"no incident {incident_id!r}")
+            raise NotFound(f"no incident {incident_id!r}")
         return incident
 
     def _check_actor(self, incident: Incident, actor: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import socket
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -76,6 +77,8 @@ def example_config_dir() -> Path:
 def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
     """Crawl the sample sites into a fresh demo store and show per-brand findings."""
     app.config_dir = example_config_dir()
+    if serve_after:
+        check_port(host, port)  # before the demo's 20 s, not after
     if app.store_url is None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DEMO_STORE}{suffix}").unlink(missing_ok=True)
@@ -118,14 +121,30 @@ def demo_login(app: AppContext, store: Store) -> tuple[str, str]:
     return name, password
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, naming the option that changes it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.BadParameter(
+                f"{host}:{port} 无法使用（{exc.strerror}）：端口已被占用时请换一个，"
+                f"如 --port {port + 1}", param_hint="--port") from exc
+
+
 def serve_demo(app: AppContext, host: str, port: int, login: tuple[str, str]) -> None:
     from brandguard.web.server import serve_store
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
+    with app.store() as store:
+        still_open = sum(1 for i in store.list_incidents() if i.is_open)
+    left = (f"演示中的 {still_open} 起风险事件保持开启：可在仪表盘确认事件、勾选预案步骤。"
+            if still_open else "")
     serve_store(app.config, app.resolved_store_url(), host, port, announce=lambda: click.echo(
         f"\n仪表盘 dashboard: http://{shown}:{port}/   登录 login: {login[0]} / "
-        f"{login[1]}\nThe incident is left open: acknowledge it and tick its checklist "
-        "there. Ctrl-C stops the server."))
+        f"{login[1]}\n{left}按 Ctrl-C 停止服务。"))
 
 
 def with_demo_alerts(config: Config, mail_url: str, hook_url: str, secret: str) -> Config:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import click
 
+from brandguard.asked_time import asked_time
 from brandguard.cli import table
 from brandguard.cli.context import AppContext, pass_app, printable
-from brandguard.document_json import parse_time, query_time
 from brandguard.errors import InputError
 from brandguard.labels import POLARITY, label
 from brandguard.store.base import SearchQuery
@@ -20,23 +19,16 @@ if TYPE_CHECKING:
     from brandguard.configuration.loader import Config
     from brandguard.store.base import StoredDocument
 
-_RELATIVE = re.compile(r"^(\d+)([mhdw])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_when(value: str | None, tz: tzinfo) -> datetime | None:
     """ISO 8601 (naive = configured zone) or a relative age such as 24h, 7d, 2w."""
     if value is None:
         return None
-    match = _RELATIVE.match(value.strip())
     try:
-        if match:
-            age = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-            return query_time(datetime.now(tz) - age)
-        return query_time(parse_time(value, tz))
-    except (InputError, OverflowError) as exc:
-        raise click.BadParameter(f"{value!r}: expected ISO 8601 or an age like 7d "
-                                 f"({exc})") from exc
+        return asked_time(value, tz, datetime.now(tz))
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command()

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from brandguard.asked_time import asked_time
 from brandguard.configuration.rules import parse_duration
-from brandguard.document_json import query_time
-from brandguard.errors import InputError
+from brandguard.errors import InputError, NotFound
 from brandguard.incident import ConcurrentUpdate
 from brandguard.risk.actions import IncidentActions
 from brandguard.store.base import SearchQuery
@@ -71,27 +71,30 @@ Who = Annotated[Caller, Depends(caller)]
 Ctx = Annotated[WebContext, Depends(web)]
 BrandId = Annotated[str, Path(max_length=100)]
 IncidentId = Annotated[str, Path(max_length=200)]
-Since = Annotated[datetime | None, Query(description="Start (inclusive), ISO 8601")]
-Until = Annotated[datetime | None, Query(description="End (exclusive), ISO 8601")]
+Since = Annotated[str | None, Query(max_length=64, description=(
+    "起始（含）：ISO 8601（无时区按配置时区）或时长如 7d、24h / start, inclusive: ISO 8601 "
+    "or an age such as 7d"))]
+Until = Annotated[str | None, Query(max_length=64, description=(
+    "截止（不含）：同上 / end, exclusive: ISO 8601 or an age"))]
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-def time_range(ctx: WebContext, since: datetime | None, until: datetime | None,
+def time_range(ctx: WebContext, since: str | None, until: str | None,
                default_days: int = 30) -> tuple[datetime, datetime]:
     tz = ctx.config.settings.tz
     end = _aware(until, ctx) if until else ctx.clock() + timedelta(minutes=1)
     start = _aware(since, ctx) if since else end - timedelta(days=default_days)
     if start >= end:
-        raise HTTPException(400, f"since ({start.isoformat()}) must be before until "
-                                 f"({end.isoformat()})")
+        raise HTTPException(400, f"起始时间须早于截止时间 / since ({start.isoformat()}) must "
+                                 f"be before until ({end.isoformat()})")
     return start.astimezone(tz), end.astimezone(tz)
 
 
-def _aware(value: datetime, ctx: WebContext) -> datetime:
-    aware = value if value.tzinfo else value.replace(tzinfo=ctx.config.settings.tz)
+def _aware(value: str, ctx: WebContext) -> datetime:
+    """`since`/`until` as the CLI reads them (`brandguard.asked_time`); 400 when unusable."""
     try:
-        return query_time(aware)
+        return asked_time(value, ctx.config.settings.tz, ctx.clock())
     except InputError as exc:
         raise HTTPException(400, str(exc)) from exc
 
@@ -249,7 +252,7 @@ Facet = Callable[[Sequence[str], datetime, datetime, int], list[tuple[str, int]]
 
 
 def _top(facet: Facet, scope: OrgView, ctx: WebContext, brand_id: str,
-         since: datetime | None, until: datetime | None, limit: int) -> list[TermCount]:
+         since: str | None, until: str | None, limit: int) -> list[TermCount]:
     ids = _with_members(scope, brand_id)
     start, end = time_range(ctx, since, until)
     return [TermCount(term=t, count=n) for t, n in facet(ids, start, end, limit)]
@@ -327,6 +330,8 @@ def act(request: Request, ctx: WebContext, scope: OrgView, who: Caller, incident
     actions = IncidentActions(scope.store, ctx.config, clock=ctx.clock)
     try:
         updated = transition(actions, found.id, actor, body.note)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
     except InputError as exc:
         raise HTTPException(409, str(exc)) from exc
     except ConcurrentUpdate as exc:

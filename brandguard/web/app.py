@@ -10,12 +10,14 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 
 from brandguard import __version__
 from brandguard.web import api, evaluations, pages, reports
+from brandguard.web.invalid import invalid_request
 from brandguard.web.metrics import Metrics
 from brandguard.web.schemas import Health
 
@@ -92,6 +94,7 @@ def create_app(ctx: WebContext) -> FastAPI:
 
     app.add_exception_handler(pages.LoginRequired, pages.to_login)  # type: ignore[arg-type]
     app.add_exception_handler(404, _not_found)
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     return app
 
 

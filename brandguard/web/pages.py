@@ -193,9 +193,9 @@ def overview(request: Request, ctx: Ctx, who: Who,
     group = [chosen, *(b for b in scope.brands.values() if b.parent == chosen.id)]
     # the brand's incidents, and its members' for a regional brand: not the organisation's
     open_incidents = [i for i in scope.incidents([b.id for b in group]) if i.is_open]
-    series = api.timeseries(chosen.id, scope, ctx, since, until, "1d", members=True)
-    cats = api.categories(chosen.id, scope, ctx, since, until, f"{OVERVIEW_DAYS + 1}d",
-                          members=True)
+    span = since.isoformat(), until.isoformat()  # the API's parameters, as it reads them
+    series = api.timeseries(chosen.id, scope, ctx, *span, "1d", members=True)
+    cats = api.categories(chosen.id, scope, ctx, *span, f"{OVERVIEW_DAYS + 1}d", members=True)
     data = {
         "series": [p.model_dump(mode="json") for p in series.points],
         "categories": _sum_by(cats),
@@ -203,8 +203,8 @@ def overview(request: Request, ctx: Ctx, who: Who,
     return render(request, "overview.html", who, ctx, brand=chosen,
                   regional=[b for b in scope.brands.values() if b.kind == "regional"],
                   members=_member_rows(scope, group, open_incidents, since, until),
-                  sources=api.sources(chosen.id, scope, ctx, since, until, 10),
-                  keywords=_cloud(api.keywords(chosen.id, scope, ctx, since, until, 40)),
+                  sources=api.sources(chosen.id, scope, ctx, *span, 10),
+                  keywords=_cloud(api.keywords(chosen.id, scope, ctx, *span, 40)),
                   incidents=[api.incident_out(i, ctx) for i in open_incidents],
                   brands=scope.brands, days=OVERVIEW_DAYS, data=data,
                   group=" ".join(b.id for b in group))

@@ -51,3 +51,18 @@ def test_demo_serve_prints_a_login_that_shows_the_open_incident(tmp_path: Path) 
     finally:
         process.terminate()
         process.wait(30)
+
+
+def test_a_busy_port_is_refused_before_the_demo_runs(tmp_path: Path) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "brandguard", "demo", "--serve",
+                               "--port", str(port)], cwd=tmp_path, capture_output=True,
+                              text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 2
+    assert "--port" in done.stderr
+    assert "端口已被占用" in done.stderr
+    assert "crawling" not in done.stdout  # refused first, not after the demo's 20 s
+    assert "Errno" not in done.stderr

@@ -35,11 +35,25 @@ def test_mention_search_filters_and_pages(make_client: Callable[..., httpx.Clien
     since = (NOW - timedelta(hours=4)).isoformat()
     recent = client.get("/api/v1/mentions", params={"brand": "bama", "since": since}).json()
     assert recent["total"] == 7
+    # an age, as the CLI takes it, counted back from the server's (real) clock: the world's
+    # documents are all from before the last minute and within the last century
+    ages = {age: client.get("/api/v1/mentions", params={"brand": "bama", "since": age}).json()
+            for age in ("1m", "36500d")}
+    assert ages["1m"]["total"] == 0
+    assert ages["36500d"]["total"] == everything["total"]
+    unusable = client.get("/api/v1/mentions", params={"since": "last tuesday"})
+    assert unusable.status_code == 400
+    assert "不是可用的时间" in unusable.json()["detail"]
     page2 = client.get("/api/v1/mentions",
                        params={"brand": "bama", "limit": 5, "offset": 5}).json()
     assert [h["id"] for h in page2["hits"]] == [h["id"] for h in everything["hits"][5:10]]
     assert client.get("/api/v1/mentions", params={"polarity": "angry"}).status_code == 422
-    assert client.get("/api/v1/mentions", params={"limit": 1000}).status_code == 422
+    too_many = client.get("/api/v1/mentions", params={"limit": 1000})
+    assert too_many.status_code == 422
+    # Chinese first, naming the parameter; the structured list stays for programs
+    assert too_many.json()["detail"].startswith("请求参数有误")
+    assert "查询参数 limit：应不大于 100（收到 1000）" in too_many.json()["detail"]
+    assert too_many.json()["errors"][0]["loc"] == ["query", "limit"]
 
 
 def test_timeseries_adds_up_to_the_search_totals(
@@ -117,7 +131,9 @@ def test_acknowledge_and_check_steps_with_a_token(
     done = next(s for s in step.json()["checklist"] if s["id"] == "verify")
     assert (done["done_by"], done["note"]) == ("赵会长", "已核实来源")
     assert step.json()["timeline"][-1]["action"] == "checked"
-    assert client.post(f"{base}/checklist/nope", json={"by": "赵会长"}).status_code == 409
+    missing = client.post(f"{base}/checklist/nope", json={"by": "赵会长"})
+    assert missing.status_code == 404  # no such step: not a conflict
+    assert "has no step 'nope'" in missing.json()["detail"]
 
 
 def test_session_writes_need_the_csrf_token(web_world: World) -> None:
