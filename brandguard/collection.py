@@ -24,7 +24,17 @@ if TYPE_CHECKING:
     from brandguard.crawlers.collector import CollectResult, Source, SourceCollector
     from brandguard.pipeline import Pipeline
 
+    Progress = Callable[[int], object]
+
 log = logging.getLogger(__name__)
+
+
+class Bar(Protocol):
+    """What a progress bar (tqdm's) offers a collection run."""
+
+    def set_description_str(self, desc: str) -> None: ...
+
+    def update(self, n: int = 1) -> object: ...
 
 
 class CollectionStore(SourceStates, DocumentReader, Protocol):
@@ -44,12 +54,13 @@ class Collection:
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources() if s.id == source_id), None)
 
-    def collect(self, source: Source) -> CollectResult:
+    def collect(self, source: Source, progress: Progress | None = None) -> CollectResult:
+        """`progress` is told each stored batch's size (a terminal's bar)."""
         state = self.store.source_state(source.id) or SourceState(source.id)
         run = self.collectors[type(source)].start(source, state, self._known)
         inserted, rejected = 0, []
         try:
-            report = self.pipeline.ingest_documents(run.documents())
+            report = self.pipeline.ingest_documents(run.documents(), progress)
             inserted = report.stored.inserted
             rejected = [f"item {r.line}: {r.reason}" for r in report.rejected]
         except StoreUnavailable:
@@ -61,8 +72,15 @@ class Collection:
         self.store.save_source_state(state)
         return result
 
-    def collect_all(self, sources: Iterable[Source]) -> list[CollectResult]:
-        return [self.collect(s) for s in sources if s.enabled]
+    def collect_all(self, sources: Iterable[Source],
+                    bar: Bar | None = None) -> list[CollectResult]:
+        """Every enabled source in turn; `bar` shows which one and the documents stored."""
+        results = []
+        for source in (s for s in sources if s.enabled):
+            if bar is not None:
+                bar.set_description_str(source.id)
+            results.append(self.collect(source, bar.update if bar is not None else None))
+        return results
 
     def stop(self) -> None:
         """Ask every running collection to end early (shutdown)."""

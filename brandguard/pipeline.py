@@ -98,9 +98,10 @@ class Pipeline:
 
         return self._ingest(parsed(), report, progress)
 
-    def ingest_documents(self, documents: Iterable[Document]) -> IngestReport:
+    def ingest_documents(self, documents: Iterable[Document],
+                         progress: Callable[[int], object] | None = None) -> IngestReport:
         """The same path for documents a collector built itself (feeds, spiders)."""
-        return self._ingest(enumerate(documents, start=1), IngestReport(), None)
+        return self._ingest(enumerate(documents, start=1), IngestReport(), progress)
 
     def _ingest(self, documents: Iterable[tuple[int, Document]], report: IngestReport,
                 progress: Callable[[int], object] | None) -> IngestReport:

@@ -29,7 +29,7 @@ from brandguard.access import User, hash_password
 from brandguard.alerts.channels.email import EmailChannelConfig
 from brandguard.alerts.channels.webhook import WebhookChannelConfig
 from brandguard.alerts.dispatcher import AlertDispatcher
-from brandguard.cli.context import AppContext, pad, pass_app, printable
+from brandguard.cli.context import AppContext, pad, pass_app, printable, progress
 from brandguard.cli.incidents import show
 from brandguard.cli.sources import echo_results
 from brandguard.configuration.channels import Route
@@ -99,7 +99,9 @@ def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
                    f"({hook.url}) started on loopback for the demo\n")
         with app.store() as store:
             collection = wiring.build(app.config, store).collection
-            echo_results(collection.collect_all(collection.sources()))
+            with progress(None, "doc", "采集") as bar:
+                results = collection.collect_all(collection.sources(), bar)
+            echo_results(results)
             show_findings(app.config, store)
             show_incidents(app, store, replay=not serve_after)
             AlertDispatcher(store, app.config).run_once()  # the replay's own events

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from brandguard import wiring
-from brandguard.cli.context import AppContext, pass_app, printable
+from brandguard.cli.context import AppContext, pass_app, printable, progress
 
 if TYPE_CHECKING:
     from brandguard.crawlers.collector import CollectResult
@@ -42,7 +42,8 @@ def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
             raise click.BadParameter(f"unknown source(s): {', '.join(unknown)} (sources.yaml "
                                      f"has: {', '.join(known) or 'none'})", param_hint="SOURCE")
         chosen = [known[s] for s in source_ids] if source_ids else list(known.values())
-        results = collection.collect_all(chosen)
+        with progress(None, "doc", "采集") as bar:
+            results = collection.collect_all(chosen, bar)
     echo_results(results)
 
 
