@@ -72,14 +72,26 @@ def build(event: Event, config: Config, store: DocumentReader) -> AlertMessage:
     s = incident.signal
     window = duration_zh(timedelta(seconds=s["window_s"]))
     status = STATUS.get(incident.status, incident.status)
-    summary = (f"{name} {label}：{incident.level.label}，{status}。{window}内 {s['count']} 条"
-               f"报道（预期 {s['expected']}），{s['spread']} 个来源。")
+    summary = f"{name} {label}：{incident.level.label}，{status}。" + _counted(incident, window)
     if event.type == events.CHECKLIST_OVERDUE:
         step = event.payload["step"]
         summary += f" 逾期步骤: {step['title']} ({step['owner']})。"
     return AlertMessage(event.key, event.type, subject, summary,
                         _evidence(store, incident), _next_steps(event.type, incident),
                         {"event": event.to_json()})
+
+
+def _counted(incident: Incident, window: str) -> str:
+    """What each number counts: the signal's window without reposts, the evidence with them."""
+    s = incident.signal
+    evidence = len(incident.evidence)
+    if incident.category == "sentiment":  # the sentiment-shift signal counts mentions
+        share = s.get("negative_share", 0.0)
+        return (f"{window}内负面提及 {s['count']} 条，占全部 {s.get('mentions', 0)} 条提及的 "
+                f"{share:.0%}（不含转载；按平时比例预期约 {s['expected']:.1f} 条），"
+                f"证据共 {evidence} 条（含转载）。")
+    return (f"{window}内 {s['count']} 条报道（不含转载，预期 {s['expected']}），来自 "
+            f"{s['spread']} 个来源；证据共 {evidence} 条（含转载）。")
 
 
 def digest_message(event: Event, config: Config) -> AlertMessage:
