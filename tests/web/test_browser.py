@@ -104,6 +104,10 @@ def test_log_in_see_the_incident_and_tick_a_checklist_step(
     wait_for(browser, ec.text_to_be_present_in_element((By.ID, "live-stamp"), "更新于"))
     live = browser.find_element(By.ID, "open-incidents").text
     assert "八马茶业 · 质量安全" in live
+    progress = [c.text for c in browser.find_elements(By.CSS_SELECTOR,
+                                                      "#open-incidents td.progress")]
+    assert progress
+    assert all(c.split()[0].count("/") == 1 for c in progress)  # redrawn live: done/total
     browser.save_screenshot(str(shots / "01-overview.png"))
     assert console_problems(browser) == []
 
@@ -218,5 +222,9 @@ def test_a_member_page_lists_only_its_own_incidents_after_the_live_refresh(
     live = browser.find_element(By.ID, "open-incidents").text
     assert "暂无未结事件" in live
     assert "八马茶业" not in live  # its sibling member's incident is not its own
+    # no mention in the period: the trend says so rather than drawing an empty frame
+    trend = browser.find_element(By.ID, "trend-chart")
+    assert trend.text == "暂无数据"
+    assert not browser.find_elements(By.CSS_SELECTOR, "#trend-chart canvas")
     browser.save_screenshot(str(shots / "07-member-overview.png"))
     assert console_problems(browser) == []

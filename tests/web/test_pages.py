@@ -143,6 +143,10 @@ def test_the_overview_lists_the_brands_own_incidents_and_its_members(web_world: 
             return str(lxml.html.fromstring(page.text).get_element_by_id(
                 "open-incidents").text_content())
         assert "八马茶业" in listed("bama")
+        # only a brand with members says its trend includes them
+        pages = {b: client.get("/", params={"brand": b}).text for b in ("bama", "anxi-tieguanyin")}
+        assert "含成员企业提及" not in pages["bama"]
+        assert "含成员企业提及" in pages["anxi-tieguanyin"]
         assert "八马茶业" in listed("anxi-tieguanyin")  # the regional brand sees its members'
         assert "八马茶业" not in listed("anxi-group")
 
@@ -182,3 +186,32 @@ def test_the_404_page_keeps_the_navigation_for_a_logged_in_user(web_world: World
         assert "风险事件" in nav
         assert "年度评价" in nav
         assert "未找到该页面或对象" in missing.text
+
+
+def test_incident_lists_show_checklist_progress_and_overdue_steps(web_world: World) -> None:
+    from tests.web.helpers import logged_in
+
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        incident_id = web_world.incidents["anxi-tea"]
+        steps = client.get(f"/api/v1/incidents/{quote(incident_id)}").json()["checklist"]
+        page = lxml.html.fromstring(client.get("/incidents").text)
+    assert steps, "the world's incident has a contingency plan"
+    done = sum(1 for s in steps if s["done_at"])
+    cells = [c.text_content().strip() for c in page.cssselect("td.progress")]
+    assert f"{done}/{len(steps)}" in cells
+    assert "预案进度" in page.text_content()
+
+
+def test_an_overdue_step_is_counted_in_the_row() -> None:
+    from brandguard.web.pages import templates
+
+    steps = [{"id": "a", "done_at": "2026-11-20T10:00:00+08:00", "overdue": True},
+             {"id": "b", "done_at": None, "overdue": True},
+             {"id": "c", "done_at": None, "overdue": False}]
+    row = templates.env.get_template("_incident_row.html").render(
+        i={"id": "x", "level": "III", "level_label": "III级", "brand": "bama",
+           "category_label": "质量安全", "status": "open", "opened_at": "2026-11-20T09:00",
+           "evidence": ["d1"], "checklist": steps},
+        brands={}, level_class=lambda level: f"level-{level}")
+    cell = lxml.html.fragment_fromstring(row, create_parent="table").cssselect("td.progress")[0]
+    assert cell.text_content().split() == ["1/3", "逾期", "1"]  # a done step is never late

@@ -12,7 +12,7 @@
     if (!node) { return null; }
     if (!hasData || typeof echarts === "undefined") {
       node.classList.add("empty");
-      node.textContent = node.getAttribute("data-empty") || "";
+      node.textContent = node.getAttribute("data-empty") || "暂无数据";
       return null;
     }
     var chart = echarts.init(node, null, { renderer: "canvas" });
@@ -23,7 +23,8 @@
   function day(iso) { return iso.slice(5, 10); }
   function hour(iso) { return iso.slice(5, 16).replace("T", " "); }
 
-  var trend = chartIn("trend-chart", data.series && data.series.length);
+  /* a chart of nothing but zeros says so instead of drawing an empty frame */
+  var trend = chartIn("trend-chart", data.series && data.series.some(function (p) { return p.total; }));
   if (trend) {
     var s = data.series;
     trend.setOption({
@@ -32,12 +33,13 @@
       legend: { data: ["正面", "中性", "负面", "情感指数"], top: 0 },
       grid: { left: 40, right: 40, top: 50, bottom: 30 },
       xAxis: { type: "category", data: s.map(function (p) { return day(p.bucket); }) },
-      yAxis: [{ type: "value", name: "声量" }, { type: "value", name: "指数", min: -1, max: 1 }],
+      yAxis: [{ type: "value", name: "声量", minInterval: 1 },  /* counts: whole ticks */
+              { type: "value", name: "指数", min: -1, max: 1 }],
       series: [
         { name: "正面", type: "bar", stack: "v", color: "#3ba272", data: s.map(function (p) { return p.positive; }) },
         { name: "中性", type: "bar", stack: "v", color: "#91a7c0", data: s.map(function (p) { return p.neutral; }) },
         { name: "负面", type: "bar", stack: "v", color: "#d94e4e", data: s.map(function (p) { return p.negative; }) },
-        { name: "情感指数", type: "line", yAxisIndex: 1, color: "#5470c6", connectNulls: true,
+        { name: "情感指数", type: "line", yAxisIndex: 1, color: "#5470c6", connectNulls: false,  /* no line across days without data */
           data: s.map(function (p) { return p.sentiment_index; }) }
       ]
     });
@@ -60,7 +62,7 @@
       tooltip: { trigger: "axis" },
       grid: { left: 40, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "category", data: data.signal.map(function (p) { return hour(p.bucket); }) },
-      yAxis: { type: "value", name: "报道" },
+      yAxis: { type: "value", name: "报道", minInterval: 1 },
       series: [{ type: "bar", color: "#d94e4e", data: data.signal.map(function (p) { return p.count; }) }]
     });
   }
@@ -81,6 +83,21 @@
     return td;
   }
 
+  function progress(steps) {
+    if (!steps.length) { return "—"; }
+    var done = steps.filter(function (s) { return s.done_at; }).length;
+    var late = steps.filter(function (s) { return !s.done_at && s.overdue; }).length;
+    var span = document.createElement("span");
+    span.textContent = done + "/" + steps.length;
+    if (late) {
+      var warn = document.createElement("span");
+      warn.className = "late";
+      warn.textContent = " 逾期 " + late;
+      span.appendChild(warn);
+    }
+    return span;
+  }
+
   function render(incidents) {
     var body = table.tBodies[0];
     var rows = incidents.filter(function (i) { return i.status !== "resolved"; }).map(function (i) {
@@ -97,12 +114,13 @@
       cell(tr, STATUS[i.status] || i.status);
       cell(tr, i.opened_at.slice(0, 16).replace("T", " "));
       cell(tr, String(i.evidence.length));
+      cell(tr, progress(i.checklist)).className = "progress";  /* as _incident_row.html */
       return tr;
     });
     if (!rows.length) {
       var empty = document.createElement("tr");
       empty.className = "empty";
-      cell(empty, "暂无未结事件").colSpan = 5;
+      cell(empty, "暂无未结事件").colSpan = 6;
       rows.push(empty);
     }
     body.replaceChildren.apply(body, rows);
