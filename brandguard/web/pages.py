@@ -225,6 +225,7 @@ def _sum_by(rows: list[Any]) -> list[dict[str, Any]]:
 def _member_rows(scope: OrgView, group: list[Brand], open_incidents: list[Incident],
                  since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Regional brand vs its member enterprises: volume, negatives, open incidents."""
+    ids = {b.id for b in group}
     counts = scope.counts([b.id for b in group], since, until, until - since)
     rows = []
     for b in group:
@@ -233,6 +234,7 @@ def _member_rows(scope: OrgView, group: list[Brand], open_incidents: list[Incide
         pos = sum(r.count for r in mine if r.polarity == "positive")
         neg = sum(r.count for r in mine if r.polarity == "negative")
         rows.append({"brand": b, "total": total, "negative": neg,
+                     "nested": b.parent is not None and b.parent in ids,  # └ under its parent
                      "index": round((pos - neg) / total, 2) if total else None,
                      "incidents": sum(1 for i in open_incidents if i.brand == b.id)})
     return rows

@@ -215,3 +215,22 @@ def test_an_overdue_step_is_counted_in_the_row() -> None:
         brands={}, level_class=lambda level: f"level-{level}")
     cell = lxml.html.fragment_fromstring(row, create_parent="table").cssselect("td.progress")[0]
     assert cell.text_content().split() == ["1/3", "逾期", "1"]  # a done step is never late
+
+
+def test_the_member_table_nests_only_under_a_shown_parent_and_reds_only_negatives(
+        web_world: World) -> None:
+    from tests.web.helpers import logged_in
+
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        def rows(brand: str) -> list[lxml.html.HtmlElement]:
+            page = lxml.html.fromstring(client.get("/", params={"brand": brand}).text)
+            return list(page.get_element_by_id("members").cssselect("tbody tr"))
+        regional, alone = rows("anxi-tieguanyin"), rows("anxi-group")
+    names = [r.cssselect("td")[0].text_content().strip() for r in regional]
+    assert not names[0].startswith("└")  # the regional brand itself
+    assert all(n.startswith("└") for n in names[1:])  # its members, under it
+    assert len(alone) == 1
+    assert not alone[0].cssselect("td")[0].text_content().strip().startswith("└")
+    for row in [*regional, *alone]:
+        negative = row.cssselect("td")[2]
+        assert ("neg" in (negative.get("class") or "")) == (negative.text_content() != "0")
