@@ -281,6 +281,9 @@ def incident_detail(scope: OrgView, ctx: WebContext, found: Incident) -> dict[st
         except NotVisible:
             continue
     out["evidence_documents"] = documents
+    parent = ctx.config.brand(found.brand)
+    upper = scope.incidents([parent.parent]) if parent and parent.parent in scope.brands else []
+    out["linked_from"] = [i.id for i in upper if found.id in i.linked]  # the regional roll-up
     out["deliveries"] = [d.to_json() for d in scope.deliveries(found.id)]
     return out
 

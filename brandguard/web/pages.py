@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from brandguard import labels
 from brandguard.document_json import query_time
+from brandguard.durations import duration_zh
 from brandguard.errors import InputError
 from brandguard.labels import label
 from brandguard.store.base import SearchQuery
@@ -44,6 +45,7 @@ templates.env.filters["status_label"] = lambda s: label(labels.STATUS, s)
 templates.env.filters["action_label"] = lambda a: label(labels.ACTIONS, a)
 templates.env.filters["event_label"] = lambda e: label(labels.EVENTS, e)
 templates.env.filters["delivery_label"] = lambda d: label(labels.DELIVERY, d)
+templates.env.filters["seconds_zh"] = lambda s: duration_zh(timedelta(seconds=int(s)))
 PAGE_SIZE = 20
 OVERVIEW_DAYS = 30
 
@@ -299,8 +301,8 @@ def _action(request: Request, ctx: WebContext, who: Caller, incident_id: str,
         api.act(request, ctx, scope, who, incident_id, ActionIn(note=note), transition,
                 csrf=csrf)
     except HTTPException as exc:
-        if exc.status_code == 404:
-            return not_found_page(request)
+        if exc.status_code == 404 and exc.detail == api.NOT_FOUND.detail:  # not this incident
+            return not_found_page(request)  # (a missing step is the form's error, shown below)
         return RedirectResponse(f"{target}?{error_query(who, str(exc.detail))}",
                                 status_code=303)
     return RedirectResponse(target, status_code=303)

@@ -161,6 +161,7 @@ class DeliveryOut(BaseModel):
 class IncidentDetail(IncidentOut):
     evidence_documents: list[DocumentOut]
     deliveries: list[DeliveryOut]
+    linked_from: list[str] = []  # regional incidents that roll this member incident up
 
 
 class ActionIn(BaseModel):

@@ -234,3 +234,43 @@ def test_the_member_table_nests_only_under_a_shown_parent_and_reds_only_negative
     for row in [*regional, *alone]:
         negative = row.cssselect("td")[2]
         assert ("neg" in (negative.get("class") or "")) == (negative.text_content() != "0")
+
+
+def test_the_incident_page_marks_reposts_and_links_member_and_regional_incidents(
+        web_world: World) -> None:
+    from tests.web.helpers import logged_in
+
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        listed = client.get("/api/v1/incidents").json()
+        regional = next(i for i in listed if i["linked"])
+        member_id = regional["linked"][0]
+        detail = client.get(f"/api/v1/incidents/{quote(member_id)}").json()
+        member_page = lxml.html.fromstring(client.get(f"/incidents/{quote(member_id)}").text)
+        regional_page = lxml.html.fromstring(
+            client.get(f"/incidents/{quote(regional['id'])}").text)
+    assert detail["linked_from"] == [regional["id"]]
+    down = regional_page.get_element_by_id("linked").cssselect("a")
+    assert [a.get("href") for a in down] == [f"/incidents/{quote(member_id)}"]
+    up = member_page.get_element_by_id("linked-from").cssselect("a")
+    assert [a.get("href") for a in up] == [f"/incidents/{quote(regional['id'])}"]
+    signal = member_page.cssselect("section h2 small")[0].text_content()
+    assert "不含转载" in signal
+    assert ":00" not in signal  # a duration as a person writes it, not 6:00:00
+
+
+def test_an_evidence_item_marks_a_repost_and_does_not_repeat_its_title() -> None:
+    from brandguard.web.pages import templates
+
+    item = templates.env.get_template("_evidence_item.html")
+
+    def render(**doc: object) -> lxml.html.HtmlElement:
+        base = {"title": None, "text": "", "published_at": None, "source": "s", "url": None}
+        return lxml.html.fragment_fromstring(item.render(d={**base, **doc}),
+                                             create_parent="ul")
+    repost = render(title="溪源茶业农残超标", text="溪源茶业农残超标。全文……", duplicate_of="u1")
+    assert [b.text_content() for b in repost.cssselect(".badge.repost")] == ["转载"]
+    assert repost.cssselect(".doc-text")[0].text_content() == "。全文……"
+    review = render(text="茶叶很好喝，包装精美")  # a review: its text is its title
+    assert not review.cssselect(".badge.repost")
+    assert review.cssselect(".doc-title")[0].text_content().strip() == "茶叶很好喝，包装精美"
+    assert not review.cssselect(".doc-text")
