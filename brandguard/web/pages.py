@@ -46,6 +46,20 @@ templates.env.filters["action_label"] = lambda a: label(labels.ACTIONS, a)
 templates.env.filters["event_label"] = lambda e: label(labels.EVENTS, e)
 templates.env.filters["delivery_label"] = lambda d: label(labels.DELIVERY, d)
 templates.env.filters["seconds_zh"] = lambda s: duration_zh(timedelta(seconds=int(s)))
+
+
+def when_zh(doc: dict[str, Any]) -> str:
+    """A stored document's time as the page shows it. An undated one (a review, a post without
+    a stamp) is counted on the day it was collected: say so, instead of a bare date that reads
+    like its publication."""
+    if doc.get("published_at"):
+        return str(doc["published_at"])[:16].replace("T", " ")
+    collected = str(doc.get("ingested_at") or "")[:16].replace("T", " ")
+    return f"采集于 {collected}（未注明发布时间）" if collected else "时间不详"
+
+
+templates.env.filters["when_zh"] = when_zh
+templates.env.filters["polarity_label"] = lambda p: label(labels.POLARITY, p)
 PAGE_SIZE = 20
 OVERVIEW_DAYS = 30
 

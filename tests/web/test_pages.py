@@ -274,3 +274,12 @@ def test_an_evidence_item_marks_a_repost_and_does_not_repeat_its_title() -> None
     assert not review.cssselect(".badge.repost")
     assert review.cssselect(".doc-title")[0].text_content().strip() == "茶叶很好喝，包装精美"
     assert not review.cssselect(".doc-text")
+
+
+def test_an_undated_document_says_it_is_dated_by_its_collection() -> None:
+    from brandguard.web.pages import when_zh
+
+    assert when_zh({"published_at": "2026-11-20T09:58:00+08:00"}) == "2026-11-20 09:58"
+    assert when_zh({"published_at": None, "ingested_at": "2026-12-01T08:00:00+08:00"}) == (
+        "采集于 2026-12-01 08:00（未注明发布时间）")
+    assert when_zh({}) == "时间不详"
