@@ -228,3 +228,36 @@ def test_a_member_page_lists_only_its_own_incidents_after_the_live_refresh(
     assert not browser.find_elements(By.CSS_SELECTOR, "#trend-chart canvas")
     browser.save_screenshot(str(shots / "07-member-overview.png"))
     assert console_problems(browser) == []
+
+
+PAGES = {"overview": "/", "incidents": "/incidents", "search": "/search?q=%E8%8C%B6",
+         "reports": "/reports", "evaluations": "/evaluations"}
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_every_page_lays_out_at_desktop_and_phone_width(
+        browser: WebDriver, web_world: World, shots: Path, width: int) -> None:
+    """At 420 px the nav wraps whole links (no character per line) and no page is wider than
+    the screen; each page is saved at both widths for a person to look at."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    login(browser, web_world, "/")
+    browser.set_window_size(width, 1000)
+    try:
+        for name, path in PAGES.items():
+            browser.get(web_world.url + path)
+            wait_for(browser, ec.presence_of_element_located((By.CSS_SELECTOR, "main")))
+            links = browser.find_elements(By.CSS_SELECTOR, "header.top nav a")
+            assert len(links) == 5, name
+            tallest = max(link.size["height"] for link in links)
+            line = float(browser.execute_script(
+                "return parseFloat(getComputedStyle(arguments[0]).lineHeight)", links[0]))
+            assert tallest <= line * 1.2, (name, width, tallest, line)  # one line each
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (name, width, overflow)
+            browser.save_screenshot(str(shots / f"{width}-{name}.png"))
+        assert console_problems(browser) == []
+    finally:
+        browser.set_window_size(1400, 1100)
