@@ -43,6 +43,12 @@ log = logging.getLogger(__name__)
 RETRIES = 3
 
 
+def _rollup(signal: Signal) -> bool:
+    """A regional brand's incident driven by its members' reports (at least half of them)."""
+    from_members = sum(n for _, n in signal.members)
+    return from_members > 0 and 2 * from_members >= signal.count
+
+
 class RiskStore(SignalStore, IncidentLog, Protocol):
     """What the engine reads and writes: the signals' documents and figures, and incidents."""
 
@@ -147,7 +153,8 @@ class RiskEngine:
             last_evidence_at=signal.at, signal=signal.to_json(),
             evidence=tuple(h.document.id for h in signal.evidence),
             linked=self._linked(brand, category),
-            checklist=steps_for(self.config.plans.get(category), level, signal.at),
+            checklist=steps_for(self.config.plans.get(category), level, signal.at,
+                                rollup=_rollup(signal)),
             timeline=(TimelineEntry(signal.at, SYSTEM, "opened",
                                     f"{level.label}：{duration_zh(signal.window)}内 "
                                     f"{signal.count} 条报道，预期 {signal.expected:.2f}，"
@@ -175,7 +182,7 @@ class RiskEngine:
                           f"{current.level.label} -> {level.label}: score {signal.score:.1f}"),
             level=level, signal=signal.to_json(),
             checklist=steps_for(self.config.plans.get(current.category), level, signal.at,
-                                current.checklist))
+                                current.checklist, rollup=_rollup(signal)))
         return self.store.save_incident(escalated, [event_for(
             events.INCIDENT_ESCALATED, escalated, signal.at, previous_level=current.level.name)])
 

@@ -19,13 +19,16 @@ if TYPE_CHECKING:
 
 
 def steps_for(plan: Plan | None, level: Level, at: datetime,
-              existing: tuple[ChecklistStep, ...] = ()) -> tuple[ChecklistStep, ...]:
-    """`existing` plus every step that applies at `level` and is not attached yet."""
+              existing: tuple[ChecklistStep, ...] = (), *,
+              rollup: bool = False) -> tuple[ChecklistStep, ...]:
+    """`existing` plus every step that applies at `level` and is not attached yet; a
+    regional roll-up (`rollup`) works the plan's `rollup_steps` when it has them."""
     if plan is None:
         return existing
     have = {s.id for s in existing}
+    chosen = plan.rollup_steps if rollup and plan.rollup_steps else plan.steps
     added = tuple(ChecklistStep(step.id, step.title, step.owner, at + step.due, step.min_level)
-                  for step in plan.steps
+                  for step in chosen
                   if step.id not in have and level <= step.min_level)  # I=1 is most severe
     return existing + added
 

@@ -150,12 +150,13 @@ def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,
         if plan.category in plans:
             problems.append(Problem(str(path), where.line_of(("category",)), "category",
                                     f"a second plan for {plan.category!r}"))
-        seen: set[str] = set()
-        for i, step in enumerate(plan.steps):
-            if step.id in seen:
-                problems.append(Problem(str(path), where.line_of(("steps", i, "id")),
-                                        f"steps[{i}].id", f"duplicate step id {step.id!r}"))
-            seen.add(step.id)
+        for key, steps in (("steps", plan.steps), ("rollup_steps", plan.rollup_steps)):
+            seen: set[str] = set()
+            for i, step in enumerate(steps):
+                if step.id in seen:
+                    problems.append(Problem(str(path), where.line_of((key, i, "id")),
+                                            f"{key}[{i}].id", f"duplicate step id {step.id!r}"))
+                seen.add(step.id)
         plans[plan.category] = plan
     return plans
 

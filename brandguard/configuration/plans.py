@@ -3,7 +3,8 @@
 A plan lists ordered steps, each with an owner role, a deadline relative to the moment the
 step is attached (the incident's opening, or the escalation that added it) and the least
 severe level it applies at: an incident gets the steps for its level, and more when it
-escalates.
+escalates. A regional brand's roll-up incident gets `rollup_steps` instead, when the plan has
+them, so one event does not hand the association two copies of the member's checklist.
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class Plan(Strict):
     category: Id
     name: NonEmpty
     steps: Annotated[list[PlanStep], Field(min_length=1)]
+    rollup_steps: list[PlanStep] = Field(default_factory=list)
+    """What a regional brand works when its incident rolls up its members' reports: inform
+    the members, protect the collective mark. The member's own incident, linked from it, keeps
+    `steps`. Empty: the regional incident gets `steps` too."""

@@ -128,9 +128,11 @@ def test_demo_shows_per_brand_findings_and_the_burst(tmp_path: Path) -> None:
     assert "2 incident(s) resolved automatically" in result.stdout
     assert "风险控制预案：" in result.stdout
     assert "reported overdue" in result.stdout
-    # every overdue step is heard (2 openings, 12 late steps, 2 resolutions), none suppressed
-    assert "告警 alerts: 32 delivered, 0 suppressed" in result.stdout
-    assert "mail catcher received 16 message(s)" in result.stdout
+    # every overdue step is heard (2 openings, 11 late steps: the member's 6 and the regional
+    # roll-up's own 5, 2 resolutions), none suppressed
+    assert "告警 alerts: 30 delivered, 0 suppressed" in result.stdout
+    assert "mail catcher received 15 message(s)" in result.stdout
+    assert "成员企业事件：20261120-1230-xiyuan-quality_safety" in result.stdout
     mails = sorted((tmp_path / "brandguard-data" / "demo-mail").glob("*.eml"))
     hooks = sorted((tmp_path / "brandguard-data" / "demo-webhook").glob("*.json"))
     assert mails

@@ -262,3 +262,18 @@ def test_a_peer_brand_is_counted_but_never_opens_an_incident(
     counted = store.counts(["bama"], datetime(2026, 11, 1, tzinfo=TZ),
                            datetime(2026, 12, 1, tzinfo=TZ), timedelta(days=30))
     assert sum(r.count for r in counted if r.polarity == "negative") >= 8
+
+
+def test_a_regional_roll_up_works_its_own_plan_and_links_the_member_incident(
+        make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
+    store, _, pipeline = setup(make_store, staffed_config, analyzer)
+    feed(pipeline, reports(datetime(2026, 11, 20, 9, 0, tzinfo=TZ), 4))
+    [member] = store.list_incidents(["bama"])
+    [regional] = store.list_incidents(["anxi-tieguanyin"])
+    plan = staffed_config.plans["quality_safety"]
+    assert {s.id for s in member.checklist} <= {s.id for s in plan.steps}
+    assert "contact" in {s.id for s in member.checklist}  # the member's own plan
+    rollup = {s.id for s in plan.rollup_steps}
+    assert {s.id for s in regional.checklist} <= rollup  # the association's plan, not a copy
+    assert "notify" in {s.id for s in regional.checklist}
+    assert regional.linked == (member.id,)
