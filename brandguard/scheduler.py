@@ -37,7 +37,6 @@ from brandguard.configuration.sources import Feed
 from brandguard.errors import StoreUnavailable
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.reports.digest import DigestPlanner
-from brandguard.risk.engine import RiskEngine
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -83,7 +82,7 @@ class Runner:
         self.config, self.store = config, store
         self.shard = shard or Shard(1, 1)
         stages = wiring.build(config, store, alerts=self.shard.leader)
-        self.engine = stages.engine or RiskEngine(store, config)
+        self.engine = stages.engine
         self.dispatcher, self.pipeline = stages.dispatcher, stages.pipeline
         self.collection = stages.collection
         self.digests = DigestPlanner(store, config, lambda: datetime.now(config.settings.tz))

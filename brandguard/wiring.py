@@ -34,7 +34,7 @@ class Wiring:
     config: Config
     store: Store
     analyzer: Analyzer
-    engine: RiskEngine | None
+    engine: RiskEngine  # judging hook when `judge`; always there for ticks and replays
     dispatcher: AlertDispatcher | None
     pipeline: Pipeline
     collection: Collection
@@ -46,16 +46,17 @@ def build(config: Config, store: Store, *, model: Path | None = None, judge: boo
     """Sources -> analysis -> store, with the risk engine and then alert dispatch watching each
     stored batch.
 
-    `judge=False` stores without judging (the collection benchmarks measure collection alone);
+    `judge=False` stores without judging (the collection benchmarks measure collection alone;
+    the engine is still built, for callers that tick it);
     `alerts=False` judges without delivering (a follower shard: the leader delivers). Alerts are
     dispatched only when channels are configured. `engine` replaces the risk engine (a benchmark
     times it).
     """
     analyzer = Analyzer.from_config(config, model)
-    risk = engine or (RiskEngine(store, config, clock=clock) if judge else None)
+    risk = engine or RiskEngine(store, config, clock=clock)
     dispatcher = (AlertDispatcher(store, config, clock=clock)
                   if judge and alerts and config.channels else None)
-    hooks: list[BatchHook] = [hook for hook in (risk, dispatcher) if hook is not None]
+    hooks: list[BatchHook] = ([risk] if judge else []) + ([dispatcher] if dispatcher else [])
     pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks)
     return Wiring(config, store, analyzer, risk, dispatcher, pipeline,
                   Collection(config, store, pipeline, clock))

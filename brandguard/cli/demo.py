@@ -107,10 +107,11 @@ def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
             AlertDispatcher(store, app.config).run_once()  # the replay's own events
             show_alerts(store, mail, hook)
             login = demo_login(app, store) if serve_after else None
+            still_open = sum(1 for i in store.list_incidents() if i.is_open)
     click.echo(f"\nNext: {command_path()} --config {app.config_dir} --store {app.store_url} "
                "search 农药残留 --brand xiyuan   (or: incidents, incident ID, alerts)")
     if login is not None:
-        serve_demo(app, host, port, login)
+        serve_demo(app, host, port, login, still_open)
 
 
 def demo_login(app: AppContext, store: Store) -> tuple[str, str]:
@@ -136,12 +137,11 @@ def check_port(host: str, port: int) -> None:
                 f"如 --port {port + 1}", param_hint="--port") from exc
 
 
-def serve_demo(app: AppContext, host: str, port: int, login: tuple[str, str]) -> None:
+def serve_demo(app: AppContext, host: str, port: int, login: tuple[str, str],
+               still_open: int) -> None:
     from brandguard.web.server import serve_store
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - display only
-    with app.store() as store:
-        still_open = sum(1 for i in store.list_incidents() if i.is_open)
     left = (f"演示中的 {still_open} 起风险事件保持开启：可在仪表盘确认事件、勾选预案步骤。"
             if still_open else "")
     serve_store(app.config, app.resolved_store_url(), host, port, announce=lambda: click.echo(

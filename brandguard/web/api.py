@@ -83,15 +83,15 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 def time_range(ctx: WebContext, since: str | None, until: str | None,
                default_days: int = 30) -> tuple[datetime, datetime]:
     tz = ctx.config.settings.tz
-    end = _aware(until, ctx) if until else ctx.clock() + timedelta(minutes=1)
-    start = _aware(since, ctx) if since else end - timedelta(days=default_days)
+    end = _when(until, ctx) if until else ctx.clock() + timedelta(minutes=1)
+    start = _when(since, ctx) if since else end - timedelta(days=default_days)
     if start >= end:
         raise HTTPException(400, f"起始时间须早于截止时间 / since ({start.isoformat()}) must "
                                  f"be before until ({end.isoformat()})")
     return start.astimezone(tz), end.astimezone(tz)
 
 
-def _aware(value: str, ctx: WebContext) -> datetime:
+def _when(value: str, ctx: WebContext) -> datetime:
     """`since`/`until` as the CLI reads them (`brandguard.asked_time`); 400 when unusable."""
     try:
         return asked_time(value, ctx.config.settings.tz, ctx.clock())
@@ -148,8 +148,8 @@ def mentions(scope: View, ctx: Ctx,
              limit: Annotated[int, Query(ge=1, le=100)] = 20,
              offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> JSONResponse:
     query = SearchQuery(text=q, brands=tuple(brand or ()),
-                        since=_aware(since, ctx) if since else None,
-                        until=_aware(until, ctx) if until else None, polarity=polarity,
+                        since=_when(since, ctx) if since else None,
+                        until=_when(until, ctx) if until else None, polarity=polarity,
                         category=category, source=source,
                         include_duplicates=include_duplicates, limit=limit, offset=offset)
     found = _visible(lambda: scope.search(query))
