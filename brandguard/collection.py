@@ -43,13 +43,18 @@ class CollectionStore(SourceStates, DocumentReader, Protocol):
 
 class Collection:
     def __init__(self, config: Config, store: CollectionStore, pipeline: Pipeline,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, *, spread: bool = False) -> None:
+        """`spread`: runs are scheduled (`brandguard run`), so a search may pace its queries
+        over its interval instead of asking the engine as fast as its `delay` allows."""
         self.config, self.store, self.pipeline = config, store, pipeline
         self.collectors: dict[type, SourceCollector] = {
-            kind: collector(config, clock) for kind, collector in collectors().items()}
+            kind: collector(config, clock, spread=spread)
+            for kind, collector in collectors().items()}
 
     def sources(self) -> list[Source]:
-        return [*self.config.feeds, *self.config.sites]
+        """Feeds, then searches (discovery), then sites: an article a search found first is
+        not fetched again by the site that also lists it."""
+        return [*self.config.feeds, *self.config.searches, *self.config.sites]
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources() if s.id == source_id), None)

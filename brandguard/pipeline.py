@@ -14,6 +14,7 @@ refuses (an Elasticsearch mapping conflict) is rejected with its line and the st
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -74,7 +75,11 @@ def analyze_line(analyzer: Analyzer, settings: Settings, raw: bytes,
 
 class Pipeline:
     def __init__(self, analyzer: Analyzer, store: DocumentIndex, settings: Settings,
-                 hooks: Sequence[BatchHook] = (), batch_size: int = 500) -> None:
+                 hooks: Sequence[BatchHook] = (), batch_size: int = 500,
+                 writer: AbstractContextManager[object] | None = None) -> None:
+        """`writer`: held while a batch is stored and judged, when threads share the store
+        (`brandguard.store.serial`); parsing and analysis run outside it."""
+        self.writer = writer or nullcontext()
         self.analyzer = analyzer
         self.store = store
         self.settings = settings
@@ -130,8 +135,9 @@ class Pipeline:
         if not batch:
             return
         try:
-            self.drain(report)
-            self._store(batch, report, lines)
+            with self.writer:
+                self.drain(report)
+                self._store(batch, report, lines)
         except StoreUnavailable as exc:
             self.spool.put(batch)
             report.queued += len(batch)

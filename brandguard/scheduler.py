@@ -5,9 +5,11 @@ of the same source at once, missed runs coalesced into one, the first run at the
 stored `next_due` so a restart resumes instead of re-fetching everything), a risk tick
 (overdue checklist steps, quiet incidents resolved), an alert-delivery pass (retries
 that come due) and, with digest routes, a check each minute for digests now due
-(`brandguard.reports.digest`). Jobs run one at a time on a single worker thread: the
-embedded store is one SQLite connection (a site crawl runs Scrapy in a child process and
-streams its items back to that thread).
+(`brandguard.reports.digest`). Collection jobs run on their own pool of threads
+(`COLLECT_THREADS`), so a 20-minute search crawl does not delay a feed due meanwhile; the
+other jobs share one thread. Every store call and every stored batch with its judging holds
+one lock (`brandguard.store.serial`): the embedded store is one SQLite connection, so writes
+stay serialised through one writer while fetching, parsing and analysis run concurrently.
 SIGINT/SIGTERM stop the scheduler after the running job finishes; a running site crawl is
 told to stop at once, and what it collected so far is kept. A spool-drain job stores what
 was queued while the store was unreachable (`brandguard.spool`).
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import signal
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -33,7 +36,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from brandguard import wiring
-from brandguard.configuration.sources import Feed
+from brandguard.configuration.sources import source_kind
 from brandguard.errors import StoreUnavailable
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.reports.digest import DigestPlanner
@@ -50,6 +53,10 @@ TICK_EVERY = timedelta(minutes=5)
 DELIVER_EVERY = timedelta(seconds=30)
 DRAIN_EVERY = timedelta(seconds=30)
 DIGEST_EVERY = timedelta(minutes=1)
+COLLECT = "collect"
+COLLECT_THREADS = 4
+"""Sources collected at once: each job fetches in its own thread (a crawl in its child
+process), so a long crawl never holds back a feed that falls due meanwhile."""
 
 
 @dataclass(frozen=True)
@@ -78,17 +85,23 @@ class Shard:
 
 
 class Runner:
-    def __init__(self, config: Config, store: Store, shard: Shard | None = None) -> None:
+    def __init__(self, config: Config, store: Store, shard: Shard | None = None,
+                 collect_threads: int = COLLECT_THREADS) -> None:
         self.config, self.store = config, store
         self.shard = shard or Shard(1, 1)
-        stages = wiring.build(config, store, alerts=self.shard.leader)
+        self.writer = threading.RLock()
+        stages = wiring.build(config, store, alerts=self.shard.leader, spread=True,
+                              writer=self.writer)
+        self.store = stages.store  # every call serialised: jobs run on several threads
         self.engine = stages.engine
         self.dispatcher, self.pipeline = stages.dispatcher, stages.pipeline
         self.collection = stages.collection
-        self.digests = DigestPlanner(store, config, lambda: datetime.now(config.settings.tz))
+        self.digests = DigestPlanner(self.store, config,
+                                     lambda: datetime.now(config.settings.tz))
         self.scheduler = BlockingScheduler(
-            executors={"default": ThreadPoolExecutor(1)}, timezone=config.settings.tz,
-            job_defaults={"coalesce": True, "max_instances": 1})
+            executors={"default": ThreadPoolExecutor(1),
+                       COLLECT: ThreadPoolExecutor(collect_threads)},
+            timezone=config.settings.tz, job_defaults={"coalesce": True, "max_instances": 1})
 
     def sources(self) -> list[Source]:
         """The enabled sources this worker's shard owns."""
@@ -100,11 +113,12 @@ class Runner:
         for source in self.sources():
             state = self.store.source_state(source.id)
             first = max(now, state.next_due) if state and state.next_due else now
-            job = f"{'feed' if isinstance(source, Feed) else 'site'}:{source.id}"
+            job = f"{source_kind(source)}:{source.id}"
             every = int(source.interval.total_seconds())
             self.scheduler.add_job(self._collect, IntervalTrigger(
                 seconds=every, start_date=first, timezone=self.config.settings.tz),
-                args=[source.id], id=job, next_run_time=first, misfire_grace_time=every)
+                args=[source.id], id=job, next_run_time=first, misfire_grace_time=every,
+                executor=COLLECT)
             planned.append((job, first))
         self.scheduler.add_job(self._drain, IntervalTrigger(
             seconds=int(DRAIN_EVERY.total_seconds())), id="store:drain", next_run_time=now)
@@ -127,8 +141,9 @@ class Runner:
 
     def _tick(self) -> None:
         """The risk engine's time-based transitions, and improvement measures gone overdue."""
-        self.engine.tick()
-        MeasureTick(self.store, lambda: datetime.now(self.config.settings.tz)).run_once()
+        with self.writer:  # one transaction's worth of transitions, not interleaved
+            self.engine.tick()
+            MeasureTick(self.store, lambda: datetime.now(self.config.settings.tz)).run_once()
 
     def _digest(self) -> None:
         """Decide the digests now due, then deliver at once rather than at the next pass."""
@@ -145,7 +160,8 @@ class Runner:
 
     def _drain(self) -> None:
         try:
-            self.pipeline.drain()
+            with self.writer:
+                self.pipeline.drain()
         except StoreUnavailable as exc:
             log.warning("spool not drained yet: %s", exc)
 

@@ -21,6 +21,9 @@ class SourceState:
     failures: int = 0
     items: int = 0
     next_due: datetime | None = None
+    answered: frozenset[str] = frozenset()
+    """A search's queries (keys) whose first result page has had result links: one that
+    comes back empty later means the engine changed its markup, not that news stopped."""
 
     def after_run(self, now: datetime, interval: timedelta, error: str | None,
                   jitter: float = 1.0) -> SourceState:
@@ -39,7 +42,7 @@ class SourceState:
         return {"id": self.id, "etag": self.etag, "last_modified": self.last_modified,
                 "last_attempt": iso(self.last_attempt), "last_success": iso(self.last_success),
                 "last_error": self.last_error, "failures": self.failures, "items": self.items,
-                "next_due": iso(self.next_due)}
+                "next_due": iso(self.next_due), "answered": sorted(self.answered)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceState:
@@ -49,4 +52,5 @@ class SourceState:
         return cls(data["id"], data.get("etag", ""), data.get("last_modified", ""),
                    parse(data.get("last_attempt")), parse(data.get("last_success")),
                    data.get("last_error", ""), int(data.get("failures", 0)),
-                   int(data.get("items", 0)), parse(data.get("next_due")))
+                   int(data.get("items", 0)), parse(data.get("next_due")),
+                   frozenset(data.get("answered", ())))

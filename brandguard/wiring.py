@@ -10,15 +10,17 @@ this module; import-linter's contracts (`.importlinter`) keep it so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from brandguard.alerts.dispatcher import AlertDispatcher
 from brandguard.collection import Collection
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import BatchHook, Pipeline
 from brandguard.risk.engine import RiskEngine
+from brandguard.store.serial import SerialStore
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable
     from datetime import datetime
     from pathlib import Path
@@ -42,7 +44,8 @@ class Wiring:
 
 def build(config: Config, store: Store, *, model: Path | None = None, judge: bool = True,
           alerts: bool = True, engine: RiskEngine | None = None,
-          clock: Callable[[], datetime] | None = None) -> Wiring:
+          clock: Callable[[], datetime] | None = None, spread: bool = False,
+          writer: threading.RLock | None = None) -> Wiring:
     """Sources -> analysis -> store, with the risk engine and then alert dispatch watching each
     stored batch.
 
@@ -50,13 +53,17 @@ def build(config: Config, store: Store, *, model: Path | None = None, judge: boo
     the engine is still built, for callers that tick it);
     `alerts=False` judges without delivering (a follower shard: the leader delivers). Alerts are
     dispatched only when channels are configured. `engine` replaces the risk engine (a benchmark
-    times it).
+    times it). `spread=True` is the scheduler's: a search paces its queries over its interval.
+    `writer`: threads share the store (the scheduler's collection threads), so every store
+    call and every stored batch with its judging holds this lock (`brandguard.store.serial`).
     """
+    if writer is not None:
+        store = cast("Store", SerialStore(store, writer))
     analyzer = Analyzer.from_config(config, model)
     risk = engine or RiskEngine(store, config, clock=clock)
     dispatcher = (AlertDispatcher(store, config, clock=clock)
                   if judge and alerts and config.channels else None)
     hooks: list[BatchHook] = ([risk] if judge else []) + ([dispatcher] if dispatcher else [])
-    pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks)
+    pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks, writer=writer)
     return Wiring(config, store, analyzer, risk, dispatcher, pipeline,
-                  Collection(config, store, pipeline, clock))
+                  Collection(config, store, pipeline, clock, spread=spread))

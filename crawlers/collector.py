@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from brandguard.configuration.sources import Feed, Site
+from brandguard.configuration.sources import Feed, Search, Site
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from brandguard.document import Document
     from brandguard.source_state import SourceState
 
-Source = Feed | Site
+Source = Feed | Site | Search
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,10 @@ class SourceRun(Protocol):
 
 
 class SourceCollector(Protocol):
-    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None: ...
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None, *,
+                 spread: bool = False) -> None:
+        """`spread`: a scheduled run may take its whole interval (a search paces its queries
+        across it); a one-off run goes as fast as politeness allows."""
 
     def start(self, source: Any, state: SourceState,
               known: Callable[[str], bool] | None) -> SourceRun: ...
@@ -63,6 +66,7 @@ class SourceCollector(Protocol):
 def collectors() -> dict[type, type[SourceCollector]]:
     """Kind of source -> its collector class (imported here, so this module stays light)."""
     from brandguard.crawlers.poller import RssPoller
+    from brandguard.crawlers.search_crawler import SearchCrawler
     from brandguard.crawlers.site_crawler import SiteCrawler
 
-    return {Feed: RssPoller, Site: SiteCrawler}
+    return {Feed: RssPoller, Site: SiteCrawler, Search: SearchCrawler}

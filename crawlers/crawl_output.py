@@ -11,7 +11,7 @@ import json
 import sys
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from brandguard.crawlers.spiders.base import Failed
+from brandguard.crawlers.spiders.base import Failed, ResultPage
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -23,7 +23,8 @@ class JsonLinesOut:
     out: ClassVar[IO[str]] = sys.stdout
 
     def process_item(self, item: Any, spider: Spider) -> Any:
-        key = "failure" if isinstance(item, Failed) else "item"
+        key = ("failure" if isinstance(item, Failed) else
+               "results" if isinstance(item, ResultPage) else "item")
         self.out.write(json.dumps({key: dict(item)}, ensure_ascii=False) + "\n")
         self.out.flush()
         return item

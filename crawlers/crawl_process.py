@@ -4,10 +4,11 @@ Scrapy runs on Twisted's reactor, which cannot be restarted inside one process, 
 `brandguard run` crawls every site again and again on a schedule. So each crawl is a short
 child process: it reads a one-line JSON spec (the site, the allowed private networks, whether
 to skip stored articles) on stdin and writes one JSON object per line on stdout —
-`{"item": …}` documents, `{"failure": …}` pages it could not collect, and a closing
-`{"stats": …}`. It never opens a store: to skip an article already stored it writes
-`{"known": doc_id}` and reads the parent's `true` or `false` on stdin. The parent owns the
-store and the analysis pipeline.
+`{"item": …}` documents, `{"failure": …}` pages it could not collect, `{"results": …}` for
+each search result page read, and a closing `{"stats": …}`. A search crawl's spec also holds
+its expanded `queries` and `engine_delay`, the pace of requests to the engine. It never
+opens a store: to skip an article already stored it writes `{"known": doc_id}` and reads the
+parent's `true` or `false` on stdin. The parent owns the store and the analysis pipeline.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from scrapy.crawler import CrawlerProcess
 
 from brandguard import __version__
 from brandguard.configuration.plugins import SPIDERS, load
-from brandguard.configuration.sources import Site
+from brandguard.configuration.sources import Crawl, Search, Site
 from brandguard.crawlers.crawl_output import JsonLinesOut
+from brandguard.crawlers.spiders.base import ENGINE_SLOT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,9 +33,17 @@ if TYPE_CHECKING:
 USER_AGENT = f"brandguard/{__version__} (brand reputation monitor; obeys robots.txt)"
 
 
-def scrapy_settings(site: Site, allow: list[str],
-                    stored: Callable[[str], bool] | None) -> dict[str, Any]:
-    return {
+def scrapy_settings(site: Crawl, allow: list[str], stored: Callable[[str], bool] | None,
+                    engine_delay: float | None = None) -> dict[str, Any]:
+    """`engine_delay`: a search's requests to its engine go one at a time, this far apart
+    (AutoThrottle may slow them further, never below it); article pages are throttled as
+    any site's, in their own hosts' slots."""
+    engine = {} if engine_delay is None else {
+        "DOWNLOAD_SLOTS": {ENGINE_SLOT: {"concurrency": 1, "delay": engine_delay, "jitter": 0}},
+        "BRANDGUARD_ENGINE_DELAY": engine_delay,
+        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None,
+                       "brandguard.crawlers.throttle.EngineFloorThrottle": 0}}
+    return engine | {
         "USER_AGENT": USER_AGENT,
         "ROBOTSTXT_OBEY": site.obey_robots,
         "AUTOTHROTTLE_ENABLED": site.autothrottle,
@@ -71,12 +81,14 @@ def main() -> int:
     out = JsonLinesOut.out = sys.stdout  # the protocol; anything else printed goes to stderr
     sys.stdout = sys.stderr
     spec = json.loads(sys.stdin.readline())
-    site = Site.model_validate(spec["site"])
+    queries = spec.get("queries")
+    site: Crawl = (Site if queries is None else Search).model_validate(spec["site"])
     stored = ask_parent(out, sys.stdin) if spec.get("skip_stored") else None
-    process = CrawlerProcess(scrapy_settings(site, spec.get("allow", []), stored),
+    process = CrawlerProcess(scrapy_settings(site, spec.get("allow", []), stored,
+                                             spec.get("engine_delay")),
                              install_root_handler=True)
     crawler = process.create_crawler(load(SPIDERS, site.spider))
-    process.crawl(crawler, site=site)
+    process.crawl(crawler, site=site, queries=queries)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     out.write(json.dumps({"stats": {k: v for k, v in stats.items()

@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 
 class RssPoller:
     def __init__(self, config: Config, clock: Callable[[], datetime] | None = None,
-                 resolver: Resolver = system_resolver) -> None:
-        self.config = config
+                 resolver: Resolver = system_resolver, *, spread: bool = False) -> None:
+        self.config = config  # a feed is one request: there is nothing to spread
         self.clock = clock or (lambda: datetime.now(config.settings.tz))
         self.allow = networks(config.settings.allow_private_targets)
         self.resolver = resolver

@@ -24,13 +24,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from brandguard.crawlers.collector import CollectResult
 from brandguard.document_json import document_from_json
+from brandguard.durations import duration_zh
 from brandguard.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from brandguard.configuration.loader import Config
-    from brandguard.configuration.sources import Site
+    from brandguard.configuration.sources import Crawl, Site
     from brandguard.document import Document
     from brandguard.source_state import SourceState
 
@@ -51,11 +52,14 @@ class _Stream:
     skipped: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     items: int = 0
+    results: list[dict[str, Any]] = field(default_factory=list)
+    """A search's result pages: query key, page number, result links found."""
 
 
 class SiteCrawler:
-    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
-        self.config = config
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None, *,
+                 spread: bool = False) -> None:
+        self.config, self.spread = config, spread
         self.clock = clock or (lambda: datetime.now(config.settings.tz))
         self.rng = random.Random()  # noqa: S311 - jitter, not cryptography
         self._child: subprocess.Popen[str] | None = None
@@ -77,10 +81,11 @@ class SiteCrawler:
             child.terminate()
             threading.Timer(STOP_GRACE.total_seconds(), _kill_if_running, [child]).start()
 
-    def spawn(self, site: Site, skip_stored: bool, err: IO[str]) -> subprocess.Popen[str]:
+    def spawn(self, site: Crawl, skip_stored: bool, err: IO[str],
+              extra: dict[str, Any]) -> subprocess.Popen[str]:
         spec = {"site": site.model_dump(mode="json"),
                 "allow": list(self.config.settings.allow_private_targets),
-                "skip_stored": skip_stored}
+                "skip_stored": skip_stored, **extra}
         child = subprocess.Popen(
             [sys.executable, "-m", "brandguard.crawlers.crawl_process"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8")
@@ -102,7 +107,7 @@ class SiteCrawler:
 @dataclass
 class SiteRun:
     crawler: SiteCrawler
-    site: Site
+    site: Crawl
     state: SourceState
     known: Callable[[str], bool] | None
     stream: _Stream = field(default_factory=lambda: _Stream())
@@ -113,8 +118,8 @@ class SiteRun:
 
     def documents(self) -> Iterator[Document]:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-            child = self.crawler.spawn(self.site, self.known is not None, err)
-            watchdog = threading.Timer(MAX_RUNTIME.total_seconds(), child.kill)
+            child = self.crawler.spawn(self.site, self.known is not None, err, self.spec())
+            watchdog = threading.Timer(self.limit().total_seconds(), child.kill)
             watchdog.start()
             try:
                 assert child.stdout is not None  # noqa: S101 - PIPE was asked for
@@ -132,6 +137,13 @@ class SiteRun:
                 err.seek(0)
                 self.stderr = err.read()[-2000:]
 
+    def spec(self) -> dict[str, Any]:
+        """What the crawl process needs beyond the site (a search adds its queries)."""
+        return {}
+
+    def limit(self) -> timedelta:
+        return MAX_RUNTIME
+
     def fail(self, error: str) -> None:
         self.failed = error
 
@@ -142,10 +154,12 @@ class SiteRun:
         pages = (int(stream.stats.get("response_received_count", 0))
                  - int(stream.stats.get("robotstxt/response_count", 0)))
         error = self.failed or (None if self.stopped
-                                else _fatal(self.returncode, self.stderr, pages, stream))
+                                else _fatal(self.returncode, self.stderr, pages, stream,
+                                            self.limit()))
         # sorted and each cut short, so a summary reads the same however the fetches raced
-        problems = sorted(f"{f.get('url')}: {_short(str(f.get('reason')))}"
-                          for f in stream.failures)
+        problems = self.more_problems()  # first: a summary is cut at 1000 characters
+        problems += sorted(f"{f.get('url')}: {_short(str(f.get('reason')))}"
+                           for f in stream.failures)
         problems += sorted(stream.skipped)
         ended = stream.stats.get("finish_reason", "finished")
         if self.stopped:
@@ -153,11 +167,23 @@ class SiteRun:
         elif ended != "finished":
             problems.append(f"crawl ended early: {ended}")  # max_pages reached …
         summary = (f"{len(problems)} problem(s): " + "; ".join(problems))[:1000] if problems else ""
-        state = replace(self.state, items=self.state.items + inserted, last_error=summary)
+        error = error or (None if self.stopped else self.run_error())
+        state = replace(self.next_state(), items=self.state.items + inserted,
+                        last_error=summary)
         now = state.last_attempt or self.crawler.clock()
         state = state.after_run(now, site.interval, error, 0.9 + 0.2 * self.crawler.rng.random())
         return CollectResult(site.id, "error" if error else "ok", inserted, stream.items,
                              error or summary, pages=pages), state
+
+    def more_problems(self) -> list[str]:
+        return []
+
+    def run_error(self) -> str | None:
+        """A failure of the run as a whole that no single page shows."""
+        return None
+
+    def next_state(self) -> SourceState:
+        return self.state
 
     def _documents(self, child: subprocess.Popen[str], lines: Iterable[str],
                    ) -> Iterator[Document]:
@@ -179,6 +205,8 @@ class SiteRun:
                     stream.skipped.append(f"{url}: {exc}")
             elif "failure" in message:
                 stream.failures.append(message["failure"])
+            elif "results" in message:
+                stream.results.append(message["results"])
             elif "stats" in message:
                 stream.stats = message["stats"]
 
@@ -191,9 +219,10 @@ class SiteRun:
             child.stdin.flush()
 
 
-def _fatal(returncode: int, stderr: str, pages: int, stream: _Stream) -> str | None:
+def _fatal(returncode: int, stderr: str, pages: int, stream: _Stream,
+           limit: timedelta) -> str | None:
     if returncode == -9:
-        return "crawl process killed: over the one-hour limit"
+        return f"crawl process killed: over its time limit ({duration_zh(limit)})"
     if returncode != 0:
         last = stderr.strip().splitlines()[-1:] or ["no output"]
         return f"crawl process failed (exit {returncode}): {last[0][:300]}"

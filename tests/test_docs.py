@@ -12,7 +12,7 @@ from brandguard.configuration.channels import Route
 from brandguard.configuration.models import Lexicon, Settings
 from brandguard.configuration.plugins import CHANNELS, names
 from brandguard.configuration.rules import Rules
-from brandguard.configuration.sources import Feed, JsonFields, Selectors, Site
+from brandguard.configuration.sources import Feed, JsonFields, Search, Selectors, Site
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -91,7 +91,7 @@ def test_every_route_key_is_documented(key: str) -> None:
     assert f"`{key}`" in README
 
 
-@pytest.mark.parametrize("key", sorted({*Feed.model_fields, *Site.model_fields,
+@pytest.mark.parametrize("key", sorted({*Feed.model_fields, *Site.model_fields, *Search.model_fields,
                                          *Selectors.model_fields, *JsonFields.model_fields}))
 def test_every_source_key_is_documented(key: str) -> None:
     assert f"`{key}`" in README

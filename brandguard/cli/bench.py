@@ -20,6 +20,7 @@ import click
 
 from brandguard.bench import alert_latency, feed_corpus
 from brandguard.bench import crawl as crawl_bench
+from brandguard.bench import discover as discover_bench
 from brandguard.bench import extract as extract_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
@@ -292,6 +293,40 @@ def bench_crawl(pages: int, repeat: int, corpus: Path | None) -> None:
     click.echo(f"  end to end into the store (analysed, stored):   {docs:,.0f} docs/s "
                f"({result.stored} stored per run)")
     click.echo(f"  runs: pages/s {', '.join(f'{x:.0f}' for x in result.pages_s)}")
+
+
+@bench.command("discover")
+@click.option("--brands", default=500, show_default=True, help="Brands searched for.")
+@click.option("--delay-ms", default=10, show_default=True, type=click.IntRange(10),
+              help="The search's per-engine delay.")
+@click.option("--repeat", default=3, show_default=True, help="Runs; medians are reported.")
+@click.option("--corpus", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV with a text column (default: ../shared/data news, else the demo).")
+def bench_discover(brands: int, delay_ms: int, repeat: int, corpus: Path | None) -> None:
+    """A search source (brands × 4 terms) against a loopback engine, beside `bench crawl`."""
+    result = discover_bench.run(brands, delay_ms, repeat, corpus)
+    med = discover_bench.median
+    allowed = 1 / result.delay_s
+    click.echo(f"corpus: {result.corpus}; {result.brands} brands, {result.queries} queries "
+               f"(name and alias, alone and with {len(discover_bench.TERMS)} terms), "
+               f"{discover_bench.PER_BRAND} articles per brand, medians of {repeat} runs:")
+    click.echo(f"  queries:  {med(result.queries_s):,.1f} queries/s "
+               f"(configured delay {delay_ms} ms: at most {allowed:,.0f}/s)")
+    click.echo(f"  engine saw at most {med(result.peak_per_s):,.0f} queries in any second; "
+               f"shortest gap {med(result.min_gap_s) * 1000:.1f} ms "
+               f"({'respects' if max(result.peak_per_s) <= allowed + 1 else 'EXCEEDS'} "
+               "the delay)")
+    click.echo(f"  articles: {med(result.articles_s):,.1f} articles/s fetched, "
+               f"{med(result.fetched):,.0f} fetched per run for "
+               f"{result.brands * discover_bench.PER_BRAND} distinct articles "
+               f"({med(result.stored):,.0f} stored)")
+    plain = crawl_bench.run(300, repeat, corpus)
+    pages = statistics.median(plain.pages_s)
+    click.echo(f"  baseline, `bench crawl` news spider on a plain portal (same run): "
+               f"{pages:,.0f} pages/s; discovery fetches articles at "
+               f"{med(result.articles_s) / pages:.2f}x that rate, paced by the engine")
+    click.echo(f"  runs: queries/s {', '.join(f'{x:.1f}' for x in result.queries_s)}; "
+               f"peak/s {', '.join(str(x) for x in result.peak_per_s)}")
 
 
 @bench.command("api")

@@ -169,7 +169,8 @@ def with_demo_sources(config: Config, base_url: str) -> Config:
     """config/demo/sources.yaml, pointed at the sample sites' port."""
     sources = load_sources(config.root / "demo" / "sources.yaml",
                            {**os.environ, "BRANDGUARD_DEMO_SITES": base_url})
-    return replace(config, feeds=tuple(sources.feeds), sites=tuple(sources.sites))
+    return replace(config, feeds=tuple(sources.feeds), sites=tuple(sources.sites),
+                   searches=tuple(sources.searches))
 
 
 def show_alerts(store: Store, mail: Received, hook: Received) -> None:

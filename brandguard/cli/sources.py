@@ -8,12 +8,13 @@ import click
 
 from brandguard import wiring
 from brandguard.cli.context import AppContext, pass_app, printable, progress
+from brandguard.configuration.sources import Feed, Search, Site, source_kind
 
 if TYPE_CHECKING:
     from brandguard.crawlers.collector import CollectResult
 
 
-NO_SOURCES = ("未配置任何来源：{root}/sources.yaml 中没有 feeds 或 sites"
+NO_SOURCES = ("未配置任何来源：{root}/sources.yaml 中没有 feeds、sites 或 searches"
               "（示例见 config/demo/sources.yaml 与 README 的 Collection 一节）")
 
 
@@ -31,7 +32,7 @@ def echo_results(results: list[CollectResult]) -> None:
 def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
     """Collect from the given sources (default: every enabled one) once, then exit."""
     config = app.config
-    if not source_ids and not (config.feeds or config.sites):
+    if not source_ids and not (config.feeds or config.sites or config.searches):
         click.echo(NO_SOURCES.format(root=config.root))
         return
     with app.store() as store:
@@ -51,20 +52,22 @@ def crawl(app: AppContext, source_ids: tuple[str, ...]) -> None:
 @pass_app
 def sources(app: AppContext) -> None:
     """Each source's health: last success, last error, failures, items collected."""
-    if not (app.config.feeds or app.config.sites):
-        click.echo(NO_SOURCES.format(root=app.config.root))
+    config = app.config
+    if not (config.feeds or config.sites or config.searches):
+        click.echo(NO_SOURCES.format(root=config.root))
         return
     with app.store() as store:
         states = {s.id: s for s in store.source_states()}
-    for source in [*app.config.feeds, *app.config.sites]:
+    listed: list[Feed | Site | Search] = [*config.feeds, *config.sites, *config.searches]
+    for source in listed:
         s = states.get(source.id)
-        kind = "feed" if source in app.config.feeds else "site"
+        kind = source_kind(source)
         if s is None:
-            click.echo(f"{source.id:<24} {kind}  never collected")
+            click.echo(f"{source.id:<24} {kind:<6}  never collected")
             continue
         ok = f"{s.last_success:%Y-%m-%d %H:%M}" if s.last_success else "never"
         nxt = f"{s.next_due:%m-%d %H:%M}" if s.next_due else "-"
-        click.echo(f"{source.id:<24} {kind}  last success {ok}, {s.items} items, "
+        click.echo(f"{source.id:<24} {kind:<6}  last success {ok}, {s.items} items, "
                    f"{s.failures} failure(s), next {nxt}"
-                   + (f"\n{'':<30}last error: {printable(s.last_error, 200)}"
+                   + (f"\n{'':<32}last error: {printable(s.last_error, 200)}"
                       if s.last_error else ""))

@@ -22,7 +22,7 @@ from brandguard.configuration.models import Brand, BrandsFile, Lexicon, Organiza
 from brandguard.configuration.plans import Plan
 from brandguard.configuration.rules import Rules
 from brandguard.configuration.semantics import check_brands
-from brandguard.configuration.sources import Feed, Site, SourcesFile
+from brandguard.configuration.sources import Feed, Search, Site, SourcesFile
 from brandguard.configuration.yamlload import LoadedYaml, dotted, load_yaml
 from brandguard.errors import ConfigError, InputError, Problem
 from brandguard.labels import SIGNAL_CATEGORIES
@@ -51,6 +51,7 @@ class Config:
     feeds: tuple[Feed, ...] = ()
     sites: tuple[Site, ...] = ()
     evaluation: EvaluationFile = field(default_factory=lambda: _default_evaluation())
+    searches: tuple[Search, ...] = ()
 
     def brand(self, brand_id: str) -> Brand | None:
         return next((b for b in self.brands if b.id == brand_id), None)
@@ -115,11 +116,12 @@ def load_config(root: Path, env: Mapping[str, str] | None = None, *,
     if channels_yaml is not None:
         problems.extend(_route_problems(channels_yaml, brands_yaml))
     sources = _optional(root / "sources.yaml", SourcesFile, SourcesFile(), env, problems)
-    source_ids = [f.id for f in sources.feeds] + [s.id for s in sources.sites]
+    source_ids = [s.id for s in (*sources.feeds, *sources.sites, *sources.searches)]
     for duplicate in sorted({i for i in source_ids if source_ids.count(i) > 1}):
-        problems.append(Problem(str(root / "sources.yaml"), None, "feeds/sites",
-                                f"duplicate source id {duplicate!r} (feeds and sites share "
-                                "one id space)"))
+        problems.append(Problem(str(root / "sources.yaml"), None, "feeds/sites/searches",
+                                f"duplicate source id {duplicate!r} (feeds, sites and "
+                                "searches share one id space)"))
+    problems.extend(_search_brand_problems(root / "sources.yaml", brands_file))
     if brands_yaml is not None:
         problems.extend(check_brands(brands_yaml, brands_file))
     from brandguard.evaluation.model import EvaluationFile  # evaluation imports config
@@ -131,7 +133,27 @@ def load_config(root: Path, env: Mapping[str, str] | None = None, *,
     assert lexicon is not None  # noqa: S101 - parse returned a model or added a problem
     return Config(root, settings, tuple(brands_file.organizations), tuple(brands_file.brands),
                   lexicon, rules, plans, tuple(channels.channels), tuple(channels.routes),
-                  tuple(sources.feeds), tuple(sources.sites), evaluation)
+                  tuple(sources.feeds), tuple(sources.sites), evaluation,
+                  tuple(sources.searches))
+
+
+def _search_brand_problems(path: Path, brands: BrandsFile) -> list[Problem]:
+    """A search's `brands` must name brands in brands.yaml (a typo would search nothing).
+    Checked on the raw file, so it reports beside the schema's own errors."""
+    known = {b.id for b in brands.brands}
+    if not known or not path.is_file():
+        return []
+    where = load_yaml(path)
+    problems = []
+    for i, search in enumerate(_raw_items(where.data, "searches")):
+        chosen = search.get("brands")
+        for j, brand in enumerate(_strings(chosen) if isinstance(chosen, list) else []):
+            if brand not in known:
+                problems.append(Problem(str(path), where.line_of(("searches", i, "brands", j)),
+                                        f"searches[{i}].brands[{j}]",
+                                        f"unknown brand {brand!r} (expected an id from "
+                                        "brands.yaml)"))
+    return problems
 
 
 def _plans(folder: Path, lexicon: Lexicon | None, env: Mapping[str, str] | None,

@@ -16,8 +16,9 @@ from pydantic import BeforeValidator, Field, PlainSerializer
 from brandguard.configuration.models import NonEmpty, Strict
 from brandguard.configuration.signals import SignalOptions, as_signal
 
-_DURATION = re.compile(r"^(\d+)([smhdw])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION = re.compile(r"^(\d+)(ms|[smhdw])$")
+_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days",
+          "w": "weeks"}
 
 
 def parse_duration(value: object) -> timedelta:
@@ -29,8 +30,13 @@ def parse_duration(value: object) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-Duration = Annotated[timedelta, BeforeValidator(parse_duration),
-                     PlainSerializer(lambda d: f"{int(d.total_seconds())}s")]
+def _written(value: timedelta) -> str:
+    """As the config would write it again (the crawl process reads a site back from JSON)."""
+    milliseconds = round(value.total_seconds() * 1000)
+    return f"{milliseconds // 1000}s" if milliseconds % 1000 == 0 else f"{milliseconds}ms"
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(_written)]
 
 
 class Level(IntEnum):

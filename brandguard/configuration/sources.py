@@ -2,12 +2,15 @@
 
 `feeds` are RSS/Atom feeds polled with conditional GET; `sites` are crawled by the
 config-driven Scrapy spiders (`news`: list pages → article pages; `reviews`: product
-review pages or JSON review endpoints). Every key is documented in README.md.
+review pages or JSON review endpoints; `posts`: forum or microblog listings with engagement);
+`searches` ask a search engine for every brand name and alias (alone and with risk terms)
+and hand the result links to the same spiders. Every key is documented in README.md.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -16,7 +19,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from brandguard.configuration.models import Id, NonEmpty, Strict
 from brandguard.configuration.plugins import SPIDERS, check_name
 from brandguard.configuration.rules import Duration
-from brandguard.configuration.urls import HttpUrl
+from brandguard.configuration.urls import HttpUrl, url_problem
 
 
 def _regex(value: str) -> str:
@@ -57,6 +60,13 @@ class Selectors(Strict):
     product: NonEmpty | None = None
     author: NonEmpty | None = None
     source: NonEmpty | None = None
+    result: NonEmpty | None = None
+    """On a search engine's result page: the result links (elements or their `href`s)."""
+    url: NonEmpty | None = None
+    followers: NonEmpty | None = None
+    reposts: NonEmpty | None = None
+    comments: NonEmpty | None = None
+    likes: NonEmpty | None = None
 
 
 class JsonFields(Strict):
@@ -71,13 +81,21 @@ class JsonFields(Strict):
     author: NonEmpty | None = None
     url: NonEmpty | None = None
     next: NonEmpty | None = "next"
+    id: NonEmpty | None = "id"
+    followers: NonEmpty | None = None
+    reposts: NonEmpty | None = None
+    comments: NonEmpty | None = None
+    likes: NonEmpty | None = None
 
 
-class Site(_Source):
-    spider: Annotated[NonEmpty, AfterValidator(
-        lambda name: check_name(SPIDERS, "spider", name))]
-    """A name in the entry-point group `brandguard.spiders`: news and reviews ship."""
-    start_urls: Annotated[list[HttpUrl], Field(min_length=1)]
+Spider = Annotated[NonEmpty, AfterValidator(lambda name: check_name(SPIDERS, "spider", name))]
+"""A name in the entry-point group `brandguard.spiders`: news, reviews and posts ship."""
+
+
+class Crawl(_Source):
+    """What a Scrapy crawl of pages needs, whether it starts from fixed URLs or a search."""
+
+    spider: Spider = "news"
     follow: Regex | None = None
     paginate: Regex | None = None
     format: Literal["html", "json"] = "html"
@@ -97,19 +115,99 @@ class Site(_Source):
     _check_follow = field_validator("follow", "paginate")(
         lambda v: _regex(v) if v is not None else v)
 
+    def _check_items(self) -> None:
+        if self.spider in ("reviews", "posts") and self.format == "html" and not (
+                self.selectors.item and self.selectors.text):
+            raise ValueError(f"an HTML {self.spider} source needs selectors.item (one "
+                             f"{self.spider[:-1]}) and selectors.text (its text, relative to "
+                             "the item)")
+
+
+class Site(Crawl):
+    spider: Spider
+    start_urls: Annotated[list[HttpUrl], Field(min_length=1)]
+
     @model_validator(mode="after")
     def _fits_spider(self) -> Site:
         if self.spider == "news" and self.format == "json":
-            raise ValueError("format: json is for the reviews spider; news pages are HTML")
+            raise ValueError("format: json is for the reviews and posts spiders; news pages "
+                             "are HTML")
         if self.spider == "news" and not self.follow:
             raise ValueError("a news site needs `follow`: a regex matching article links")
-        if self.spider == "reviews" and self.format == "html" and not (
-                self.selectors.item and self.selectors.text):
-            raise ValueError("an HTML reviews site needs selectors.item (one review) and "
-                             "selectors.text (its text, relative to the item)")
+        self._check_items()
         return self
+
+
+QUERY_ENCODINGS = ("utf-8", "gbk", "gb18030")
+
+
+def _template(url: str) -> str:
+    """A search URL: `{query}` once or more, `{page}` optional, no other placeholder, and a
+    usable http(s) URL once they are filled in."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(url) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a URL template: {exc} (write a literal brace as {{{{ or }}}})"
+                         ) from exc
+    if "query" not in names:
+        raise ValueError("the URL has no {query}: where should the search words go? "
+                         "(e.g. https://search.example.cn/news?wd={query}&pn={page})")
+    unknown = sorted(names - {"query", "page"})
+    if unknown:
+        raise ValueError(f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}:"
+                         " only {query} and {page} are filled in")
+    problem = url_problem(url.format(query="q", page=1))
+    if problem:
+        raise ValueError(f"not an http(s) URL: {problem}")
+    return url
+
+
+class Search(Crawl):
+    """A search engine asked for every brand name and alias, alone and with each term; its
+    result links are followed as `spider` reads articles (news) or review pages (reviews)."""
+
+    url: Annotated[NonEmpty, AfterValidator(_template)]
+    encoding: Literal["utf-8", "gbk", "gb18030"] = "utf-8"
+    brands: Literal["all"] | Annotated[list[Id], Field(min_length=1)] = "all"
+    terms: list[NonEmpty] = Field(default_factory=list)
+    pages: Annotated[int, Field(ge=1, le=50)] = 1
+    page_start: Annotated[int, Field(ge=0)] = 1
+    page_step: Annotated[int, Field(ge=1)] = 1
+    delay: Duration = timedelta(seconds=2)
+    """The least time between two requests to the engine (articles are paced apart)."""
+    interval: Duration = timedelta(hours=1)
+    max_pages: Annotated[int, Field(ge=1, le=1_000_000)] = 20_000
+
+    @model_validator(mode="after")
+    def _fits_spider(self) -> Search:
+        if self.spider not in ("news", "reviews"):
+            raise ValueError("a search leads to articles (spider: news) or review pages "
+                             "(spider: reviews)")
+        if self.format == "json":
+            raise ValueError("result pages and what they link to are HTML: format: json is "
+                             "for sites with a JSON endpoint")
+        if not (self.follow or self.selectors.result):
+            raise ValueError("a search needs `follow` (a regex matching result links) or "
+                             "selectors.result (the result links on the page)")
+        if self.pages > 1 and "{page}" not in self.url:
+            raise ValueError(f"pages: {self.pages} needs {{page}} in the URL, where the result "
+                             "page number goes")
+        if self.delay < timedelta(milliseconds=10):
+            raise ValueError("delay: at least 10ms between requests to one engine")
+        self._check_items()
+        return self
+
+    def page_numbers(self) -> list[int]:
+        return [self.page_start + i * self.page_step for i in range(self.pages)]
 
 
 class SourcesFile(Strict):
     feeds: list[Feed] = Field(default_factory=list)
     sites: list[Site] = Field(default_factory=list)
+    searches: list[Search] = Field(default_factory=list)
+
+
+def source_kind(source: Feed | Site | Search) -> str:
+    """How `sources`, `run`'s job ids and the dashboard name a kind of source."""
+    return "search" if isinstance(source, Search) else "site" if isinstance(source, Site) \
+        else "feed"

@@ -11,8 +11,15 @@ faults included:
   a 404, a 500, a slow page, and a page robots.txt forbids.
 - `/yunling/rss.xml` — the county paper's RSS feed, GBK-encoded, linking to its articles.
 - `/social/atom.xml` — an Atom feed of forum and blog posts.
+- `/weibo/api/timeline?page=N` — a microblog timeline as JSON (posts, authors' follower
+  counts and reposts/comments/likes as platforms print them: `1.2万`, `3k`), two pages, and
+  `/bbs/forum.html` — a forum listing with the same counts in HTML.
 - `/mall/` — a shop: product pages with HTML reviews (one paginated) and a JSON review
   endpoint with `next` links.
+- `/search/news?wd=…&pn=N` — a news search engine over the portal's and the paper's
+  articles (UTF-8 queries, pages 1, 2 …), and `/search/gbk?q=…&start=N` — one that reads its
+  queries as GBK and counts results 0, 10, 20 …; each query is recorded as the engine decoded
+  it. `Pages.engine_markup = "v2"` changes the result markup, as engines do.
 - `/feeds/broken.xml` (malformed, salvageable), `/feeds/bomb.xml` (entity expansion),
   `/feeds/error.xml` (HTTP 500), `/feeds/huge.xml` (over 10 MB).
 """
@@ -22,6 +29,7 @@ from __future__ import annotations
 import html
 import json
 import threading
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +46,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 PER_PAGE = 4
+SEARCH_PER_PAGE = 3
+POSTERS = (("茶界观察", "120万"), ("山里的小茶农", "12"))
+"""Authors of the social posts, with follower counts as platforms print them."""
 JSON_ITEMS = ("4410", "5501")
 ROBOTS = b"User-agent: *\nDisallow: /portal/private/\n"
 BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -99,6 +110,9 @@ class Pages:
         self.story, self.slow_seconds = story, slow_seconds
         self.released = threading.Event()
         self.base = ""
+        self.engine_markup = "v1"
+        self.searched: list[tuple[str, str, int]] = []
+        """(engine, query as it decoded it, page) for every result page asked for."""
 
     def route(self, path: str) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(path)
@@ -114,6 +128,12 @@ class Pages:
             return self.paper_article(page)
         if page == "/social/atom.xml":
             return self.social_feed()
+        if page.startswith("/search/"):
+            return self.search(page, parts.query)
+        if page == "/weibo/api/timeline":
+            return self.timeline(int(query.get("page", ["1"])[0]))
+        if page == "/bbs/forum.html":
+            return self.forum()
         if page.startswith("/mall/"):
             return self.mall(page, query)
         return self.feeds(page)
@@ -268,6 +288,74 @@ class Pages:
         return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(
             data, ensure_ascii=False).encode()
 
+    # social posts with engagement ------------------------------------------------------------
+    def timeline(self, page: int) -> tuple[int, dict[str, str], bytes]:
+        posts = [(i, d) for i, d in enumerate(self.story.social)][page - 1:page]
+        if not posts:
+            return 404, {"Content-Type": "application/json"}, b'{"error": "no such page"}'
+        data = {"statuses": [
+            {"mid": f"49{i:04d}", "text": d["text"], "created_at": d["published_at"],
+             "user": {"screen_name": POSTERS[i % len(POSTERS)][0],
+                      "followers_count": POSTERS[i % len(POSTERS)][1]},
+             "reposts_count": (1200, 3)[i % 2], "comments_count": "1.1k" if i % 2 == 0 else 2,
+             "attitudes_count": "2.3万" if i % 2 == 0 else "5"} for i, d in posts],
+            "next": f"/weibo/api/timeline?page={page + 1}"
+            if page < len(self.story.social) else None}
+        return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(
+            data, ensure_ascii=False).encode()
+
+    def forum(self) -> tuple[int, dict[str, str], bytes]:
+        posts = "".join(
+            f"<div class='post'><a class='link' href='/bbs/thread/{i}.html'>#</a>"
+            f"<span class='author'>{POSTERS[i % len(POSTERS)][0]}</span>"
+            f"<span class='fans'>粉丝 {POSTERS[i % len(POSTERS)][1]}</span>"
+            f"<span class='time'>{_stamp(d, i)}</span><div class='content'>"
+            f"{html.escape(d['text'])}</div><span class='reposts'>转发 {(1200, 3)[i % 2]}"
+            f"</span><span class='replies'>回复 {(45, 0)[i % 2]}</span><span class='likes'>"
+            f"赞 {('2.3万', '5')[i % 2]}</span></div>" for i, d in enumerate(self.story.social))
+        body = (f"<html><head><meta charset='utf-8'><title>茶友论坛</title></head><body>"
+                f"{posts}</body></html>")
+        return 200, _html_type("utf-8"), body.encode()
+
+    # the search engines ----------------------------------------------------------------------
+    def search(self, page: str, raw_query: str) -> tuple[int, dict[str, str], bytes]:
+        gbk = page == "/search/gbk"
+        if not gbk and page != "/search/news":
+            return 404, _html_type("utf-8"), b"<h1>404</h1>"
+        encoding = "gbk" if gbk else "utf-8"
+        try:
+            query = parse_qs(raw_query, encoding=encoding, errors="strict")
+        except UnicodeDecodeError:
+            return 400, _html_type("utf-8"), b"<h1>400 bad query encoding</h1>"
+        words = query.get("q" if gbk else "wd", [""])[0]
+        number = int(query.get("start" if gbk else "pn", ["0" if gbk else "1"])[0])
+        index = number // SEARCH_PER_PAGE if gbk else number - 1
+        self.searched.append(("gbk" if gbk else "news", words, number))
+        hits = self.matching(words)[index * SEARCH_PER_PAGE:(index + 1) * SEARCH_PER_PAGE]
+        if self.engine_markup == "v1":
+            results = "".join(f"<div class='result'><h3><a href='{url}'>{html.escape(title)}"
+                              f"</a></h3><p>{html.escape(snippet)}</p></div>"
+                              for url, title, snippet in hits)
+        else:  # a redesign: results open through a click-tracking script, no plain link
+            results = "".join(f"<li class='c-item' data-click='{html.escape(url)}'>"
+                              f"{html.escape(title)}</li>" for url, title, _ in hits)
+        body = (f"<html><head><meta charset='{encoding}'><title>{html.escape(words)} - 搜索"
+                "</title></head><body><div class='nav'><a href='/search/about.html'>关于"
+                f"</a></div>{results or '<p>没有找到相关结果</p>'}</body></html>")
+        return 200, _html_type(encoding), body.encode(encoding)
+
+    def matching(self, words: str) -> list[tuple[str, str, str]]:
+        """Articles holding every word, as (link, title, snippet), newest first."""
+        terms = words.split()
+        found = [(d["published_at"], f"/portal/article/{i}.html", d)
+                 for i, d in enumerate(self.story.portal)]
+        found += [(d["published_at"], f"/yunling/a/{i}.html", d)
+                  for i, d in enumerate(self.story.paper)]
+        found.sort(key=lambda hit: hit[0], reverse=True)
+        return [(f"{self.base}{path}?from=search", d["title"], d["text"][:60])
+                for _, path, d in found
+                if terms and all(t in f"{d['title']}{d['text']}" for t in terms)]
+
     # faulty feeds --------------------------------------------------------------------------
     def feeds(self, page: str) -> tuple[int, dict[str, str], bytes]:
         if page == "/feeds/broken.xml":
@@ -295,6 +383,13 @@ class SampleSites:
     url: str
     requested: list[str]
     """Every path asked for, in order: tests check what was (not) fetched."""
+    pages: Pages
+    arrivals: list[float] = field(default_factory=list)
+    """`time.monotonic()` at each request, beside `requested` (the engine's request rate)."""
+
+    @property
+    def searched(self) -> list[tuple[str, str, int]]:
+        return self.pages.searched
 
 
 @contextmanager
@@ -302,15 +397,19 @@ def sample_sites(stories: Path, slow_seconds: float = 5.0) -> Iterator[SampleSit
     """Serve the sample sites on 127.0.0.1."""
     pages = Pages(Story.load(stories), slow_seconds)
     requested: list[str] = []
+    arrivals: list[float] = []
+    lock = threading.Lock()
 
     class Handler(QuietHandler):
         def do_GET(self) -> None:
-            requested.append(self.path)
+            with lock:
+                requested.append(self.path)
+                arrivals.append(time.monotonic())
             self.reply(*pages.route(self.path))
 
     with serving(Handler) as base:
         pages.base = base
         try:
-            yield SampleSites(base, requested)
+            yield SampleSites(base, requested, pages, arrivals)
         finally:
             pages.released.set()  # let a slow page answer so the server can stop

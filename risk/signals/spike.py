@@ -8,9 +8,10 @@ Over a window:
 - mentions and negative share: every mention of the brand, and the negative fraction;
 - count: trust-damage reports about the brand, reposts (转载) counted once;
 - spread: distinct sources, reposts included (a story carried by many portals spreads);
-- score: sum over non-repost reports of category weight x source authority x strength
-  (1.5 - sentiment, so a scathing report weighs up to 3x a lukewarm one), plus 0.5 for each
-  source beyond the first;
+- score: sum over non-repost reports of category weight x source authority x reach x
+  strength (1.5 - sentiment, so a scathing report weighs up to 3x a lukewarm one), plus 0.5
+  for each source beyond the first. Reach is a social post's (`brandguard.engagement`):
+  about 3 for an account with a million followers, 1.4 for one with 12, 1 for news;
 - expected and p_value: the count against the brand's own hour-of-day baseline
   (risk/baseline.py) over the span actually observed (since the brand's first mention, at
   least a day), as a Poisson tail. The evaluation runs because a report arrived, so the
@@ -25,6 +26,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from brandguard import engagement
 from brandguard.configuration.signals import SignalOptions
 from brandguard.risk.baseline import expected, hourly_profile
 from brandguard.risk.poisson import tail
@@ -108,7 +110,7 @@ def _score(rules: Rules, category: str, reports: tuple[StoredDocument, ...],
         if r.duplicate_of is None:
             own = any(m.brand == brand for m in r.analysis.mentions)
             total += (weight * (1.0 if own else rules.rollup_weight)
-                      * _authority(rules, r)
+                      * _authority(rules, r) * engagement.weight(r.document.extra)
                       * (1.5 - r.analysis.sentiment))
     return total + 0.5 * max(0, spread - 1)
 

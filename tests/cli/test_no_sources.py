@@ -20,4 +20,4 @@ def test_crawl_and_sources_name_the_missing_file(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["--config", str(root), "--store",
                                           f"sqlite:///{tmp_path / 's.db'}", verb])
         assert result.exit_code == 0
-        assert result.stdout.startswith(f"未配置任何来源：{root}/sources.yaml 中没有 feeds 或 sites")
+        assert result.stdout.startswith(f"未配置任何来源：{root}/sources.yaml 中没有 feeds、sites 或 searches")
