@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from brandguard import engagement
 from brandguard.document import Document
 from brandguard.errors import InputError
 
@@ -165,8 +166,23 @@ def document_from_json(data: Any, tz: tzinfo, *, stored: bool = False) -> Docume
         source=_optional_str(data, "source") or (urlsplit(url).hostname if url else None),
         kind=_optional_str(data, "kind"), rating=_rating(data.get("rating")),
         seller=_optional_str(data, "seller"), author=_optional_str(data, "author"),
-        extra={k: v for k, v in data.items() if k not in KNOWN},
+        extra={k: v for k, v in data.items() if k not in KNOWN} | _engagement(data),
     )
+
+
+def _engagement(data: dict[str, Any]) -> dict[str, int]:
+    """A social post's counts as integers (`1.2万` → 12000), so every store sums and compares
+    the same numbers; a count that cannot be read is refused, naming the field."""
+    out = {}
+    for name in engagement.FIELDS:
+        value = data.get(name)
+        if value is None:
+            continue
+        number = engagement.count(value)
+        if number is None:
+            raise InputError(f"{name} must be a count such as 1234 or 1.2万, got {value!r}")
+        out[name] = number
+    return out
 
 
 def _published(value: Any, tz: tzinfo, stored: bool) -> datetime | None:

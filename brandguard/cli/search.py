@@ -39,6 +39,10 @@ def parse_when(value: str | None, tz: tzinfo) -> datetime | None:
 @click.option("--polarity", type=click.Choice(["positive", "neutral", "negative"]))
 @click.option("--category", help="Trust-damage category id, e.g. quality_safety.")
 @click.option("--source", help="Source id or domain.")
+@click.option("--kind", help="Document kind: news, review, social …")
+@click.option("--author", help="A post's author (account name).")
+@click.option("--min-reach", type=click.IntRange(0), default=None,
+              help="Social posts with followers + 10 x (reposts + comments) + likes >= N.")
 @click.option("--include-duplicates", is_flag=True, help="Also list reposts of stored texts.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0)
@@ -46,6 +50,7 @@ def parse_when(value: str | None, tz: tzinfo) -> datetime | None:
 @pass_app
 def search(app: AppContext, query: str | None, brands: tuple[str, ...], since: str | None,
            until: str | None, polarity: str | None, category: str | None, source: str | None,
+           kind: str | None, author: str | None, min_reach: int | None,
            include_duplicates: bool, limit: int, offset: int, as_json: bool) -> None:
     """Search stored documents by Chinese words, brand, time and polarity."""
     config = app.config
@@ -59,7 +64,8 @@ def search(app: AppContext, query: str | None, brands: tuple[str, ...], since: s
     tz = config.settings.tz
     q = SearchQuery(text=query, brands=brands, since=parse_when(since, tz),
                     until=parse_when(until, tz), polarity=polarity,  # type: ignore[arg-type]
-                    category=category, source=source, include_duplicates=include_duplicates,
+                    category=category, source=source, kind=kind, author=author,
+                    min_reach=min_reach, include_duplicates=include_duplicates,
                     limit=limit, offset=offset)
     with app.store() as store:
         result = store.search(q)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from brandguard.reports.authors import top_authors
 from brandguard.store.base import SearchQuery
 from brandguard.store.ports import DocumentReader, Figures
 
@@ -111,6 +112,7 @@ class ReportBuilder:
                       for k, n in self.store.kind_counts([brand.id], since, until)],
             "keywords": [{"word": w, "count": n}
                          for w, n in self.store.top_keywords([brand.id], since, until, 30)],
+            "top_authors": top_authors(self.store, [brand.id], since, until).to_json(),
         }
 
     # -- indicators --------------------------------------------------------------------

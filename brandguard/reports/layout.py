@@ -50,6 +50,8 @@ def compose(report: dict[str, Any], tz: tzinfo, generated: datetime) -> ReportDo
         Section("来源分布", _sources(report)),
         Section("热词", (_keywords(report),)),
     ]
+    if report.get("top_authors", {}).get("authors"):
+        sections.insert(-1, Section("重点账号（KOL）", _authors(report["top_authors"])))
     if report["members"]:
         sections.append(Section("成员企业", (_members(report),)))
     if report["peers"]:
@@ -219,6 +221,28 @@ def _sources(report: dict[str, Any]) -> tuple[Table | Paragraph, ...]:
         (s["source"], str(s["documents"]), share(s["documents"])) for s in report["sources"]),
         (4, 2, 2), frozenset({1, 2}))
     return kinds, sources
+
+
+def count_zh(n: int) -> str:
+    """1200000 → 120万, 23000 → 2.3万, 950 → 950: counts as Chinese readers write them."""
+    for size, unit in ((100_000_000, "亿"), (10_000, "万")):
+        if n >= size:
+            return f"{n / size:.1f}".removesuffix(".0") + unit
+    return str(n)
+
+
+def _authors(top: dict[str, Any]) -> tuple[Table | Paragraph, ...]:
+    rows: list[tuple[Inline, ...]] = [
+        (str(n), a["author"], a["source"] or "未知来源", count_zh(a["followers"]),
+         str(a["posts"]), str(a["negative"]), count_zh(a["reach"]),
+         Link.to(a["example"].get("title") or "—", a["example"].get("url")))
+        for n, a in enumerate(top["authors"], 1)]
+    table = Table(("序号", "账号", "平台/来源", "粉丝", "发帖", "负面", "传播力", "代表帖"),
+                  tuple(rows), (1, 3, 3, 2, 1, 1, 2, 5), frozenset({0, 3, 4, 5, 6}))
+    note = Paragraph.of("传播力 = 粉丝数 + 每帖（10 × 转发与评论 + 点赞）之和。"
+                        + (f"本期带互动数据的信息共 {top['total']} 条，按最近的 {top['scanned']} "
+                           "条统计。" if top["total"] > top["scanned"] else ""), muted=True)
+    return table, note
 
 
 def _keywords(report: dict[str, Any]) -> Paragraph:

@@ -116,6 +116,10 @@ class SearchQuery:
     polarity: Polarity | None = None
     category: str | None = None
     source: str | None = None
+    kind: str | None = None
+    author: str | None = None
+    min_reach: int | None = None
+    """A social post's reach at least this (`brandguard.engagement.reach`)."""
     include_duplicates: bool = False
     limit: int = 20
     offset: int = 0

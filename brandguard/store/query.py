@@ -63,12 +63,30 @@ class FromSource:
 
 
 @dataclass(frozen=True, slots=True)
+class OfKind:
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ByAuthor:
+    author: str
+
+
+@dataclass(frozen=True, slots=True)
+class MinReach:
+    """followers + 10 x (reposts + comments) + likes >= reach (documents without counts
+    never match)."""
+
+    reach: int
+
+
+@dataclass(frozen=True, slots=True)
 class OriginalsOnly:
     """Not a near-duplicate of a stored first copy."""
 
 
 Condition = TextRuns | Mentions | DocumentPolarity | Published | InCategory | FromSource | \
-    OriginalsOnly
+    OfKind | ByAuthor | MinReach | OriginalsOnly
 
 
 def conditions(q: SearchQuery) -> list[Condition] | None:
@@ -89,6 +107,12 @@ def conditions(q: SearchQuery) -> list[Condition] | None:
         out.append(InCategory(q.category))
     if q.source:
         out.append(FromSource(q.source))
+    if q.kind:
+        out.append(OfKind(q.kind))
+    if q.author:
+        out.append(ByAuthor(q.author))
+    if q.min_reach is not None:
+        out.append(MinReach(q.min_reach))
     if not q.include_duplicates:
         out.append(OriginalsOnly())
     return out

@@ -19,6 +19,7 @@ from brandguard.asked_time import asked_time
 from brandguard.configuration.rules import parse_duration
 from brandguard.errors import InputError, NotFound
 from brandguard.incident import ConcurrentUpdate
+from brandguard.reports.authors import top_authors
 from brandguard.risk.actions import IncidentActions
 from brandguard.store.base import SearchQuery
 from brandguard.web.auth import CSRF_HEADER, Caller, csrf_ok
@@ -37,6 +38,7 @@ from brandguard.web.schemas import (
     Series,
     SeriesPoint,
     TermCount,
+    TopAuthorsOut,
 )
 from brandguard.web.scope import NotVisible, OrgView
 
@@ -144,14 +146,21 @@ def mentions(scope: View, ctx: Ctx,
              polarity: PolarityName | None = None,
              category: Annotated[str | None, Query(max_length=100)] = None,
              source: Annotated[str | None, Query(max_length=200)] = None,
+             kind: Annotated[str | None, Query(max_length=40,
+                                               description="news, review, social …")] = None,
+             author: Annotated[str | None, Query(max_length=200)] = None,
+             min_reach: Annotated[int | None, Query(ge=0, description=(
+                 "Social posts with followers + 10 × (reposts + comments) + likes at least "
+                 "this"))] = None,
              include_duplicates: bool = False,
              limit: Annotated[int, Query(ge=1, le=100)] = 20,
              offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> JSONResponse:
     query = SearchQuery(text=q, brands=tuple(brand or ()),
                         since=_when(since, ctx) if since else None,
                         until=_when(until, ctx) if until else None, polarity=polarity,
-                        category=category, source=source,
-                        include_duplicates=include_duplicates, limit=limit, offset=offset)
+                        category=category, source=source, kind=kind, author=author,
+                        min_reach=min_reach, include_duplicates=include_duplicates,
+                        limit=limit, offset=offset)
     found = _visible(lambda: scope.search(query))
     # Returned as a Response: FastAPI then skips re-validating and re-encoding every hit
     # (the hits are already JSON-ready, and tests hold them to the schema); the model still
@@ -246,6 +255,16 @@ def sources(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
             until: Until = None, limit: Limit = 10) -> list[TermCount]:
     """Sources publishing the most about the brand (and its members)."""
     return _top(scope.top_sources, scope, ctx, brand_id, since, until, limit)
+
+
+@router.get("/brands/{brand_id}/authors", response_model=TopAuthorsOut)
+def authors(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
+            until: Until = None, limit: Limit = 10) -> TopAuthorsOut:
+    """Top authors (KOL) by reach among the social posts about the brand (and its members)."""
+    ids = _with_members(scope, brand_id)
+    start, end = time_range(ctx, since, until)
+    top = top_authors(scope, ids, start, end, limit)
+    return TopAuthorsOut.model_validate(top.to_json())
 
 
 Facet = Callable[[Sequence[str], datetime, datetime, int], list[tuple[str, int]]]

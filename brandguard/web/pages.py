@@ -25,6 +25,7 @@ from brandguard.document_json import query_time
 from brandguard.durations import duration_zh
 from brandguard.errors import InputError
 from brandguard.labels import label
+from brandguard.reports.layout import KINDS, count_zh
 from brandguard.store.base import SearchQuery
 from brandguard.web import api
 from brandguard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, Caller, csrf_ok
@@ -59,6 +60,7 @@ def when_zh(doc: dict[str, Any]) -> str:
 
 
 templates.env.filters["when_zh"] = when_zh
+templates.env.filters["count_zh"] = count_zh
 templates.env.filters["polarity_label"] = lambda p: label(labels.POLARITY, p)
 PAGE_SIZE = 20
 OVERVIEW_DAYS = 30
@@ -220,6 +222,7 @@ def overview(request: Request, ctx: Ctx, who: Who,
                   regional=[b for b in scope.brands.values() if b.kind == "regional"],
                   members=_member_rows(scope, group, open_incidents, since, until),
                   sources=api.sources(chosen.id, scope, ctx, *span, 10),
+                  authors=api.authors(chosen.id, scope, ctx, *span, 5).authors,
                   keywords=_cloud(api.keywords(chosen.id, scope, ctx, *span, 40)),
                   incidents=[api.incident_out(i, ctx) for i in open_incidents],
                   brands=scope.brands, days=OVERVIEW_DAYS, data=data,
@@ -354,10 +357,12 @@ def search(request: Request, ctx: Ctx, who: Who,
            polarity: Annotated[str, Query(pattern="^(|positive|neutral|negative)$")] = "",
            category: Annotated[str, Query(max_length=100)] = "",
            source: Annotated[str, Query(max_length=200)] = "",
+           kind: Annotated[str, Query(pattern="^(|news|review|social|rss)$")] = "",
+           author: Annotated[str, Query(max_length=200)] = "",
            page: Annotated[int, Query(ge=1, le=500)] = 1) -> Response:
     scope = _scope(ctx, who)
     form = {"q": q, "brand": brand, "since": since, "until": until, "polarity": polarity,
-            "category": category, "source": source}
+            "category": category, "source": source, "kind": kind, "author": author}
     error = ""
     result = None
     try:
@@ -365,8 +370,8 @@ def search(request: Request, ctx: Ctx, who: Who,
             text=q or None, brands=(brand,) if brand else (),
             since=_day(since, ctx), until=_day(until, ctx, end=True),
             polarity=polarity or None,  # type: ignore[arg-type]
-            category=category or None, source=source or None,
-            limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+            category=category or None, source=source or None, kind=kind or None,
+            author=author or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         result = scope.search(query)
     except NotVisible:
         error = "未知品牌 (unknown brand)"
@@ -379,7 +384,7 @@ def search(request: Request, ctx: Ctx, who: Who,
     pages = -(-result.total // PAGE_SIZE) if result else 0
     return render(request, "search.html", who, ctx, form=form, hits=hits, error=error,
                   total=result.total if result else 0, page=page, pages=pages,
-                  brands=scope.brands, categories=ctx.config.lexicon.categories,
+                  brands=scope.brands, categories=ctx.config.lexicon.categories, kinds=KINDS,
                   page_url=lambda n: "/search?" + urlencode({**form, "page": n}))
 
 

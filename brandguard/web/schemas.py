@@ -104,6 +104,29 @@ class TermCount(BaseModel):
     count: int
 
 
+class AuthorExample(BaseModel):
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    engaged: int = 0
+
+
+class AuthorOut(BaseModel):
+    author: str
+    source: str
+    posts: int
+    negative: int
+    followers: int
+    reach: int = Field(description="followers + Σ per post 10 × (reposts + comments) + likes")
+    example: AuthorExample
+
+
+class TopAuthorsOut(BaseModel):
+    authors: list[AuthorOut]
+    scanned: int = Field(description="posts read (the most recent, at most 2000)")
+    total: int
+
+
 class TimelineOut(BaseModel):
     at: datetime
     actor: str

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def test_the_shipped_spiders_are_registered_and_load_as_spider_classes() -> None:
-    assert names(SPIDERS) == ["news", "reviews"]
+    assert names(SPIDERS) == ["news", "posts", "reviews"]
     for name in names(SPIDERS):
         assert issubclass(load(SPIDERS, name), SiteSpider)
 

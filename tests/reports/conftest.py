@@ -49,4 +49,11 @@ def hostile(month: dict[str, Any]) -> dict[str, Any]:
     incident = month["incidents"][0] | {"first_source": first}
     return month | {"top_negative": [top], "incidents": [incident],
                     "keywords": [{"word": "<i>词</i>", "count": 3}],
-                    "sources": [{"source": "](http://evil.example)", "documents": 1}]}
+                    "sources": [{"source": "](http://evil.example)", "documents": 1}],
+                    "top_authors": {"authors": [KOL], "scanned": 4, "total": 9}}
+
+
+KOL = {"author": "<script>alert(3)</script>茶界观察", "source": "**微博**", "posts": 2,
+       "negative": 1, "followers": 1_200_000, "reach": 1_226_650,
+       "example": {"id": "x", "title": "[点我](javascript:alert(4))", "url": "javascript:alert(5)",
+                   "engaged": 26_400}}

@@ -136,3 +136,32 @@ def test_markdown_keeps_crawled_text_out_of_the_markup(hostile: dict[str, Any]) 
     assert not any(c.type == "strong_open" for c in inline)  # **假冒** stays literal
     rows = [t for t in tokens if t.type == "tr_open"]
     assert rows, "tables are tables"
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "pdf"])
+def test_top_authors_are_a_section_of_every_format(hostile: dict[str, Any], fmt: str,
+                                                   tmp_path: Path) -> None:
+    body = rendered(hostile, fmt)
+    if fmt == "pdf":
+        path = tmp_path / "kol.pdf"
+        path.write_bytes(body)
+        text = poppler("pdftotext", "-layout", str(path), "-")
+    elif fmt == "docx":
+        word = docx.Document(io.BytesIO(body))
+        text = "\n".join([p.text for p in word.paragraphs] + [
+            c.text for t in word.tables for r in t.rows for c in r.cells])
+    elif fmt == "html":
+        text = lxml.html.fromstring(body).text_content()
+    else:
+        text = body.decode().replace("\\", "")  # Markdown's escapes of . and -
+    text = "".join(text.split())  # PDF lines wrap where the page ends
+    assert "重点账号（KOL）" in text
+    assert "120万" in text  # followers, as Chinese readers write them
+    assert "122.7万" in text  # reach
+    assert "按最近的4条" in text  # the scan was capped (a page may break before 统计)
+    assert "javascript:alert(5)" not in body.decode("latin-1")
+
+
+def test_a_report_without_social_posts_has_no_kol_section(month: dict[str, Any]) -> None:
+    assert not month["top_authors"]["authors"]
+    assert "重点账号" not in rendered(month, "md").decode()

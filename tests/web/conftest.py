@@ -43,6 +43,7 @@ XSS_TEXT = ('八马茶业新品 <script>window.__xss=1</script> "><img src=x '
 XSS_TITLE = '<img src=x onerror="window.__xss=3">八马茶业标题'
 REPORT = "{brand}一批次产品被检出质量问题，抽检不合格，农药残留超标，消费者担忧产品质量。第{n}条报道来自站点{n}。"
 ORGS = {"anxi-tea": ("bama", "八马茶业", "王秘书"), "other-org": ("yixing", "宜兴紫砂", "赵会长")}
+KOL = {"anxi-tea": "茶界观察", "other-org": "紫砂圈子"}
 
 
 @dataclass
@@ -114,6 +115,13 @@ def _populate(world: World, analyzer: Analyzer) -> None:
             config.brand(brand_id), 2026, f"{brand}质量整改", "质量部", "2026-12-31",  # type: ignore[arg-type]
             user)
         world.measures[org] = f"M{added.seq}"
+    for org, (_, brand, _) in ORGS.items():  # a social post with engagement each: KOL
+        author = KOL[org]
+        _ingest(pipeline, [{"url": f"http://weibo.example/{org}", "source": "微博",
+                            "kind": "social", "author": author, "followers": "120万",
+                            "reposts": 30, "comments": 4, "likes": "1.1k",
+                            "text": f"{brand}的新茶喝起来不错，推荐给大家。",
+                            "published_at": (NOW - timedelta(hours=2)).isoformat()}])
     _ingest(pipeline, [{"url": "http://xss.example/1", "source": "xss.example",
                         "title": XSS_TITLE, "text": XSS_TEXT,
                         "published_at": (NOW - timedelta(hours=1)).isoformat()}])

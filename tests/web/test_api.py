@@ -26,7 +26,8 @@ def test_mention_search_filters_and_pages(make_client: Callable[..., httpx.Clien
     negative = client.get("/api/v1/mentions",
                           params={"brand": "bama", "polarity": "negative", "limit": 100}).json()
     words = client.get("/api/v1/mentions", params={"q": "抽检不合格", "limit": 100}).json()
-    assert everything["total"] == len(everything["hits"]) == 14  # 7 history, 6 burst, 1 xss
+    # 7 history, 6 burst, 1 social post, 1 xss
+    assert everything["total"] == len(everything["hits"]) == 15
     assert 6 <= negative["total"] < everything["total"]
     assert all(any(m["brand"] == "bama" and m["polarity"] == "negative" for m in h["mentions"])
                for h in negative["hits"])
@@ -34,7 +35,7 @@ def test_mention_search_filters_and_pages(make_client: Callable[..., httpx.Clien
     assert all("抽检不合格" in h["text"] for h in words["hits"])
     since = (NOW - timedelta(hours=4)).isoformat()
     recent = client.get("/api/v1/mentions", params={"brand": "bama", "since": since}).json()
-    assert recent["total"] == 7
+    assert recent["total"] == 8  # the burst, the post and the xss document
     # an age, as the CLI takes it, counted back from the server's (real) clock: the world's
     # documents are all from before the last minute and within the last century
     ages = {age: client.get("/api/v1/mentions", params={"brand": "bama", "since": age}).json()
@@ -182,3 +183,18 @@ def test_times_no_datetime_can_hold_are_a_400_not_a_500(
     series = client.get("/api/v1/brands/bama/timeseries",
                         params={"until": "9999-12-31T23:59:59-12:00"})
     assert series.status_code == 400
+
+
+def test_top_authors_and_posts_by_engagement(make_client: Callable[..., httpx.Client]) -> None:
+    client = make_client()
+    top = client.get("/api/v1/brands/anxi-tieguanyin/authors", params=RANGE).json()
+    [kol] = top["authors"]  # members roll up; the other organisation's author never shows
+    assert (kol["author"], kol["source"], kol["followers"], kol["posts"]) == (
+        "茶界观察", "微博", 1_200_000, 1)
+    assert kol["reach"] == 1_200_000 + 10 * (30 + 4) + 1100
+    posts = client.get("/api/v1/mentions", params={"kind": "social", "min_reach": 1_000_000,
+                                                   "author": "茶界观察"}).json()
+    assert posts["total"] == 1
+    assert posts["hits"][0]["followers"] == 1_200_000
+    assert client.get("/api/v1/mentions", params={"author": "紫砂圈子"}).json()["total"] == 0
+    assert client.get("/api/v1/mentions", params={"min_reach": -1}).status_code == 422

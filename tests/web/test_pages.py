@@ -283,3 +283,22 @@ def test_an_undated_document_says_it_is_dated_by_its_collection() -> None:
     assert when_zh({"published_at": None, "ingested_at": "2026-12-01T08:00:00+08:00"}) == (
         "采集于 2026-12-01 08:00（未注明发布时间）")
     assert when_zh({}) == "时间不详"
+
+
+def test_the_overview_names_its_top_authors_and_search_shows_their_reach(
+        web_world: World) -> None:
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        page = lxml.html.fromstring(client.get("/?brand=anxi-tieguanyin").text)
+        [card] = page.xpath("//section[@id='kol']")
+        text = card.text_content()
+        assert "重点账号（KOL）" in text
+        assert "茶界观察" in text
+        assert "传播力 120.1万" in text  # 1,201,440 as Chinese readers write it
+        assert "紫砂圈子" not in text  # the other organisation's author
+        [link] = card.xpath(".//a/@href")
+        found = lxml.html.fromstring(client.get(link).text)
+        meta = " ".join(found.xpath("//ul[@id='hits']//div[@class='doc-meta']//text()"))
+        assert "茶界观察" in meta
+        assert "粉丝 120万" in meta
+        assert "点赞 1100" in meta
+        assert client.get("/search?kind=social").text.count("class=\"hit ") == 1

@@ -27,7 +27,8 @@ _DATE = {"type": "date"}
 
 DOC_PROPERTIES: dict[str, Any] = {
     "id": _KW, "published_at": _DATE, "ingested_at": _DATE, "seq": {"type": "long"},
-    "source": _KW, "kind": _KW, "polarity": _KW, "sentiment": {"type": "float"},
+    "source": _KW, "kind": _KW, "author": _KW, "reach": {"type": "long"},
+    "polarity": _KW, "sentiment": {"type": "float"},
     "duplicate_of": _KW, "content_hash": {"type": "keyword", "index": False},
     "text": {"type": "text", "analyzer": "standard"},
     # brandguard.store.fts terms (bigrams the application computes): search filters on
@@ -44,7 +45,8 @@ DOC_PROPERTIES: dict[str, Any] = {
 
 # Fields added after the first release; put on existing monthly indices at start. Their
 # documents are found by text search once rewritten (`brandguard store copy`, re-ingest).
-ADDED_FIELDS: dict[str, Any] = {"terms": DOC_PROPERTIES["terms"]}
+ADDED_FIELDS: dict[str, Any] = {name: DOC_PROPERTIES[name] for name in ("terms", "author",
+                                                                      "reach")}
 
 STATE_PROPERTIES: dict[str, Any] = {
     "type": _KW, "brand": _KW, "category": _KW, "status": _KW, "organization": _KW,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from brandguard import engagement
 from brandguard.document import Analysis
 from brandguard.document_json import document_from_json
 from brandguard.neardup import foldable
@@ -66,7 +67,8 @@ def to_source(doc: Document, analysis: Analysis, encoded: Encoded, keys: frozens
     return {
         "id": doc.id, "published_at": published.isoformat(),
         "ingested_at": ingested.isoformat(), "seq": seq, "source": doc.source,
-        "kind": doc.kind, "polarity": analysis.polarity, "sentiment": analysis.sentiment,
+        "kind": doc.kind, "author": doc.author, "reach": engagement.reach(doc.extra),
+        "polarity": analysis.polarity, "sentiment": analysis.sentiment,
         "duplicate_of": duplicate_of, "content_hash": encoded.digest, "text": doc.full_text,
         "terms": index_terms(doc.full_text),
         "tokens": list(analysis.tokens), "brands": brands,
@@ -128,6 +130,12 @@ def _clauses(condition: model.Condition) -> list[dict[str, Any]]:
             return [{"term": {"categories": category}}]
         case model.FromSource(source):
             return [{"term": {"source": source}}]
+        case model.OfKind(kind):
+            return [{"term": {"kind": kind}}]
+        case model.ByAuthor(author):
+            return [{"term": {"author": author}}]
+        case model.MinReach(reach):
+            return [{"range": {"reach": {"gte": reach}}}]
         case model.OriginalsOnly():
             return []  # bool_query's must_not, as for every other query of this store
     raise AssertionError(condition)  # pragma: no cover - the union is exhaustive

@@ -9,6 +9,17 @@ from brandguard.store.fts import match_runs
 from brandguard.store.sqlite.schema import _epoch
 
 
+def _count(field: str) -> str:
+    return f"COALESCE(CAST(json_extract(d.doc, '$.{field}') AS INTEGER), 0)"
+
+
+REACH_SQL = (f"(CASE WHEN json_type(d.doc, '$.followers') IS NULL AND json_type(d.doc, "
+             f"'$.reposts') IS NULL AND json_type(d.doc, '$.comments') IS NULL AND "
+             f"json_type(d.doc, '$.likes') IS NULL THEN NULL ELSE {_count('followers')} + 10 * "
+             f"({_count('reposts')} + {_count('comments')}) + {_count('likes')} END)")
+"""`brandguard.engagement.reach` over the stored document (its counts are integers)."""
+
+
 def _bounds(column: str, span: model.Published | None) -> tuple[str, list[Any]]:
     parts, args = [], []
     for op, value in ((">=", span.since if span else None), ("<", span.until if span else None)):
@@ -42,6 +53,12 @@ def _sql(condition: model.Condition, span: model.Published | None) -> tuple[str,
                     [category])
         case model.FromSource(source):
             return "d.source=?", [source]
+        case model.OfKind(kind):
+            return "d.kind=?", [kind]
+        case model.ByAuthor(author):
+            return "json_extract(d.doc, '$.author')=?", [author]
+        case model.MinReach(reach):
+            return f"{REACH_SQL}>=?", [reach]
         case model.OriginalsOnly():
             return "d.duplicate_of IS NULL", []
     raise AssertionError(condition)  # pragma: no cover - the union is exhaustive
