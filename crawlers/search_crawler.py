@@ -10,7 +10,7 @@ are the engine's result pages. What it adds:
 - blindness: a query whose first result page once had result links and now has none means
   the engine changed its markup. Those queries are listed first in the source's problems,
   and when at least half of the queries that used to find results found none, the run
-  counts as failed, so `sources` and the dashboard show that discovery went blind.
+  counts as failed, so `brandguard sources` shows that discovery went blind.
 """
 
 from __future__ import annotations

@@ -62,8 +62,10 @@ class SiteCrawler:
         self.config, self.spread = config, spread
         self.clock = clock or (lambda: datetime.now(config.settings.tz))
         self.rng = random.Random()  # noqa: S311 - jitter, not cryptography
-        self._child: subprocess.Popen[str] | None = None
-        self._stopped: subprocess.Popen[str] | None = None
+        # `brandguard run` crawls several sites at once, each from its own thread
+        self._lock = threading.Lock()
+        self._children: set[subprocess.Popen[str]] = set()
+        self._stopped: set[subprocess.Popen[str]] = set()
 
     def start(self, site: Site, state: SourceState,
               known: Callable[[str], bool] | None = None) -> SiteRun:
@@ -72,12 +74,13 @@ class SiteCrawler:
                        None if site.refetch else known)
 
     def stop(self) -> None:
-        """End a running crawl: SIGTERM lets Scrapy close the spider, and a crawl still
+        """End every running crawl: SIGTERM lets Scrapy close the spider, and a crawl still
         waiting on slow pages after `STOP_GRACE` is killed. What it already streamed back
         is stored as usual."""
-        child = self._child
-        if child is not None and child.poll() is None:
-            self._stopped = child
+        with self._lock:
+            running = [c for c in self._children if c.poll() is None]
+            self._stopped.update(running)
+        for child in running:
             child.terminate()
             threading.Timer(STOP_GRACE.total_seconds(), _kill_if_running, [child]).start()
 
@@ -92,15 +95,16 @@ class SiteCrawler:
         assert child.stdin is not None  # noqa: S101 - PIPE was asked for
         child.stdin.write(json.dumps(spec) + "\n")
         child.stdin.flush()
-        self._child = child
+        with self._lock:
+            self._children.add(child)
         return child
 
     def ended(self, child: subprocess.Popen[str]) -> bool:
         """Whether the crawl was stopped by `stop`."""
-        self._child = None
-        stopped = self._stopped is child
-        if stopped:
-            self._stopped = None
+        with self._lock:
+            self._children.discard(child)
+            stopped = child in self._stopped
+            self._stopped.discard(child)
         return stopped
 
 

@@ -237,3 +237,31 @@ def test_stop_ends_a_running_crawl_at_once_and_says_so(
     assert not worker.is_alive(), "stop() did not end the crawl"
     assert results[0].status == "ok"  # a shutdown is not the source's failure
     assert "stopped by shutdown" in results[0].error
+
+
+def test_stop_ends_every_crawl_running_side_by_side(
+        sites: SampleSites, loopback_config: Config, tmp_path: Path) -> None:
+    """`run` collects several sites at once through one crawler: a shutdown ends them all."""
+    crawl, _ = crawler(loopback_config, tmp_path)
+    slow = [Site.model_validate({"id": f"slow-{n}", "spider": "news", "follow": "x",
+                                 "start_urls": [f"{sites.url}/portal/article/slow.html?n={n}"],
+                                 "timeout": "60s", "retries": 0, "autothrottle": False})
+            for n in range(2)]
+    results: dict[str, CollectResult] = {}
+    workers = [threading.Thread(target=lambda s=s: results.update({s.id: crawl.collect(s)}))
+               for s in slow]
+    for worker in workers:
+        worker.start()
+    arrived = threading.Event()
+    for _ in range(600):  # until both crawl processes wait on their slow page
+        if sum(p.startswith("/portal/article/slow.html?n=") for p in sites.requested) >= 2:
+            break
+        arrived.wait(0.05)
+    crawl.stop()
+    for worker in workers:
+        worker.join(timeout=8)
+        assert not worker.is_alive(), "stop() left a crawl running"
+    assert sorted(results) == ["slow-0", "slow-1"]
+    for result in results.values():
+        assert result.status == "ok", result.error
+        assert "stopped by shutdown" in result.error
