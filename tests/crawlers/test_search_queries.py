@@ -37,6 +37,9 @@ def test_names_then_terms_each_once_and_only_the_chosen_brands() -> None:
     assert len(words) == 3 * 3
     assert not [w for w in words if "别家茶" in w]
     assert len(query_words(search(), brands)) == 4  # brands: all
+    peer = Brand.model_validate({"id": "p", "name": "别县毛尖", "kind": "peer",
+                                 "organization": "org"})
+    assert "别县毛尖" in query_words(search(), [*brands, peer])  # share of voice needs peers
 
 
 @given(words=WORDS, encoding=st.sampled_from(["utf-8", "gb18030"]))
