@@ -35,14 +35,16 @@ USER_AGENT = f"brandguard/{__version__} (brand reputation monitor; obeys robots.
 
 def scrapy_settings(site: Crawl, allow: list[str], stored: Callable[[str], bool] | None,
                     engine_delay: float | None = None) -> dict[str, Any]:
-    """`engine_delay`: a search's requests to its engine go one at a time, this far apart
-    (AutoThrottle may slow them further, never below it); article pages are throttled as
-    any site's, in their own hosts' slots."""
+    """`engine_delay`: a search's requests to its engine go one at a time, each this long
+    after the engine's last answer (`brandguard.crawlers.throttle`; AutoThrottle may slow
+    them further, never below it); article pages are throttled as any site's, in their own
+    hosts' slots."""
     engine = {} if engine_delay is None else {
         "DOWNLOAD_SLOTS": {ENGINE_SLOT: {"concurrency": 1, "delay": engine_delay, "jitter": 0}},
         "BRANDGUARD_ENGINE_DELAY": engine_delay,
         "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None,
-                       "brandguard.crawlers.throttle.EngineFloorThrottle": 0}}
+                       "brandguard.crawlers.throttle.EngineFloorThrottle": 0,
+                       "brandguard.crawlers.throttle.EnginePace": 0}}
     return engine | {
         "USER_AGENT": USER_AGENT,
         "ROBOTSTXT_OBEY": site.obey_robots,

@@ -132,12 +132,40 @@ def find_credit(page: Selector, query: str | None = None,
     return match.group(1) if match else None
 
 
+_INFO_LABEL = re.compile(r"(?:发布时间|发布日期|时间|日期|来源|来自|稿源|出处|作者|编辑|责任编辑|"
+                         r"浏览|阅读)\s*[:：]")
+_SENTENCE = re.compile(r"[，。！？；,!?;]")
+
+
+def is_info_line(line: str) -> bool:
+    """A line holding only the article's time stamp, with at most its credit or author
+    beside it (2026年11月15日 08:30 / 2026-11-20 09:58 来源：茶产业网): page furniture that
+    main-text extraction carries into the body, not text a reader needs twice."""
+    stripped = line.strip()
+    if len(stripped) > 60 or _SENTENCE.search(stripped) or not _STAMP.search(stripped):
+        return False
+    rest = _INFO_LABEL.sub(" ", _STAMP.sub(" ", stripped))
+    names = [part for part in re.split(r"[\s|｜/]+", rest) if part]
+    return sum(len(part) for part in names) <= 20 and len(names) <= 3
+
+
+def without_info_lines(text: str) -> str:
+    """The body without its leading or trailing time-stamp lines (never lines inside it)."""
+    lines = text.split("\n")
+    while lines and is_info_line(lines[0]):
+        lines.pop(0)
+    while lines and is_info_line(lines[-1]):
+        lines.pop()
+    return "\n".join(lines) if lines else text
+
+
 def article(page: Selector, html: str, selectors: Selectors) -> Article:
     title = select_text(page, selectors.title)
     text = select_text(page, selectors.text)
     if not text or not title:
         auto = find_main_text(page, html)
-        text, title = text or auto.text, title or auto.title
+        text = text or without_info_lines(auto.text)
+        title = title or auto.title
     if not title:
         title = html_to_text(page.css("title::text").get() or "")
     visible = visible_text(page)  # walked once for both the time and the credit

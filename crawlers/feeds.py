@@ -110,12 +110,12 @@ def _lenient(raw: str, tz: tzinfo) -> str | None:
     return (parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed).isoformat()
 
 
-def _document(entry: Any, feed: Feed, tz: tzinfo) -> Document:
+def _document(entry: Any, feed: Feed, tz: tzinfo, source: str) -> Document:
     content = entry.get("content") or []
     body = html_to_text(content[0].get("value", "") if content else entry.get("summary", ""))
     title = html_to_text(entry.get("title", ""))
     data: dict[str, Any] = {"text": body or title, "title": title or None, "kind": "rss",
-                            "source": feed.id, "published_at": _published(entry, tz),
+                            "source": source, "published_at": _published(entry, tz),
                             "feed": feed.id, "authority": feed.authority}
     if entry.get("link"):
         data["url"] = entry["link"]
@@ -131,9 +131,12 @@ def parse(body: bytes, headers: dict[str, str], feed: Feed, tz: tzinfo) -> Parse
         **headers, "content-type": "application/xml; charset=utf-8"})
     out = ParsedFeed(malformed=str(parsed.get("bozo_exception", "")) if parsed.bozo else "",
                      notes=[note] if note else [])
+    channel = html_to_text(str(parsed.feed.get("title", "")))[:100] \
+        if isinstance(parsed.get("feed"), dict) else ""
+    source = feed.source or channel or feed.id  # what readers see, not the config's id
     for number, entry in enumerate(parsed.entries, start=1):
         try:
-            out.documents.append(_document(entry, feed, tz))
+            out.documents.append(_document(entry, feed, tz, source))
         except InputError as exc:
             out.skipped.append(f"entry {number}: {exc}")
     return out

@@ -179,7 +179,7 @@ class RiskEngine:
             return self.store.save_incident(replace(updated, signal=signal.to_json()))
         escalated = updated.with_entry(
             TimelineEntry(signal.at, SYSTEM, "escalated",
-                          f"{current.level.label} -> {level.label}: score {signal.score:.1f}"),
+                          f"{current.level.label} → {level.label}（风险分 {signal.score:.1f}）"),
             level=level, signal=signal.to_json(),
             checklist=steps_for(self.config.plans.get(current.category), level, signal.at,
                                 current.checklist, rollup=_rollup(signal)))

@@ -44,6 +44,8 @@ class _Source(Strict):
 
 class Feed(_Source):
     url: HttpUrl
+    source: NonEmpty | None = None
+    """What readers see as the entries' source; default: the feed's own title, else its id."""
     fetch_article: bool = False
     """Fetch each entry's link and keep the article's main text instead of the summary."""
 

@@ -92,11 +92,14 @@ def _about(hit: StoredDocument, brands: tuple[str, ...]) -> str | None:
 
 
 def _authority(rules: Rules, report: StoredDocument) -> float:
-    """rules.yaml's `source_authority` wins; else the authority its source was given in
-    sources.yaml (stored on the document when collected); else 1."""
-    given = rules.source_authority.get(report.document.source or "")
-    if given is not None:
-        return given
+    """rules.yaml's `source_authority` (by source name, or by feed or site id) wins; else
+    the authority its source was given in sources.yaml (stored on the document when
+    collected); else 1."""
+    extra = report.document.extra
+    for key in (report.document.source, extra.get("feed"), extra.get("site")):
+        given = rules.source_authority.get(str(key or ""))
+        if given is not None:  # keyed by the source's name, or by its id in sources.yaml
+            return given
     stored = report.document.extra.get("authority")
     return float(stored) if isinstance(stored, int | float) and stored > 0 else 1.0
 

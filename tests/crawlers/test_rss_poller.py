@@ -97,6 +97,8 @@ def test_entries_become_clean_documents_and_304_costs_nothing(tmp_path: Path,
     assert hit.document.text == "八马茶业发布新品，口碑不错。"  # tags and script gone
     assert hit.document.url == "http://news.example/a/1?utm_source=rss"
     assert hit.document.published_at == datetime(2026, 11, 20, 9, tzinfo=TZ)
+    assert hit.document.source == "茶讯"  # the feed's own title, not the config's id
+    assert hit.document.extra["feed"] == "news"
     state = store.source_state("news")
     assert state is not None
     assert (state.etag, state.items, state.failures) == ('"v1"', 2, 0)
@@ -159,3 +161,17 @@ def test_gzip_bomb_and_redirect_to_private_are_refused(tmp_path: Path,
     assert "TooLarge" in results["gz"].error
     assert "BlockedTarget" in results["moved"].error
     assert "10.1.2.3" in results["moved"].error
+
+
+def test_a_feed_without_a_title_is_named_by_its_id_and_source_overrides_both(
+        tmp_path: Path, analyzer: Analyzer) -> None:
+    untitled = RSS.replace("<title>茶讯</title>", "").replace("news.example", "plain.example")
+    routes = {"/plain.xml": (200, {"Content-Type": "application/rss+xml"}, xml(untitled)),
+              "/named.xml": (200, {"Content-Type": "application/rss+xml"}, xml(RSS))}
+    with feed_server(routes) as (base, _):
+        config, store, poller = setup(tmp_path, base, analyzer, ["plain", "named"])
+        named = config.feeds[1].model_copy(update={"source": "茶讯网·订阅"})
+        poller.collect_all([config.feeds[0], named])
+    sources = {h.document.extra["feed"]: h.document.source
+               for h in store.search(SearchQuery(limit=10)).hits}
+    assert sources == {"plain": "plain", "named": "茶讯网·订阅"}

@@ -184,10 +184,9 @@ def test_the_engine_is_never_asked_faster_than_its_delay(
           if p.startswith("/search/")]
     assert len(at) == 2 * 2 * 2  # two names, alone and with the term, two pages
     gaps = [b - a for a, b in itertools.pairwise(at)]
-    # Scrapy starts a request `delay` after the one before; the server sees each a little
-    # later (the first one on a new connection later still), so one gap can look short
-    assert min(gaps) >= delay.total_seconds() / 2, gaps
-    assert at[-1] - at[0] >= (len(at) - 1) * delay.total_seconds() - 0.05, gaps
+    # each request leaves `delay` after the engine's last answer, one at a time, so however
+    # slow one is to arrive, the next cannot crowd it (5 ms: the server's own clock reading)
+    assert min(gaps) >= delay.total_seconds() - 0.005, gaps
 
 
 def test_a_scheduled_run_spreads_its_queries_over_the_interval(config: Config) -> None:

@@ -289,6 +289,9 @@ def test_the_overview_names_its_top_authors_and_search_shows_their_reach(
         web_world: World) -> None:
     with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
         page = lxml.html.fromstring(client.get("/?brand=anxi-tieguanyin").text)
+        # an undated post is counted on the day it was collected, and the chart says so
+        assert page.xpath("//p[@id='trend-note']")[0].text_content() == \
+            "未注明发布时间的信息按采集日计入。"
         [card] = page.xpath("//section[@id='kol']")
         text = card.text_content()
         assert "重点账号（KOL）" in text

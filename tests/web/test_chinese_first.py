@@ -1,0 +1,95 @@
+"""Chinese-first, checked: every dashboard page and every alert format, rendered over the web
+world's data, holds no English word outside an allow-list of identifiers, and no Python
+duration ("3 days, 0:00:00", "6:00:00").
+
+Crawled data is the user's own and stays as it is: every stored document's fields, incident
+ids and brand ids are cut out of the text first (and a word that is part of one, as a
+snippet cuts it). So is what a person types (commands such as `brandguard evaluation set
+--brand …`, and snake_case indicator ids) and what is not read (scripts, styles, the charts'
+SVG metadata).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import lxml.html
+import pytest
+
+from brandguard.alerts.message import build, render_html, render_markdown, render_text
+from brandguard.store.base import SearchQuery
+from tests.web.helpers import logged_in
+
+if TYPE_CHECKING:
+    from tests.web.conftest import World
+
+ALLOWED = {"brandguard", "KOL", "PDF", "DOCX", "JSON", "Word", "RSS", "API", "III", "II", "IV",
+           "http", "https", "Bearer", "CSRF", "ECharts"}
+WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
+PYTHON_DURATION = re.compile(r"\d+ days?, \d+:\d\d:\d\d|(?<![\d:])\d{1,2}:\d\d:\d\d(?![\d.])")
+NOT_READ = "//script|//style|//code|//*[local-name()='svg']"
+TYPED = re.compile(r"brandguard(?: --?[\w-]+| [\w./=-]+)+|\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def data_strings(world: World) -> list[str]:
+    """What the user's sources and configuration said: exempt, longest first."""
+    store = world.store()
+    found: set[str] = set()
+    for hit in store.search(SearchQuery(limit=100, include_duplicates=True)).hits:
+        doc = hit.document
+        found.update(v for v in (doc.title, doc.text, doc.source, doc.url, doc.author, doc.id)
+                     if v)
+    found.update(i.id for i in store.list_incidents())
+    found.update(b.id for b in world.config.brands)
+    return sorted(found, key=len, reverse=True)
+
+
+def english(text: str, exempt: list[str]) -> list[str]:
+    text = TYPED.sub(" ", text)
+    for value in exempt:
+        text = text.replace(value, " ")
+    assert not PYTHON_DURATION.search(text), PYTHON_DURATION.search(text)
+    return sorted({w for w in WORD.findall(text)
+                   if w not in ALLOWED and not any(w in value for value in exempt)})
+
+
+def page_text(html: str) -> str:
+    page = lxml.html.fromstring(html)
+    for node in page.xpath(NOT_READ):
+        node.drop_tree()
+    return str(page.text_content())
+
+
+@pytest.fixture(scope="module")
+def exempt(web_world: World) -> list[str]:
+    return data_strings(web_world)
+
+
+def test_every_page_reads_in_chinese(web_world: World, exempt: list[str]) -> None:
+    own = quote(web_world.incidents["anxi-tea"])
+    paths = ["/", "/?brand=bama", "/incidents", "/incidents?status=resolved",
+             f"/incidents/{own}", "/search?q=茶", "/search?brand=bama&polarity=negative",
+             "/search?kind=social", "/reports", "/reports?brand=bama", "/evaluations",
+             "/no-such-page"]
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        found = {path: english(page_text(client.get(path).text), exempt) for path in paths}
+        found["/login"] = english(page_text(client.get("/login").text), exempt)
+    assert {path: words for path, words in found.items() if words} == {}
+
+
+def test_every_alert_format_reads_in_chinese(web_world: World, exempt: list[str]) -> None:
+    store = web_world.store()
+    events = store.events(limit=100)
+    assert len({e.type for e in events}) >= 2  # openings and more: not one kind only
+    problems = {}
+    for event in events:
+        message = build(event, web_world.config, store)
+        for name, rendered in (("text", render_text(message)),
+                               ("markdown", render_markdown(message)),
+                               ("html", page_text(render_html(message)))):
+            words = english(rendered, exempt)
+            if words:
+                problems[(event.type, name)] = words
+    assert problems == {}
