@@ -12,14 +12,28 @@ SVG metadata).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import lxml.html
 import pytest
 
-from brandguard.alerts.message import build, render_html, render_markdown, render_text
+from brandguard import events
+from brandguard.alerts.message import (
+    AlertMessage,
+    build,
+    digest_message,
+    measure_message,
+    render_html,
+    render_markdown,
+    render_text,
+)
+from brandguard.incident import Event
+from brandguard.reports.figures import ReportBuilder
+from brandguard.reports.period import last_full
 from brandguard.store.base import SearchQuery
+from tests.web.conftest import NOW
 from tests.web.helpers import logged_in
 
 if TYPE_CHECKING:
@@ -79,17 +93,33 @@ def test_every_page_reads_in_chinese(web_world: World, exempt: list[str]) -> Non
     assert {path: words for path, words in found.items() if words} == {}
 
 
+def digest_and_measure(world: World) -> list[AlertMessage]:
+    """The two alerts no incident sends: a weekly digest and an overdue measure."""
+    brand = world.config.brand("bama")
+    assert brand is not None
+    report = ReportBuilder(world.store(), world.config).build(
+        brand, last_full("week", NOW.date() + timedelta(days=7)))
+    digest = Event("digest:w:bama", events.REPORT_DIGEST, "", NOW,
+                   {"report": report, "route": "weekly"})
+    measure = Event("measure:M1", events.MEASURE_OVERDUE, "", NOW, {
+        "brand": "bama", "measure": {"id": "M1", "text": "八马茶业质量整改", "owner": "质量部",
+                                     "due": "2026-11-01"}})
+    return [digest_message(digest, world.config), measure_message(measure, world.config)]
+
+
 def test_every_alert_format_reads_in_chinese(web_world: World, exempt: list[str]) -> None:
     store = web_world.store()
-    events = store.events(limit=100)
-    assert len({e.type for e in events}) >= 2  # openings and more: not one kind only
+    stored = store.events(limit=100)
+    assert len({e.type for e in stored}) >= 2  # openings and more: not one kind only
+    messages = [build(e, web_world.config, store) for e in stored]
+    messages += digest_and_measure(web_world)
     problems = {}
-    for event in events:
-        message = build(event, web_world.config, store)
+    for message in messages:
+        event = message
         for name, rendered in (("text", render_text(message)),
                                ("markdown", render_markdown(message)),
                                ("html", page_text(render_html(message)))):
             words = english(rendered, exempt)
             if words:
-                problems[(event.type, name)] = words
+                problems[(event.event_type, name)] = words
     assert problems == {}
