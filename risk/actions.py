@@ -45,7 +45,7 @@ class IncidentActions:
         checklist = tuple(replace(s, done_at=at, done_by=actor, note=note)
                           if s.id == step_id else s for s in incident.checklist)
         return self.store.save_incident(incident.with_entry(
-            TimelineEntry(at, actor, "checked", f"{step_id}: {step.title}"
+            TimelineEntry(at, actor, "checked", step.title
                           + (f" — {note}" if note else "")), checklist=checklist))
 
     def silence(self, incident_id: str, actor: str, until: datetime,

@@ -125,7 +125,7 @@ def test_log_in_see_the_incident_and_tick_a_checklist_step(
     step = browser.find_element(By.ID, "step-verify")
     assert "王秘书" in step.text
     assert "已核实：来源为市场监管局通报" in step.text
-    assert "完成步骤 verify" in browser.find_element(By.ID, "timeline").text
+    assert "完成步骤 核实信息来源与涉事产品批次 — 已核实" in browser.find_element(By.ID, "timeline").text
     browser.save_screenshot(str(shots / "02-incident.png"))
     assert console_problems(browser) == []
     stored = web_world.store().get_incident(incident)

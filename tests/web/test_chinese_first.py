@@ -55,7 +55,10 @@ def data_strings(world: World) -> list[str]:
         doc = hit.document
         found.update(v for v in (doc.title, doc.text, doc.source, doc.url, doc.author, doc.id)
                      if v)
-    found.update(i.id for i in store.list_incidents())
+    for incident in store.list_incidents():  # and what people wrote on them
+        found.add(incident.id)
+        found.update(v for step in incident.checklist for v in (step.note, step.done_by) if v)
+        found.update(e.actor for e in incident.timeline if e.actor)
     found.update(b.id for b in world.config.brands)
     return sorted(found, key=len, reverse=True)
 
