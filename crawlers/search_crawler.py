@@ -74,7 +74,7 @@ class SearchRun(SiteRun):
         problems = []
         blind = self.blind()
         if blind:
-            examples = "、".join(q.words for q in blind[:EXAMPLES])
+            examples = _examples(blind)
             noun = "query" if len(blind) == 1 else "queries"
             problems.append(
                 f"result pages no longer match: {len(blind)} {noun} that used to find "
@@ -92,7 +92,7 @@ class SearchRun(SiteRun):
         blind = self.blind()
         used = len(self.state.answered & {q.key for q in self.queries})
         if blind and len(blind) * 2 >= used:
-            examples = "、".join(q.words for q in blind[:EXAMPLES])
+            examples = _examples(blind)
             return (f"search went blind: {len(blind)} of {used} queries that used to find "
                     f"results found no result link on page 1 ({examples}); the engine's "
                     "result pages no longer match: check follow / selectors.result")
@@ -105,3 +105,7 @@ class SearchRun(SiteRun):
         asked = {q.key for q in self.queries}
         found = {key for key, links in self.first_pages().items() if links}
         return replace(self.state, answered=frozenset((self.state.answered & asked) | found))
+
+
+def _examples(queries: list[Query]) -> str:
+    return "、".join(q.words for q in queries[:EXAMPLES])

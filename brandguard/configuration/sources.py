@@ -140,9 +140,6 @@ class Site(Crawl):
         return self
 
 
-QUERY_ENCODINGS = ("utf-8", "gbk", "gb18030")
-
-
 def _template(url: str) -> str:
     """A search URL: `{query}` once or more, `{page}` optional, no other placeholder, and a
     usable http(s) URL once they are filled in."""

@@ -11,16 +11,14 @@ post twice.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import jmespath
-from jmespath.exceptions import JMESPathError
-from scrapy.http import TextResponse
 
 from brandguard.crawlers.extract import select, select_text, stamp_to_iso
-from brandguard.crawlers.spiders.base import Failed, SiteSpider
+from brandguard.crawlers.spiders.base import Failed
+from brandguard.crawlers.spiders.listing import ListingSpider
 from brandguard.crawlers.spiders.reviews import review_id
 from brandguard.engagement import FIELDS, counts
 
@@ -28,33 +26,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from parsel import Selector
-    from scrapy.http import Response
+    from scrapy.http import Response, TextResponse
 
 
-class PostSpider(SiteSpider):
+class PostSpider(ListingSpider):
     kind: ClassVar[str] = "social"
-    incremental: ClassVar[bool] = False  # threads gain replies, counts change
+    noun: ClassVar[str] = "post"
 
-    def parse_list(self, response: Response) -> Iterator[Any]:
-        if self.site.format == "json":
-            yield from self.parse_json(response)
-            return
-        if not isinstance(response, TextResponse):
-            yield Failed(url=response.url, reason="not a text page")
-            return
-        yield from self.posts_on(response)
-        yield from self.follow_links(response)
-
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield Failed(url=response.url, reason="not a text page")
-            return
-        yield from self.posts_on(response)
-        if self.pages is not None:
-            for link in self.pages.extract_links(response):
-                yield self.request(link.url, self.parse_article)
-
-    def posts_on(self, response: TextResponse) -> Iterator[Any]:
+    def items_on(self, response: TextResponse) -> Iterator[Any]:
         chosen = self.site.selectors
         for node in select(response.selector, chosen.item or "body"):
             yield from self._html_post(response, node)
@@ -71,25 +50,7 @@ class PostSpider(SiteSpider):
         yield self.post(review_id(self.site.id, url, author, when, text), url, text, author,
                         when, engagement, title=select_text(node, chosen.title))
 
-    def parse_json(self, response: Response) -> Iterator[Any]:
-        fields = self.site.json_fields
-        try:
-            data = json.loads(response.body)
-            items = jmespath.search(fields.items, data)
-        except (ValueError, JMESPathError) as exc:
-            yield Failed(url=response.url, reason=f"not a JSON post response: {exc}")
-            return
-        if not isinstance(items, list):
-            yield Failed(url=response.url, reason=f"json_fields.items {fields.items!r} is not "
-                                                  "a list in the response")
-            return
-        for item in items:
-            yield from self._json_post(response, item)
-        following = jmespath.search(fields.next, data) if fields.next else None
-        if isinstance(following, str) and following:
-            yield self.request(response.urljoin(following), self.parse_list)
-
-    def _json_post(self, response: TextResponse | Response, item: Any) -> Iterator[Any]:
+    def json_item(self, response: Response, item: Any) -> Iterator[Any]:
         fields = self.site.json_fields
 
         def get(expression: str | None) -> Any:

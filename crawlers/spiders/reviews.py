@@ -10,21 +10,19 @@ else derived from page, author, time and text, so re-crawling a page stores noth
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import jmespath
-from jmespath.exceptions import JMESPathError
-from scrapy.http import TextResponse
 
 from brandguard.crawlers.extract import select, select_text, stamp_to_iso
-from brandguard.crawlers.spiders.base import Failed, SiteSpider
+from brandguard.crawlers.spiders.base import Failed
+from brandguard.crawlers.spiders.listing import ListingSpider
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from parsel import Selector
-    from scrapy.http import Response
+    from scrapy.http import Response, TextResponse
 
 
 def _rating(value: Any) -> float | None:
@@ -40,30 +38,11 @@ def review_id(site: str, page: str, author: str, time: str, text: str) -> str:
     return f"{site}:" + hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
-class ReviewSpider(SiteSpider):
+class ReviewSpider(ListingSpider):
     kind: ClassVar[str] = "review"
-    incremental: ClassVar[bool] = False  # product pages gain new reviews
+    noun: ClassVar[str] = "review"
 
-    def parse_list(self, response: Response) -> Iterator[Any]:
-        if self.site.format == "json":
-            yield from self.parse_json(response)
-            return
-        if not isinstance(response, TextResponse):
-            yield Failed(url=response.url, reason="not a text page")
-            return
-        yield from self.reviews_on(response)
-        yield from self.follow_links(response)
-
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield Failed(url=response.url, reason="not a text page")
-            return
-        yield from self.reviews_on(response)
-        if self.pages is not None:
-            for link in self.pages.extract_links(response):
-                yield self.request(link.url, self.parse_article)
-
-    def reviews_on(self, response: TextResponse) -> Iterator[Any]:
+    def items_on(self, response: TextResponse) -> Iterator[Any]:
         chosen = self.site.selectors
         if not chosen.item:
             return
@@ -84,26 +63,8 @@ class ReviewSpider(SiteSpider):
             product=select_text(node, chosen.product), author=author,
             published_at=stamp_to_iso(when) if when else None)
 
-    def parse_json(self, response: Response) -> Iterator[Any]:
-        fields = self.site.json_fields
-        try:
-            data = json.loads(response.body)
-            items = jmespath.search(fields.items, data)
-        except (ValueError, JMESPathError) as exc:
-            yield Failed(url=response.url, reason=f"not a JSON review response: {exc}")
-            return
-        if not isinstance(items, list):
-            yield Failed(url=response.url, reason=f"json_fields.items {fields.items!r} is not "
-                                                  "a list in the response")
-            return
-        for item in items:
-            yield from self._json_review(response.url, item)
-        following = jmespath.search(fields.next, data) if fields.next else None
-        if isinstance(following, str) and following:
-            yield self.request(response.urljoin(following), self.parse_list)
-
-    def _json_review(self, page: str, item: Any) -> Iterator[Any]:
-        fields = self.site.json_fields
+    def json_item(self, response: Response, item: Any) -> Iterator[Any]:
+        fields, page = self.site.json_fields, response.url
 
         def get(expression: str | None) -> str:
             value = jmespath.search(expression, item) if expression else None
