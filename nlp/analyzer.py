@@ -5,12 +5,17 @@ the document's sentiment and each mention's own polarity (read from the sentence
 mention, so a text that praises one brand and exposes another gets both right). One
 automaton pass finds brands, one finds every lexicon phrase. Reviews and social posts are
 judged as opinions, other kinds as news (`analysis.opinion_kinds`, see nlp/sentiment.py).
-A review's `seller` naming a brand is a mention of it, with no spans in the text.
+A review's `seller` naming a brand is a mention of it, with no spans in the text. In a
+negative news text naming several brands, the target head (nlp/targets.py) picks which of
+them it is negative about; a social post's quoted repost chain counts for less than its own
+comment (nlp/social.py).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
+from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -25,9 +30,19 @@ from brandguard.nlp.segmenter import Segmenter, make_segmenter
 from brandguard.nlp.sellers import SellerCheck
 from brandguard.nlp.sentences import sentence_spans
 from brandguard.nlp.sentiment import Evidence, SentimentModel, features
+from brandguard.nlp.social import QUOTE_WEIGHT, quote_start, without_handles
+from brandguard.nlp.targets import (
+    OTHER,
+    SELF,
+    MentionContext,
+    TargetFeatures,
+    choose,
+    contained,
+    mention_features,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from brandguard.configuration.loader import Config
     from brandguard.configuration.models import Brand
@@ -44,7 +59,8 @@ def load_sentiment_model(path: Path | None) -> SentimentModel:
 
 @dataclass(frozen=True, slots=True)
 class _Sentences:
-    """Per sentence: span, and the ratio sum and count of its binarised features.
+    """Per sentence: span, tokens, the weight sum and count of its binarised features, and
+    its weight (a social post's quoted chain counts QUOTE_WEIGHT, everything else 1).
 
     A text's evidence is the sum over its sentences, so a mention's evidence (its own
     sentences) costs no further lookups; a feature repeated in two sentences counts twice.
@@ -52,11 +68,24 @@ class _Sentences:
 
     spans: list[tuple[int, int]]
     starts: list[int]
-    sums: list[float]
+    tokens: list[list[str]]
+    sums: list[complex]
     counts: list[int]
+    weights: list[float] | None = None
 
     def index_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    def weight(self, index: int) -> float:
+        return 1.0 if self.weights is None else self.weights[index]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    sentences: _Sentences
+    lexicon: LexiconHits
+    evidence: Evidence
+    opinion: bool
 
 
 class Analyzer:
@@ -69,7 +98,8 @@ class Analyzer:
         self.segmenter = segmenter
         self.keyword_count = keyword_count
         self.opinion_kinds = opinion_kinds
-        self.keywords = KeywordRanker(frozenset(n for b in brands for n in b.names))
+        terms = frozenset(t for c in tagger.lexicon.categories.values() for t in c.terms)
+        self.keywords = KeywordRanker(frozenset(n for b in brands for n in b.names), terms)
         self.sellers = SellerCheck(brands)
 
     @classmethod
@@ -86,35 +116,63 @@ class Analyzer:
                    make_segmenter(analysis.segmenter, words), analysis.keywords,
                    frozenset(analysis.opinion_kinds))
 
-    def _prepare(self, text: str, headline_end: int = 0,
-                 ) -> tuple[list[list[str]], _Sentences, LexiconHits, Evidence]:
+    def for_brands(self, brands: tuple[Brand, ...]) -> Analyzer:
+        """The same analyzer matching only `brands` (their names must already be words of
+        the segmenter): scoring a text against the entities it lists, as eval-targets does,
+        without rebuilding the segmenter per text."""
+        other = copy.copy(self)
+        other.matcher = BrandMatcher(brands)
+        other.sellers = SellerCheck(brands)
+        return other
+
+    def _prepare(self, text: str, headline_end: int = 0, kind: str | None = None,
+                 ) -> _Prepared:
+        opinion = kind in self.opinion_kinds
         spans = sentence_spans(text)
-        tokens = [self.segmenter.cut(text[s:e]) for s, e in spans]
-        scored = [self.model.score_tokens(t) for t in tokens]
-        sentences = _Sentences(spans, [s for s, _ in spans], [x[0] for x in scored],
-                               [x[1] for x in scored])
+        if kind == "social":
+            quoted = quote_start(text)
+            spans = _split_at(spans, quoted)
+            tokens = [self.segmenter.cut(without_handles(text[s:e])) for s, e in spans]
+            weights: list[float] | None = [QUOTE_WEIGHT if s >= quoted else 1.0
+                                           for s, _ in spans]
+        else:
+            tokens = [self.segmenter.cut(text[s:e]) for s, e in spans]
+            weights = None
+        scored = [self.model.score_tokens(t, news=not opinion) for t in tokens]
+        sums = [x[0] for x in scored]
+        if weights is not None:
+            sums = [w * x for w, x in zip(weights, sums, strict=True)]
+        sentences = _Sentences(spans, [s for s, _ in spans], tokens, sums,
+                               [x[1] for x in scored], weights)
         lexicon = self.tagger.scan(text, spans, headline_end)
         doc_ev = self._evidence(range(len(spans)), lexicon, None, sentences)
-        return tokens, sentences, lexicon, doc_ev
+        return _Prepared(sentences, lexicon, doc_ev, opinion)
 
-    def evidence(self, text: str) -> Evidence:
-        """Document-level sentiment evidence; what training and band fitting consume."""
-        return self._prepare(text)[3]
+    def evidence(self, text: str, kind: str = "news") -> Evidence:
+        """Document-level sentiment evidence as `kind` is scored; what evaluation reads."""
+        return self._prepare(text, kind=kind).evidence
 
     def features(self, text: str) -> set[str]:
         spans = sentence_spans(text)
         return set().union(*(features(self.segmenter.cut(text[s:e])) for s, e in spans))
 
+    def news_features(self, text: str) -> tuple[Counter[str], float, float]:
+        """What the news head is trained on, counted as it is scored: each sentence's
+        features once per sentence, and the text's distinct negative and positive cues."""
+        prepared = self._prepare(text)
+        counts = Counter[str]()
+        for tokens in prepared.sentences.tokens:
+            counts.update(features(tokens))
+        return counts, prepared.evidence.negative_cues, prepared.evidence.positive_cues
+
     def analyze(self, doc: Document) -> Analysis:
         text = doc.full_text
-        tokens, sentences, lexicon, doc_ev = self._prepare(text, len(doc.title or ""))
-        opinion = doc.kind in self.opinion_kinds
-        sentiment, polarity = self.model.judge(doc_ev, opinion)
-        flat = [t for sentence in tokens for t in sentence]
-        mentions = self._mentions(self.matcher.find(text), sentences, lexicon, doc, opinion,
-                                  doc_ev)
+        prepared = self._prepare(text, len(doc.title or ""), doc.kind)
+        sentiment, polarity = self.model.judge(prepared.evidence, prepared.opinion)
+        flat = [t for sentence in prepared.sentences.tokens for t in sentence]
+        mentions = self._mentions(self.matcher.find(text), prepared, doc, polarity)
         prints = fingerprint(doc.text)  # of the body: reposts rewrite headlines
-        damage = self.tagger.tags(lexicon.terms)
+        damage = self.tagger.tags(prepared.lexicon.terms)
         unauthorised = self.sellers.tag(doc.seller, [m.brand for m in mentions])
         if unauthorised is not None:
             damage = _merge(damage, unauthorised)
@@ -128,6 +186,16 @@ class Analyzer:
             dedup_keys=tuple(prints.band_keys),
             tokens=_words(flat),
         )
+
+    def target_samples(self, doc: Document) -> list[tuple[str, TargetFeatures]]:
+        """Each mentioned brand's target features, as `analyze` scores them (training reads
+        these); brands the longer-name rule rules out are left out."""
+        text = doc.full_text
+        prepared = self._prepare(text, len(doc.title or ""), doc.kind)
+        grouped = _grouped(self.matcher.find(text))
+        evidence = self._own_evidence(grouped, prepared)
+        features_of = self._target_features(text, grouped, prepared, doc, evidence)
+        return [(brand, features_of[brand]) for brand in grouped if brand in features_of]
 
     def with_index_fields(self, doc: Document, analysis: Analysis) -> Analysis:
         """An analysis read back from a store, with the internal fields a store indexes
@@ -154,9 +222,19 @@ class Analyzer:
 
     def _evidence(self, indices: Iterable[int], lexicon: LexiconHits, only: set[int] | None,
                   sentences: _Sentences) -> Evidence:
-        def distinct(hits: list[Hit[Cue]]) -> int:
-            return len({h.phrase for h in hits
-                        if only is None or sentences.index_of(h.start) in only})
+        def distinct(hits: list[Hit[Cue]]) -> float:
+            """Each phrase once, at the largest weight of the sentences it stands in."""
+            if not hits:
+                return 0
+            if sentences.weights is None:  # every sentence weighs 1: count phrases
+                return len({h.phrase for h in hits
+                            if only is None or sentences.index_of(h.start) in only})
+            best: dict[str, float] = {}
+            for h in hits:
+                index = sentences.index_of(h.start)
+                if only is None or index in only:
+                    best[h.phrase] = max(best.get(h.phrase, 0.0), sentences.weight(index))
+            return sum(best.values())
 
         chosen = list(indices)
         negative = distinct(lexicon.terms) + distinct(lexicon.negative_cues)
@@ -165,26 +243,108 @@ class Analyzer:
                         negative, distinct(lexicon.positive_cues),
                         distinct(lexicon.opinion_negative), distinct(lexicon.opinion_positive))
 
-    def _mentions(self, hits: list[BrandHit], sentences: _Sentences, lexicon: LexiconHits,
-                  doc: Document, opinion: bool, doc_ev: Evidence) -> tuple[Mention, ...]:
-        grouped: dict[str, list[BrandHit]] = {}
-        for hit in hits:
-            grouped.setdefault(hit.brand.id, []).append(hit)
-        headline_end = len(doc.title) if doc.title else (sentences.spans or [(0, 0)])[0][1]
+    def _mentions(self, hits: list[BrandHit], prepared: _Prepared, doc: Document,
+                  polarity: Polarity) -> tuple[Mention, ...]:
+        sentences = prepared.sentences
+        grouped = _grouped(hits)
+        evidence = self._own_evidence(grouped, prepared)
+        headline_end = _headline_end(doc, sentences)
+        targets = None
+        if polarity == "negative" and not prepared.opinion and self.model.target.weights:
+            targets = self._targets(doc.full_text, grouped, prepared, doc, evidence)
         mentions = []
-        for brand_hits in grouped.values():
+        for brand_id, brand_hits in grouped.items():
             brand = brand_hits[0].brand
-            around = {sentences.index_of(h.start) for h in brand_hits}
-            if len(around) == len(sentences.spans):
-                ev = doc_ev  # the mention's sentences are the whole text
-            else:
-                ev = self._evidence(sorted(around), lexicon, around, sentences)
+            ev = evidence[brand_id]
+            own = self.model.judge(ev, prepared.opinion)[1]
+            if targets is not None:
+                own = ("negative" if brand_id in targets else "positive" if _praised(ev)
+                       else "neutral" if own == "negative" else own)
             in_headline = brand_hits[0].start < headline_end
             score = min(1.0, 0.5 + 0.1 * (len(brand_hits) - 1) + (0.3 if in_headline else 0.0))
-            mentions.append(Mention(brand.id, self.model.judge(ev, opinion)[1], score,
+            mentions.append(Mention(brand.id, own, score,
                                     tuple((h.start, h.end) for h in brand_hits), brand.parent))
         return tuple(mentions)
 
+    def _own_evidence(self, grouped: dict[str, list[BrandHit]],
+                      prepared: _Prepared) -> dict[str, Evidence]:
+        """Each brand's evidence from the sentences it is named in."""
+        sentences = prepared.sentences
+        out = {}
+        for brand_id, hits in grouped.items():
+            around = {sentences.index_of(h.start) for h in hits}
+            if len(around) == len(sentences.spans):
+                out[brand_id] = prepared.evidence  # its sentences are the whole text
+            else:
+                out[brand_id] = self._evidence(sorted(around), prepared.lexicon, around,
+                                               sentences)
+        return out
+
+    def _targets(self, text: str, grouped: dict[str, list[BrandHit]], prepared: _Prepared,
+                 doc: Document, evidence: dict[str, Evidence]) -> set[str]:
+        """The brands a negative news text is negative about (nlp/targets.py); one praised
+        in sentences of its own (荣获, 金奖 and no negative cue) is not one of them."""
+        if len(grouped) == 1:
+            return set(grouped)
+        features_of = self._target_features(text, grouped, prepared, doc, evidence)
+        head = self.model.target
+        praised = {b for b, ev in evidence.items() if _praised(ev)}
+        return choose({b: head.probability(f) for b, f in features_of.items()},
+                      (set(grouped) - set(features_of)) | praised)
+
+    def _target_features(self, text: str, grouped: dict[str, list[BrandHit]],
+                         prepared: _Prepared, doc: Document, evidence: dict[str, Evidence],
+                         ) -> dict[str, TargetFeatures]:
+        sentences = prepared.sentences
+        surfaces = {b: {text[h.start:h.end] for h in hits} for b, hits in grouped.items()}
+        ruled_out = contained(surfaces)
+        headline_end = _headline_end(doc, sentences)
+        by_sentence: dict[int, set[str]] = {}
+        for brand, hits in grouped.items():
+            for h in hits:
+                by_sentence.setdefault(sentences.index_of(h.start), set()).add(brand)
+        out = {}
+        for rank, (brand, hits) in enumerate(grouped.items()):
+            if brand in ruled_out:
+                continue
+            own = [sentences.index_of(h.start) for h in hits]
+            context = MentionContext(hits, own, rank, len(grouped),
+                                     hits[0].start < headline_end,
+                                     any(len(by_sentence[i]) > 1 for i in own),
+                                     self.model.news.logits(evidence[brand]))
+            masks = {s: OTHER for b, ss in surfaces.items() if b != brand for s in ss}
+            masks.update((s, SELF) for s in surfaces[brand])
+            out[brand] = mention_features(context, sentences.spans, sentences.tokens, masks)
+        return out
+
+
+def _split_at(spans: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
+    """Sentences with the one containing `at` cut in two there (a repost's own comment
+    and its quoted chain are often one unpunctuated sentence)."""
+    out = []
+    for start, end in spans:
+        if start < at < end:
+            out += [(start, at), (at, end)]
+        else:
+            out.append((start, end))
+    return out
+
+
+def _headline_end(doc: Document, sentences: _Sentences) -> int:
+    """Where the headline ends: the title, else the first sentence."""
+    return len(doc.title) if doc.title else (sentences.spans or [(0, 0)])[0][1]
+
+
+def _praised(ev: Evidence) -> bool:
+    return bool(ev.positive_cues) and not ev.negative_cues
+
+
+def _grouped(hits: Sequence[BrandHit]) -> dict[str, list[BrandHit]]:
+    """Hits per brand, brands in order of their first hit."""
+    grouped: dict[str, list[BrandHit]] = {}
+    for hit in hits:
+        grouped.setdefault(hit.brand.id, []).append(hit)
+    return grouped
 
 
 def _merge(tags: tuple[DamageTag, ...], extra: DamageTag) -> tuple[DamageTag, ...]:

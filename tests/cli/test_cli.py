@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from tests.conftest import EXAMPLE_CONFIG, jsonl, run_cli, write_config
 DOCS = [
     {"url": "http://news.example/1?utm_source=x", "title": "八马茶业抽检不合格",
      "text": "八马茶业一批次铁观音农药残留超标。", "published_at": "2026-11-20T09:00:00"},
-    {"url": "http://news.example/2", "text": "安溪铁观音荣获金奖，品质优秀。",
+    {"url": "http://news.example/2", "text": "安溪铁观音荣获国际金奖，茶农增收致富，品牌价值创历史新高。",
      "published_at": "2026-11-10T09:00:00", "kind": "news"},
     {"url": "http://news.example/3", "text": "今天天气晴朗。"},
 ]
@@ -157,8 +158,47 @@ def test_train_and_eval_sentiment_round_trip(tmp_path: Path) -> None:
     result = run_cli("--config", str(tmp_path / "none"), "eval-sentiment", str(csv),
                      "--sentiment-model", str(model))
     assert result.returncode == 0, result.stderr
-    assert "brandguard (train): 1.0000" in result.stdout
+    assert re.search(r"brandguard \(.*\): 1\.0000", result.stdout)
     assert "SnowNLP baseline:" in result.stdout
+
+
+def test_news_and_target_heads_train_and_eval_targets_scores_them(tmp_path: Path) -> None:
+    """Tiny data in the shared sets' formats: the news head from three-class rows and entity
+    rows, the target head from entity rows; eval-targets prints the competition's scores."""
+    news = tmp_path / "news.csv"
+    lines = ["id,text,polarity"]
+    for i in range(8):
+        lines += [f"n{i},某公司产品抽检不合格被立案调查第{i}次,negative",
+                  f"p{i},某公司荣获金奖广受好评第{i}次,positive",
+                  f"u{i},某公司召开年度会议介绍情况第{i}次,neutral"]
+    news.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    entity = tmp_path / "entity.csv"
+    rows = ["id,title,text,entity,negative,key_entity"]
+    for i in range(8):
+        rows += [f"a{i},,继甲{i}公司之后，乙{i}平台也爆雷跑路，投资人报警。,甲{i}公司;乙{i}平台,1,乙{i}平台",
+                 f"b{i},,丙{i}平台起诉丁{i}银行，丁{i}银行逾期未兑付。,丙{i}平台;丁{i}银行,1,丁{i}银行",
+                 f"c{i},,戊{i}公司发布年报，业绩平稳。,戊{i}公司,0,"]
+    rows.append("bad,,,x,7,")
+    entity.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    model = tmp_path / "m.json.gz"
+    none = ("--config", str(tmp_path / "none"))
+    trained = run_cli(*none, "train-sentiment", "--news", str(news), "--news", str(entity),
+                      "--targets", str(entity), "--out", str(model))
+    assert trained.returncode == 0, trained.stderr
+    assert "news head: 48 texts" in trained.stdout
+    assert "target head: 24 texts" in trained.stdout
+    scored = run_cli(*none, "eval-targets", str(entity), "--sentiment-model", str(model))
+    assert scored.returncode == 0, scored.stderr
+    assert "24 rows (1 skipped)" in scored.stdout
+    found = re.search(r"brandguard \(.*\): negative F1 ([0-9.]+), key-entity F1 ([0-9.]+)",
+                      scored.stdout)
+    assert found, scored.stdout
+    assert float(found[1]) > 0.9  # trained on these very rows: it must have learnt them
+    assert float(found[2]) > 0.8
+    assert "SnowNLP + longest match: negative F1" in scored.stdout
+    empty = run_cli(*none, "train-sentiment", "--out", str(model))
+    assert empty.returncode == 2
+    assert "give review CSV files" in empty.stderr
 
 
 def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
