@@ -39,6 +39,7 @@ from brandguard.nlp.targets import (
     choose,
     contained,
     mention_features,
+    token_offsets,
 )
 
 if TYPE_CHECKING:
@@ -303,6 +304,13 @@ class Analyzer:
         for brand, hits in grouped.items():
             for h in hits:
                 by_sentence.setdefault(sentences.index_of(h.start), set()).add(brand)
+        known: dict[int, list[int]] = {}
+
+        def offsets(i: int) -> list[int]:
+            if i not in known:
+                known[i] = token_offsets(sentences.spans[i][0], sentences.tokens[i])
+            return known[i]
+
         out = {}
         for rank, (brand, hits) in enumerate(grouped.items()):
             if brand in ruled_out:
@@ -314,7 +322,7 @@ class Analyzer:
                                      self.model.news.logits(evidence[brand]))
             masks = {s: OTHER for b, ss in surfaces.items() if b != brand for s in ss}
             masks.update((s, SELF) for s in surfaces[brand])
-            out[brand] = mention_features(context, sentences.spans, sentences.tokens, masks)
+            out[brand] = mention_features(context, offsets, sentences.tokens, masks)
         return out
 
 

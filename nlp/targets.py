@@ -15,13 +15,15 @@ mentioned name contains another (小资钱包 / 资钱包), the longer is the su
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from brandguard.nlp.sentiment import features
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from brandguard.nlp.brand_matcher import BrandHit
 
@@ -56,11 +58,12 @@ class TargetFeatures:
         return {**dict.fromkeys(self.names, 1.0), **self.values}
 
 
-def mention_features(context: MentionContext, spans: Sequence[tuple[int, int]],
+def mention_features(context: MentionContext, offsets: Callable[[int], list[int]],
                      sentence_tokens: Sequence[list[str]], surfaces: dict[str, str],
                      ) -> TargetFeatures:
-    """`surfaces`: every matched brand surface in the text -> SELF or OTHER for this one.
-    The words either side of a hit are read from its sentence's tokens (no second cut)."""
+    """`surfaces`: every matched brand surface in the text -> SELF or OTHER for this one;
+    `offsets(i)`: sentence i's `token_offsets`. The words either side of a hit are read
+    from its sentence's tokens (no second cut)."""
     names = {f"rank={min(context.rank, 3)}", f"brands={min(context.brands, 4)}",
              f"count={min(len(context.hits), 3)}"}
     if context.in_headline:
@@ -68,7 +71,7 @@ def mention_features(context: MentionContext, spans: Sequence[tuple[int, int]],
     if context.shares_sentence:
         names.add("shares_sentence")
     for hit, i in list(zip(context.hits, context.hit_sentences, strict=True))[:3]:
-        clause, before, after = _around(hit, spans[i][0], sentence_tokens[i])
+        clause, before, after = _around(hit, offsets(i), sentence_tokens[i])
         names.update("s:" + f for f in features(_masked(clause, surfaces)))
         names.update("before:" + t for t in _masked(before, surfaces))
         names.update("after:" + t for t in _masked(after, surfaces))
@@ -76,23 +79,29 @@ def mention_features(context: MentionContext, spans: Sequence[tuple[int, int]],
                                   "own_positive": context.own.imag})
 
 
-def _around(hit: BrandHit, start: int, tokens: list[str],
+def _around(hit: BrandHit, offsets: list[int], tokens: list[str],
             ) -> tuple[list[str], list[str], list[str]]:
-    """Of the hit's sentence: the tokens within CLAUSE characters either side (a long
-    sentence, or text without punctuation, is not read whole), and those ending within
-    WINDOW characters before the hit and starting within WINDOW after it."""
-    clause, before, after = [], [], []
-    pos = start
-    for token in tokens:
-        end = pos + len(token)
-        if hit.start - CLAUSE < end and pos < hit.end + CLAUSE:
-            clause.append(token)
-            if hit.start - WINDOW < end <= hit.start:
-                before.append(token)
-            elif hit.end <= pos < hit.end + WINDOW:
-                after.append(token)
-        pos = end
+    """Of the hit's sentence (`offsets`: where each token starts, then where the last
+    ends): the tokens within CLAUSE characters either side (a long sentence, or text
+    without punctuation, is not read whole), and those ending within WINDOW characters
+    before the hit and starting within WINDOW after it. Found by bisection: a sentence can
+    be a whole unpunctuated article."""
+    # the first token ending after hit.start - CLAUSE, the last starting before hit.end + CLAUSE
+    first = bisect.bisect_right(offsets, hit.start - CLAUSE, 1, len(offsets)) - 1
+    last = bisect.bisect_left(offsets, hit.end + CLAUSE, 0, len(tokens))
+    clause, before, after = tokens[first:last], [], []
+    for k in range(first, last):
+        pos, end = offsets[k], offsets[k + 1]
+        if hit.start - WINDOW < end <= hit.start:
+            before.append(tokens[k])
+        elif hit.end <= pos < hit.end + WINDOW:
+            after.append(tokens[k])
     return clause, before, after
+
+
+def token_offsets(start: int, tokens: list[str]) -> list[int]:
+    """Where each token starts, and where the last one ends."""
+    return list(itertools.accumulate(map(len, tokens), initial=start))
 
 
 def _masked(tokens: list[str], surfaces: dict[str, str]) -> list[str]:

@@ -7,20 +7,26 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from brandguard.configuration.models import Brand
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.nlp.brand_matcher import BrandMatcher
+from brandguard.nlp.brand_matcher import BrandHit, BrandMatcher
 from brandguard.nlp.damage import DamageTagger
 from brandguard.nlp.segmenter import make_segmenter
 from brandguard.nlp.sentiment import TargetHead
 from brandguard.nlp.targets import (
+    CLAUSE,
     OTHER,
     SELF,
+    WINDOW,
     MentionContext,
+    _around,
     choose,
     contained,
     mention_features,
+    token_offsets,
 )
 from tests.conftest import make_doc
 
@@ -61,7 +67,8 @@ def test_features_mask_names_and_read_the_words_beside_each_hit(
     hits = BrandMatcher(_brands("甲公司", "乙平台")).find(text)
     tokens = make_segmenter("rjieba", ["甲公司", "乙平台"]).cut(text)
     second = MentionContext([hits[1]], [0], 1, 2, False, True, -1 + 0.5j)
-    feats = mention_features(second, [(0, len(text))], [tokens], {"甲公司": OTHER, "乙平台": SELF})
+    feats = mention_features(second, lambda i: token_offsets(0, tokens), [tokens],
+                             {"甲公司": OTHER, "乙平台": SELF})
     assert "after:爆雷" in feats.names
     assert f"before:{OTHER}" in feats.names
     assert {"rank=1", "brands=2", "count=1", "shares_sentence"} <= feats.names
@@ -92,3 +99,23 @@ def test_one_brand_in_a_negative_text_is_its_target(analyzer: Analyzer, config: 
     only = _analyzer(analyzer, config, "甲平台")
     analysis = only.analyze(make_doc("甲平台逾期爆雷，投资人报警，警方已立案。", config=config))
     assert [(m.brand, m.polarity) for m in analysis.mentions] == [("b0", "negative")]
+
+
+@given(st.lists(st.text(alphabet="甲乙丙，", min_size=1, max_size=4), min_size=1, max_size=60),
+       st.integers(0, 200), st.integers(1, 8), st.integers(0, 30))
+def test_the_words_around_a_hit_are_those_a_linear_scan_finds(
+        tokens: list[str], at: int, length: int, start: int) -> None:
+    hit = [BrandHit(_brands("甲")[0], start + at, start + at + length)]
+    clause, before, after = _around(hit[0], token_offsets(start, tokens), tokens)
+    want: tuple[list[str], list[str], list[str]] = ([], [], [])
+    pos = start
+    for token in tokens:
+        end = pos + len(token)
+        if hit[0].start - CLAUSE < end and pos < hit[0].end + CLAUSE:
+            want[0].append(token)
+            if hit[0].start - WINDOW < end <= hit[0].start:
+                want[1].append(token)
+            elif hit[0].end <= pos < hit[0].end + WINDOW:
+                want[2].append(token)
+        pos = end
+    assert (clause, before, after) == want
