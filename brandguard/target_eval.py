@@ -21,6 +21,7 @@ from brandguard.entity_data import entity_brands
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.nlp.damage import DamageTagger
 from brandguard.nlp.segmenter import make_segmenter
+from brandguard.nlp.sentiment import f1
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -105,10 +106,6 @@ def score(rows: Sequence[EntityRow], predictions: Sequence[Prediction]) -> Targe
         ktp += len(guess.key & row.key)
         kfp += len(guess.key - row.key)
         kfn += len(row.key - guess.key)
-    return TargetScore(_f1(tp, fp, fn), _f1(ktp, kfp, kfn),
+    return TargetScore(f1(tp, fp, fn), f1(ktp, kfp, kfn),
                        ktp / (ktp + kfp) if ktp + kfp else 0.0,
                        ktp / (ktp + kfn) if ktp + kfn else 0.0)
-
-
-def _f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0

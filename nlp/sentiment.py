@@ -290,6 +290,10 @@ def train(samples: Iterable[tuple[set[str], int]], *, alpha: float = 1.0, min_co
 LABELS: tuple[Polarity, ...] = ("positive", "neutral", "negative")
 
 
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
 def class_f1(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
     """F1 of each of the three classes."""
     scores: dict[str, float] = {}
@@ -297,7 +301,7 @@ def class_f1(predicted: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
         tp = sum(p == g == label for p, g in zip(predicted, gold, strict=True))
         fp = sum(p == label != g for p, g in zip(predicted, gold, strict=True))
         fn = sum(g == label != p for p, g in zip(predicted, gold, strict=True))
-        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        scores[label] = f1(tp, fp, fn)
     return scores
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -24,7 +25,19 @@ from brandguard.sentiment_tools import (
 from brandguard.target_eval import TargetScore, entity_analyzer, predict, score
 from brandguard.target_eval import baseline as snownlp_targets
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+F = TypeVar("F", bound="Callable[..., Any]")
+
 CSV = click.Path(path_type=Path, dir_okay=False, exists=True)
+MODEL_OPTION = click.option("--sentiment-model", type=CSV,
+                            help="Model to evaluate (default: shipped).")
+
+
+def _baseline_option(what: str) -> Callable[[F], F]:
+    return click.option("--baseline/--no-baseline", default=True, show_default=True,
+                        help=f"Also score {what} on the same rows.")
 
 
 def _config_or_empty(app: AppContext) -> Config:
@@ -113,9 +126,8 @@ def _train_targets(config: Config, model: SentimentModel,
 
 @click.command("eval-targets")
 @click.argument("csv_file", type=CSV)
-@click.option("--sentiment-model", type=CSV, help="Model to evaluate (default: shipped).")
-@click.option("--baseline/--no-baseline", default=True, show_default=True,
-              help="Also score SnowNLP with the longest-match rule on the same rows.")
+@MODEL_OPTION
+@_baseline_option("SnowNLP with the longest-match rule")
 @pass_app
 def eval_targets(app: AppContext, csv_file: Path, sentiment_model: Path | None,
                  baseline: bool) -> None:
@@ -142,9 +154,8 @@ def _print_targets(label: str, result: TargetScore, speed: float) -> None:
 
 @click.command("eval-sentiment")
 @click.argument("csv_file", type=CSV)
-@click.option("--sentiment-model", type=CSV, help="Model to evaluate (default: shipped).")
-@click.option("--baseline/--no-baseline", default=True, show_default=True,
-              help="Also score off-the-shelf SnowNLP(text).sentiments on the same rows.")
+@MODEL_OPTION
+@_baseline_option("off-the-shelf SnowNLP(text).sentiments")
 @pass_app
 def eval_sentiment(app: AppContext, csv_file: Path, sentiment_model: Path | None,
                    baseline: bool) -> None:
