@@ -24,7 +24,7 @@ from brandguard.spool import Spool
 from brandguard.store.base import UpsertResult
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from brandguard.configuration.models import Settings
     from brandguard.document import Analysis, Document
@@ -35,6 +35,14 @@ log = logging.getLogger(__name__)
 
 class BatchHook(Protocol):
     def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None: ...
+
+
+class StoryHook(Protocol):
+    """Groups a stored batch into stories (brandguard.stories); `reposts` maps a folded
+    document to its first copy."""
+
+    def group(self, items: Sequence[tuple[Document, Analysis]],
+              reposts: Mapping[str, str]) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -76,14 +84,17 @@ def analyze_line(analyzer: Analyzer, settings: Settings, raw: bytes,
 class Pipeline:
     def __init__(self, analyzer: Analyzer, store: DocumentIndex, settings: Settings,
                  hooks: Sequence[BatchHook] = (), batch_size: int = 500,
-                 writer: AbstractContextManager[object] | None = None) -> None:
+                 writer: AbstractContextManager[object] | None = None,
+                 stories: StoryHook | None = None) -> None:
         """`writer`: held while a batch is stored and judged, when threads share the store
-        (`brandguard.store.serial`); parsing and analysis run outside it."""
+        (`brandguard.store.serial`); parsing and analysis run outside it. `stories` groups
+        each stored batch before it is judged."""
         self.writer = writer or nullcontext()
         self.analyzer = analyzer
         self.store = store
         self.settings = settings
         self.hooks = list(hooks)
+        self.stories = stories
         self.batch_size = batch_size
         self.spool = Spool(settings.spool, settings.tz)
 
@@ -154,6 +165,10 @@ class Pipeline:
         report.rejected += [Rejection(lines.get(doc_id, 0), reason)
                             for doc_id, reason in result.rejected]
         changed = set(result.changed)
+        refused = {doc_id for doc_id, _ in result.rejected}
+        if self.stories is not None:  # the whole batch: membership makes it idempotent
+            self.stories.group([item for item in batch if item[0].id not in refused],
+                               dict(result.reposts))
         fresh = [item for item in batch if item[0].id in changed]
         for hook in self.hooks:  # an unchanged document was judged when first stored
             if fresh:

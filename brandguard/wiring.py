@@ -18,6 +18,7 @@ from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import BatchHook, Pipeline
 from brandguard.risk.engine import RiskEngine
 from brandguard.store.serial import SerialStore
+from brandguard.stories.tracker import StoryTracker
 
 if TYPE_CHECKING:
     import threading
@@ -64,6 +65,8 @@ def build(config: Config, store: Store, *, model: Path | None = None, judge: boo
     dispatcher = (AlertDispatcher(store, config, clock=clock)
                   if judge and alerts and config.channels else None)
     hooks: list[BatchHook] = ([risk] if judge else []) + ([dispatcher] if dispatcher else [])
-    pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks, writer=writer)
+    stories = StoryTracker(store, config.settings.stories, config.settings.tz)
+    pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks, writer=writer,
+                        stories=stories)
     return Wiring(config, store, analyzer, risk, dispatcher, pipeline,
                   Collection(config, store, pipeline, clock, spread=spread))

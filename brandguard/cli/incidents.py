@@ -10,7 +10,7 @@ import click
 
 from brandguard.cli.context import AppContext, pad, pass_app, printable
 from brandguard.cli.search import parse_when
-from brandguard.configuration.rules import parse_duration
+from brandguard.configuration.models import parse_duration
 from brandguard.durations import duration_zh
 from brandguard.evaluation.overdue import MeasureTick
 from brandguard.labels import ACTIONS, DELIVERY, EVENTS, STATUS, label

@@ -22,10 +22,12 @@ from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.registry import open_store
+from brandguard.story import StoryMember
 
 if TYPE_CHECKING:
     from brandguard.evaluation.records import EvaluationEntry
     from brandguard.store.base import Store, StoredDocument
+    from brandguard.story import Story
 
 BATCH = 500
 ALL = 1_000_000
@@ -51,9 +53,10 @@ def copy(app: AppContext, source: str, destination: str) -> None:
         events, deliveries = copy_outbox(src, dst)
         states = copy_access_and_sources(src, dst)
         entries = copy_evaluation_log(src, dst)
+        stories = copy_stories(src, dst)
     click.echo(f"copied {documents} documents, {incidents} incidents, {events} events, "
                f"{deliveries} deliveries, {states} source states, {entries} evaluation "
-               "records, tokens and users")
+               f"records, {stories} stories, tokens and users")
 
 
 def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:
@@ -70,6 +73,25 @@ def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:
                 batch = []
         dst.restore(batch)
     return count + len(batch)
+
+
+def copy_stories(src: Store, dst: Store) -> int:
+    """Stories with their members, as grouped in the source (not regrouped)."""
+    copied = 0
+    batch: list[tuple[Story, list[str]]] = []
+    for item in src.scan_stories(BATCH):
+        batch.append(item)
+        if len(batch) >= BATCH:
+            copied += _save_stories(dst, batch)
+            batch = []
+    return copied + _save_stories(dst, batch)
+
+
+def _save_stories(dst: Store, batch: list[tuple[Story, list[str]]]) -> int:
+    if batch:
+        dst.save_stories([s for s, _ in batch],
+                         [StoryMember(s.brand, doc, s.id) for s, docs in batch for doc in docs])
+    return len(batch)
 
 
 def copy_incidents(src: Store, dst: Store) -> int:

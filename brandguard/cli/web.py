@@ -12,7 +12,7 @@ import click
 
 from brandguard.access import Credential, User, hash_password, new_secret, secret_hash
 from brandguard.cli.context import AppContext, pass_app
-from brandguard.configuration.rules import parse_duration
+from brandguard.configuration.models import parse_duration
 from brandguard.store.registry import open_store
 
 if TYPE_CHECKING:

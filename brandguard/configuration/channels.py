@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Field, create_model, model_validator
 
-from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.models import Duration, Id, NonEmpty, Strict
 from brandguard.configuration.plugins import CHANNELS, load, names
-from brandguard.configuration.rules import Duration, Level, LevelName
+from brandguard.configuration.rules import Level, LevelName
 from brandguard.configuration.urls import SecretHttpUrl
 
 _ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")

@@ -7,6 +7,8 @@ are brandguard's own. Every model forbids unknown keys so a typo is an error, no
 from __future__ import annotations
 
 import ipaddress
+import re
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,9 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
+    PlainSerializer,
     SecretStr,
     StringConstraints,
     field_validator,
@@ -25,6 +29,28 @@ from pydantic import (
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+_DURATION = re.compile(r"^(\d+)(ms|[smhdw])$")
+_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days",
+          "w": "weeks"}
+
+
+def parse_duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    match = _DURATION.match(str(value).strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a duration such as 15m, 6h or 28d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _written(value: timedelta) -> str:
+    """As the config would write it again (the crawl process reads a site back from JSON)."""
+    milliseconds = round(value.total_seconds() * 1000)
+    return f"{milliseconds // 1000}s" if milliseconds % 1000 == 0 else f"{milliseconds}ms"
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(_written)]
 
 
 def _cidr(value: str) -> str:
@@ -93,6 +119,17 @@ class AnalysisSettings(Strict):
     opinion_kinds: list[NonEmpty] = Field(default_factory=lambda: ["review", "social"])
 
 
+class StorySettings(Strict):
+    """How documents are grouped into stories (事件, `brandguard.stories`)."""
+
+    # a document joins a story only if published within this of the story's span
+    window: Duration = timedelta(days=3)
+    # cosine of the document's terms with the story's, at least this
+    similarity: Annotated[float, Field(gt=0, le=1.0)] = 0.3
+    # and at least this many terms shared
+    min_shared: Annotated[int, Field(ge=1, le=10)] = 2
+
+
 class ElasticsearchSettings(Strict):
     """How the `http(s)://` store reaches its cluster; secrets come from `${ENV}` references."""
 
@@ -120,6 +157,7 @@ class Settings(Strict):
     timezone: str = "Asia/Shanghai"
     allow_private_targets: list[Cidr] = Field(default_factory=list)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+    stories: StorySettings = Field(default_factory=StorySettings)
     # the dashboard's address as readers reach it, for the link in digests (robots, mails)
     dashboard_url: HttpUrl | None = None
 

@@ -13,8 +13,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from brandguard.configuration.models import Id, NonEmpty, Strict
-from brandguard.configuration.rules import Duration, LevelName
+from brandguard.configuration.models import Duration, Id, NonEmpty, Strict
+from brandguard.configuration.rules import LevelName
 
 
 class PlanStep(Strict):

@@ -6,37 +6,14 @@ Durations are strings such as `15m`, `6h`, `28d`.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from enum import IntEnum
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from brandguard.configuration.models import NonEmpty, Strict
+from brandguard.configuration.models import Duration, NonEmpty, Strict
 from brandguard.configuration.signals import SignalOptions, as_signal
-
-_DURATION = re.compile(r"^(\d+)(ms|[smhdw])$")
-_UNITS = {"ms": "milliseconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days",
-          "w": "weeks"}
-
-
-def parse_duration(value: object) -> timedelta:
-    if isinstance(value, timedelta):
-        return value
-    match = _DURATION.match(str(value).strip())
-    if not match:
-        raise ValueError(f"{value!r} is not a duration such as 15m, 6h or 28d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-
-
-def _written(value: timedelta) -> str:
-    """As the config would write it again (the crawl process reads a site back from JSON)."""
-    milliseconds = round(value.total_seconds() * 1000)
-    return f"{milliseconds // 1000}s" if milliseconds % 1000 == 0 else f"{milliseconds}ms"
-
-
-Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(_written)]
 
 
 class Level(IntEnum):

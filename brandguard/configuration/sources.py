@@ -16,9 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from brandguard.configuration.models import Id, NonEmpty, Strict
+from brandguard.configuration.models import Duration, Id, NonEmpty, Strict
 from brandguard.configuration.plugins import SPIDERS, check_name
-from brandguard.configuration.rules import Duration
 from brandguard.configuration.urls import HttpUrl, url_problem
 
 

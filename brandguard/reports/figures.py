@@ -30,9 +30,14 @@ if TYPE_CHECKING:
     from brandguard.store.base import (
         StoredDocument,
     )
+    from brandguard.story import Story
 
 NEGATIVE_SCAN = 500  # negative documents (reposts included) read to rank the top ones
 TOP_NEGATIVE = 10
+
+
+STORIES = 10
+"""Stories a report lists: those with two or more documents, the largest first."""
 
 
 class ReportStore(DocumentReader, Figures, Protocol):
@@ -40,6 +45,9 @@ class ReportStore(DocumentReader, Figures, Protocol):
 
     def list_incidents(self, brands: Sequence[str] | None = None,
                        status: str | None = None) -> list[Incident]: ...
+
+    def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 20, min_documents: int = 1) -> list[Story]: ...
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ class ReportBuilder:
             "keywords": [{"word": w, "count": n}
                          for w, n in self.store.top_keywords([brand.id], since, until, 30)],
             "top_authors": top_authors(self.store, [brand.id], since, until).to_json(),
+            "stories": self._stories(with_members, since, until),
         }
 
     # -- indicators --------------------------------------------------------------------
@@ -164,6 +173,12 @@ class ReportBuilder:
         # worst first: incidents, then how much negative, then how large a share of it
         return sorted(rows, key=lambda r: (-r["incidents_opened"], -r["negative"],
                                            -r["negative_share"], r["brand"]))
+
+    def _stories(self, brands: Sequence[str], since: datetime,
+                 until: datetime) -> list[dict[str, Any]]:
+        found = self.store.list_stories(brands, since, until, STORIES, min_documents=2)
+        return [s.to_json() | {"brand_name": getattr(self.config.brand(s.brand), "name", s.brand)}
+                for s in found]
 
     def _peer(self, peer: Brand, since: datetime, until: datetime) -> dict[str, Any]:
         counted = self.polarity(peer.id, since, until)

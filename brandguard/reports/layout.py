@@ -52,6 +52,8 @@ def compose(report: dict[str, Any], tz: tzinfo, generated: datetime) -> ReportDo
     ]
     if report.get("top_authors", {}).get("authors"):
         sections.insert(-1, Section("重点账号（KOL）", _authors(report["top_authors"])))
+    if report.get("stories"):
+        sections.insert(5, Section("事件聚类", _stories(report, tz)))
     if report["members"]:
         sections.append(Section("成员企业", (_members(report),)))
     if report["peers"]:
@@ -242,6 +244,20 @@ def _authors(top: dict[str, Any]) -> tuple[Table | Paragraph, ...]:
     note = Paragraph.of("传播力 = 粉丝数 + 每帖（10 × 转发与评论 + 点赞）之和。"
                         + (f"本期带互动数据的信息共 {top['total']} 条，按最近的 {top['scanned']} "
                            "条统计。" if top["total"] > top["scanned"] else ""), muted=True)
+    return table, note
+
+
+def _stories(report: dict[str, Any], tz: tzinfo) -> tuple[Table | Paragraph, ...]:
+    rows: list[tuple[Inline, ...]] = [
+        (str(n), Link.to(s["title"], s["first"].get("url")), s["brand_name"],
+         f"{s['first']['source'] or '未知来源'}（{_time(s['first_at'], tz)}）",
+         str(s["documents"]), str(s["reposts"]), str(s["source_count"]),
+         f"{s['peak']['day'][5:]}（{s['peak']['documents']}）")
+        for n, s in enumerate(report["stories"], 1)]
+    table = Table(("序号", "事件（首发标题）", "品牌", "首发", "报道", "转载", "来源数", "峰值"),
+                  tuple(rows), (1, 6, 2, 4, 1, 1, 1, 2), frozenset({0, 4, 5, 6}))
+    note = Paragraph.of("同一事件的报道（各来源自行撰写的报道与转载）归为一个事件；"
+                        "仅列出两篇及以上报道的事件。", muted=True)
     return table, note
 
 

@@ -29,6 +29,7 @@ from brandguard.store.ports import (
     Figures,
     IncidentLog,
     SourceStates,
+    StoryLog,
 )
 
 if TYPE_CHECKING:
@@ -99,12 +100,15 @@ class UpsertResult:
     changed: tuple[str, ...] = ()  # ids inserted or updated: what downstream stages judge
     # (id, reason) of documents the backend refused (e.g. an Elasticsearch mapping conflict)
     rejected: tuple[tuple[str, str], ...] = ()
+    # (id, first copy) of the changed documents folded as reposts: their story is the original's
+    reposts: tuple[tuple[str, str], ...] = ()
 
     def __add__(self, other: UpsertResult) -> UpsertResult:
         return UpsertResult(self.inserted + other.inserted, self.updated + other.updated,
                             self.unchanged + other.unchanged,
                             self.near_duplicates + other.near_duplicates,
-                            self.changed + other.changed, self.rejected + other.rejected)
+                            self.changed + other.changed, self.rejected + other.rejected,
+                            self.reposts + other.reposts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +155,7 @@ class DamageCountRow:
 
 
 class Store(DocumentIndex, Figures, IncidentLog, DeliveryLog, SourceStates, AccessStore,
-            EvaluationLog, ABC):
+            EvaluationLog, StoryLog, ABC):
     """A whole backend: every port in one object (brandguard.store.ports), so the transactions
     that span two of them stay one. A backend is registered by URL scheme in the entry-point
     group `brandguard.stores` (`brandguard.store.registry`).

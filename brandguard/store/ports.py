@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         StoredDocument,
         UpsertResult,
     )
+    from brandguard.story import Story, StoryMember
 
 
 class DocumentReader(Protocol):
@@ -183,6 +184,37 @@ class DeliveryLog(Protocol):
     def list_deliveries(self, incident: str | None = None, limit: int = 50,
                         incidents: Sequence[str] | None = None) -> list[Delivery]:
         """Newest first; for one incident, or for any of `incidents` when given."""
+
+
+class StoryLog(Protocol):
+    """Stories (brandguard.story): each brand's events, and which story each document is in."""
+
+    @abstractmethod
+    def story_candidates(self, brands: Sequence[str], since: datetime,
+                         until: datetime) -> list[Story]:
+        """Stories of `brands` whose span [first_at, last_at] meets [since, until]; at most
+        `brandguard.story.CANDIDATES`, the latest first."""
+
+    @abstractmethod
+    def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """For (brand, document id) pairs, the story each is in, where it is in one."""
+
+    @abstractmethod
+    def save_stories(self, stories: Sequence[Story], members: Sequence[StoryMember]) -> None:
+        """Write stories (replacing them by id) and add members, together."""
+
+    @abstractmethod
+    def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 20, min_documents: int = 1) -> list[Story]:
+        """Stories of `brands` whose span meets [since, until) with at least
+        `min_documents` documents: the most documents first, then the earliest."""
+
+    @abstractmethod
+    def get_story(self, story_id: str) -> Story | None: ...
+
+    @abstractmethod
+    def scan_stories(self, batch: int = 500) -> Iterator[tuple[Story, list[str]]]:
+        """Every story with its members' document ids (`store copy`)."""
 
 
 class SourceStates(Protocol):

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from brandguard.asked_time import asked_time
-from brandguard.configuration.rules import parse_duration
+from brandguard.configuration.models import parse_duration
 from brandguard.errors import InputError, NotFound
 from brandguard.incident import ConcurrentUpdate
 from brandguard.reports.authors import top_authors
@@ -37,6 +37,7 @@ from brandguard.web.schemas import (
     SearchOut,
     Series,
     SeriesPoint,
+    StoryOut,
     TermCount,
     TopAuthorsOut,
 )
@@ -265,6 +266,18 @@ def authors(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
     start, end = time_range(ctx, since, until)
     top = top_authors(scope, ids, start, end, limit)
     return TopAuthorsOut.model_validate(top.to_json())
+
+
+@router.get("/brands/{brand_id}/stories", response_model=list[StoryOut])
+def stories(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
+            until: Until = None, limit: Limit = 10,
+            min_documents: Annotated[int, Query(ge=1, le=100_000)] = 2) -> list[StoryOut]:
+    """Stories (事件) about the brand (and its members) meeting the period, the most
+    documents first: first source (首发), sources, reposts, peak and timeline."""
+    ids = _with_members(scope, brand_id)
+    start, end = time_range(ctx, since, until)
+    return [StoryOut.model_validate(s.to_json())
+            for s in scope.list_stories(ids, start, end, limit, min_documents)]
 
 
 Facet = Callable[[Sequence[str], datetime, datetime, int], list[tuple[str, int]]]

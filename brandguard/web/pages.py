@@ -291,10 +291,22 @@ def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
         return not_found_page(request)
     detail = api.incident_detail(scope, ctx, found)
     return render(request, "incident.html", who, ctx, incident=detail,
+                  stories=_stories(scope, found),
                   brand=scope.brands[found.brand], error=shown_error(who, error, sig),
                   now=ctx.clock().astimezone(ctx.config.settings.tz).isoformat(),
                   data={"signal": _signal(scope, ctx, found.brand, found.category,
                                           found.opened_at, found.last_evidence_at)})
+
+
+STORIES_SHOWN = 5
+
+
+def _stories(scope: OrgView, incident: Incident) -> list[dict[str, Any]]:
+    """The incident's stories: its brand's, around it, in its category, the largest first."""
+    since = incident.opened_at - timedelta(days=3)
+    until = max(incident.last_evidence_at, incident.opened_at) + timedelta(days=1)
+    found = scope.list_stories([incident.brand], since, until, limit=50)
+    return [s.to_json() for s in found if incident.category in s.categories][:STORIES_SHOWN]
 
 
 def _signal(scope: OrgView, ctx: WebContext, brand: str, category: str, opened: datetime,

@@ -127,6 +127,46 @@ class TopAuthorsOut(BaseModel):
     total: int
 
 
+class StoryArticleOut(BaseModel):
+    id: str
+    published_at: datetime
+    source: str
+    title: str
+    url: str | None
+    kind: str | None
+
+
+class StorySourceOut(BaseModel):
+    source: str
+    documents: int
+
+
+class StoryDayOut(BaseModel):
+    day: str
+    documents: int
+
+
+class StoryOut(BaseModel):
+    """One story (事件): the documents about one event, per brand."""
+
+    id: str
+    brand: str
+    title: str
+    first_at: datetime
+    last_at: datetime
+    first: StoryArticleOut = Field(description="首发: the earliest article")
+    articles: list[StoryArticleOut] = Field(description="the first article of each source")
+    documents: int = Field(description="every member, reposts included")
+    reposts: int
+    negative: int
+    source_count: int
+    sources: list[StorySourceOut]
+    peak: StoryDayOut
+    timeline: list[StoryDayOut]
+    terms: dict[str, float]
+    categories: list[str]
+
+
 class TimelineOut(BaseModel):
     at: datetime
     actor: str

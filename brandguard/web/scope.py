@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from brandguard.evaluation.records import EvaluationEntry
     from brandguard.incident import Incident
     from brandguard.store.base import CountRow, DamageCountRow, Store
+    from brandguard.story import Story
 
 
 class NotVisible(LookupError):
@@ -106,6 +107,11 @@ class OrgView:
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 30) -> list[tuple[str, int]]:
         return self.store.top_keywords(self.brand_ids(brands), since, until, limit)
+
+    def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 20, min_documents: int = 1) -> list[Story]:
+        return self.store.list_stories(self.brand_ids(brands), since, until, limit,
+                                       min_documents)
 
     # -- incidents and deliveries ---------------------------------------------------------
     def incidents(self, brands: Sequence[str] = (), status: str | None = None,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from brandguard.configuration.rules import Duration
+from brandguard.configuration.models import Duration
 from brandguard.configuration.signals import SignalOptions
 from brandguard.risk.signals.base import Signal
 from brandguard.store.base import SearchQuery

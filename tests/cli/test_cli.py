@@ -245,3 +245,20 @@ def test_incident_verbs_work_an_incident_end_to_end(tmp_path: Path) -> None:
     reingest = json.loads(run_cli(*base, "ingest", sample, "--json").stdout)
     assert reingest["duplicates"] == first["accepted"]
     assert len(json.loads(run_cli(*base, "incidents", "--json").stdout)) == 2
+
+
+def test_eval_stories_scores_the_demo_story_pairwise(tmp_path: Path) -> None:
+    from brandguard.cli.stories import LABELS
+
+    demo_only = tmp_path / "labels.csv"
+    demo_only.write_text("\n".join(line for line in LABELS.read_text(encoding="utf-8")
+                                   .splitlines() if not line.startswith(("news/", "entity/"))),
+                         encoding="utf-8")
+    done = run_cli("eval-stories", "--labels", str(demo_only), "--data", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines()[2:]}
+    assert set(rows) >= {"demo:xiyuan", "demo:yunling-maojian", "all"}
+    # pool, docs, pairs, P / R / F1 (stories), P / R / F1 (reposts folded only)
+    xiyuan = rows["demo:xiyuan"]
+    assert int(xiyuan[2]) == 28
+    assert float(xiyuan[5]) > float(xiyuan[10])

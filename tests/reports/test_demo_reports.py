@@ -60,3 +60,27 @@ def test_the_demo_month_tells_the_demo_story(demo_store: tuple[Config, SqliteSto
     assert worst["level"] == "II"
     assert worst["first_source"] is not None
     assert november["members"][0]["brand"] == "xiyuan"  # the member that needs attention
+
+
+def test_the_demo_month_lists_its_stories_in_every_format(
+        demo_store: tuple[Config, SqliteStore], tmp_path: Path) -> None:
+    config, store = demo_store
+    brand = config.brand(BRAND)
+    assert brand is not None
+    november = explicit(date(2026, 11, 1), date(2026, 11, 30))
+    stories = make(store, config, brand, november, "json", NOW).figures["stories"]
+    pesticide = next(s for s in stories if s["brand"] == "xiyuan")
+    # the portal's report, its two reposts and at least one outlet's own follow-up
+    assert pesticide["documents"] >= 4
+    assert pesticide["reposts"] == 2
+    assert pesticide["first"]["source"] == "新闻门户"
+    assert pesticide["title"] == "抽检不合格！溪源茶业一批次绿茶农残超标"
+    assert all(s["documents"] >= 2 for s in stories)
+    html = make(store, config, brand, november, "html", NOW).body.decode()
+    assert "事件聚类" in html
+    assert "抽检不合格！溪源茶业一批次绿茶农残超标" in html
+    path = tmp_path / "r.pdf"
+    path.write_bytes(make(store, config, brand, november, "pdf", NOW).body)
+    text = poppler("pdftotext", str(path), "-")
+    assert "事件聚类" in text
+    assert "新闻门户" in text

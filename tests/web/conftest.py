@@ -26,6 +26,7 @@ from brandguard.pipeline import Pipeline
 from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import SearchQuery
 from brandguard.store.sqlite import SqliteStore
+from brandguard.stories.tracker import StoryTracker
 from brandguard.web.app import create_app
 from brandguard.web.context import WebContext
 from brandguard.web.server import background
@@ -98,7 +99,8 @@ def _populate(world: World, analyzer: Analyzer) -> None:
     store = world.store()
     engine = RiskEngine(store, config, clock=lambda: NOW)
     pipeline = Pipeline(Analyzer.from_config(config, model=analyzer.model), store,
-                        config.settings, hooks=[engine])
+                        config.settings, hooks=[engine],
+                        stories=StoryTracker(store, config.settings.stories, config.settings.tz))
     for org, (brand_id, brand, user) in ORGS.items():
         _ingest(pipeline, _history(brand, org))
         _ingest(pipeline, _burst(brand, org))

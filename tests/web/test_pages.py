@@ -124,6 +124,34 @@ def test_form_posts_need_the_csrf_token_and_logout_ends_the_session(web_world: W
         assert replay.get("/api/v1/me").status_code == 401
 
 
+def test_the_incident_page_shows_its_story_and_no_other_organisations(
+        web_world: World) -> None:
+    incident = quote(web_world.incidents["anxi-tea"])
+    with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:
+        page = lxml.html.fromstring(client.get(f"/incidents/{incident}").text)
+        api = client.get("/api/v1/brands/bama/stories").json()
+        theirs = client.get("/api/v1/brands/yixing/stories")
+    stories = page.get_element_by_id("stories")
+    story, crawled = stories.find_class("story")  # the largest first
+    text = story.text_content()
+    # the burst: six sites reporting one check, each in its own copy
+    assert "共 6 篇（转载 0 篇），6 个来源" in text
+    assert "首发：s0.example" in text
+    assert "八马茶业产品抽检不合格（0）" in text
+    articles = [a.text_content() for a in story.find_class("story-articles")[0]]
+    assert len(articles) == 6
+    assert "s0.example" in articles[0]
+    assert "s1.example" in articles[1]
+    assert "宜兴紫砂" not in stories.text_content()
+    # a crawled title is text, never markup
+    assert '<img src=x onerror="window.__xss=3">' in crawled.text_content()
+    assert not stories.xpath(".//img")
+    [biggest] = [s for s in api if s["documents"] == 6]
+    assert biggest["source_count"] == 6
+    assert biggest["first"]["source"] == "s0.example"
+    assert theirs.status_code == 404
+
+
 def test_steps_past_their_deadline_are_marked_overdue(web_world: World) -> None:
     incident = quote(web_world.incidents["anxi-tea"])
     with logged_in(web_world.url, web_world.users["anxi-tea"]) as client:

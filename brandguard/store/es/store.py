@@ -52,6 +52,7 @@ from brandguard.store.es.queries import (
 from brandguard.store.es.recent import LIMIT as RECENT_LIMIT
 from brandguard.store.es.recent import RecentWrites
 from brandguard.store.es.state import StateMixin
+from brandguard.store.es.stories import StoriesMixin
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -66,7 +67,7 @@ CANDIDATES = 2000  # stored documents sharing a band with a batch: plenty for a 
 _HYDRATE = ["doc", "analysis", "ingested_at", "duplicate_of"]
 
 
-class ElasticsearchStore(StateMixin, Store):
+class ElasticsearchStore(StateMixin, StoriesMixin, Store):
     @classmethod
     def open(cls, url: str, settings: Settings) -> ElasticsearchStore:
         """`http(s)://host:9200` (credentials from the environment, see README)."""
@@ -164,7 +165,7 @@ class ElasticsearchStore(StateMixin, Store):
         actions = self.bulk.slices(len(keyed))
         moves: list[dict[str, Any]] = []
         priors: dict[str, tuple[str, str]] = {}
-        outcome: dict[str, tuple[str, bool]] = {}
+        outcome: dict[str, tuple[str, str | None]] = {}
         unchanged = 0
         for doc, analysis, published, keys in keyed:
             encoded = encode(doc, analysis)
@@ -180,7 +181,7 @@ class ElasticsearchStore(StateMixin, Store):
                 priors[doc.id] = prior
             self._recent.add(doc.id, index, encoded.digest, Candidate(
                 doc.id, published, analysis.fingerprint, dup, seq, keys) if keys else None)
-            outcome[doc.id] = ("updated" if prior else "inserted", dup is not None)
+            outcome[doc.id] = ("updated" if prior else "inserted", dup)
         rejected = self._finish(actions, moves)
         self._recent.forget(rejected)
         self._recent.stored.update((i, priors[i]) for i in rejected if i in priors)
@@ -405,12 +406,13 @@ class ElasticsearchStore(StateMixin, Store):
         return self._top("keywords", query, limit)
 
 
-def _result(outcome: dict[str, tuple[str, bool]], rejected: dict[str, str],
+def _result(outcome: dict[str, tuple[str, str | None]], rejected: dict[str, str],
             unchanged: int) -> UpsertResult:
     kept = {i: o for i, o in outcome.items() if i not in rejected}
     return UpsertResult(
         inserted=sum(1 for kind, _ in kept.values() if kind == "inserted"),
         updated=sum(1 for kind, _ in kept.values() if kind == "updated"),
-        unchanged=unchanged, near_duplicates=sum(1 for _, near in kept.values() if near),
-        changed=tuple(kept), rejected=tuple(rejected.items()))
+        unchanged=unchanged, near_duplicates=sum(1 for _, dup in kept.values() if dup),
+        changed=tuple(kept), rejected=tuple(rejected.items()),
+        reposts=tuple((i, dup) for i, (_, dup) in kept.items() if dup))
 

@@ -2,9 +2,10 @@
 
 Tables: `documents` (the document and its analysis as JSON, plus the columns queries filter
 on), `mentions` (one row per brand mentioned, keyed for brand + time queries), `damage`
-(trust-damage categories), and `fts`, a contentless FTS5 index over bigram terms
-(`brandguard.store.fts`), and `dedup`, the MinHash band keys of each text (nlp/fingerprint.py):
-finding the first copy of a repost is sixteen index probes within a time window, confirmed
+(trust-damage categories), `stories` and `story_members` (brandguard.story), `fts`, a
+contentless FTS5 index over bigram terms (`brandguard.store.fts`), and `dedup`, the MinHash
+band keys of each text (nlp/fingerprint.py): finding the first copy of a repost is sixteen
+index probes within a time window, confirmed
 by `brandguard.neardup.first_copy`, never a scan.
 
 One module per concern (documents, figures, incidents, deliveries, records), each a mixin
@@ -25,6 +26,7 @@ from brandguard.store.sqlite.figures import FiguresMixin
 from brandguard.store.sqlite.incidents import IncidentsMixin
 from brandguard.store.sqlite.records import RecordsMixin
 from brandguard.store.sqlite.schema import SCHEMA_VERSION
+from brandguard.store.sqlite.stories import StoriesMixin
 
 if TYPE_CHECKING:
     from brandguard.configuration.models import Settings
@@ -33,7 +35,7 @@ __all__ = ["SCHEMA_VERSION", "SqliteStore"]
 
 
 class SqliteStore(DocumentsMixin, FiguresMixin, IncidentsMixin, DeliveriesMixin, RecordsMixin,
-                  Store):
+                  StoriesMixin, Store):
     """Every port of `brandguard.store.ports` over one SQLite file."""
 
     @classmethod

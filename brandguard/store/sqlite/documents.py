@@ -60,9 +60,12 @@ class DocumentsMixin(Connection):
         self._insert(doc, analysis, published, now, duplicate_of,
                      (doc_json, analysis_json, digest))
         near = int(duplicate_of is not None)
+        reposts = ((doc.id, duplicate_of),) if duplicate_of else ()
         if row:
-            return UpsertResult(updated=1, near_duplicates=near, changed=(doc.id,))
-        return UpsertResult(inserted=1, near_duplicates=near, changed=(doc.id,))
+            return UpsertResult(updated=1, near_duplicates=near, changed=(doc.id,),
+                                reposts=reposts)
+        return UpsertResult(inserted=1, near_duplicates=near, changed=(doc.id,),
+                            reposts=reposts)
 
     def _insert(self, doc: Document, analysis: Analysis, published: datetime,
                 ingested: datetime, duplicate_of: str | None,

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from brandguard.document import Polarity
 
 
-SCHEMA_VERSION = 7  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,
-# and each mention carries its document's source (a group's distinct sources from one index)
+SCHEMA_VERSION = 8  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,
+# and each mention carries its document's source (a group's distinct sources from one index);
+# 8: stories (brandguard.story) and their members
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -83,6 +84,16 @@ CREATE INDEX IF NOT EXISTS evaluation_brand ON evaluation_log(brand, year);
 CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY, organization TEXT NOT NULL, body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stories (
+  id TEXT PRIMARY KEY, brand TEXT NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
+  documents INTEGER NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_brand ON stories(brand, last_at);
+CREATE TABLE IF NOT EXISTS story_members (
+  brand TEXT NOT NULL, doc TEXT NOT NULL, story TEXT NOT NULL,
+  PRIMARY KEY (brand, doc)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
                                                tokenize='ascii');
 """

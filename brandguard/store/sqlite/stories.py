@@ -1,0 +1,85 @@
+"""The SQLite store's stories: one row per story (its record as JSON, with the columns a
+brand + time lookup needs) and one per (brand, document) member."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from brandguard.store.sqlite.connection import Connection
+from brandguard.store.sqlite.schema import _epoch
+from brandguard.story import CANDIDATES, Story
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from datetime import datetime
+
+    from brandguard.story import StoryMember
+
+_CHUNK = 400  # pairs per lookup: under SQLite's bound-parameter limit
+
+
+class StoriesMixin(Connection):
+    """Stories and their members."""
+
+    def story_candidates(self, brands: Sequence[str], since: datetime,
+                         until: datetime) -> list[Story]:
+        if not brands:
+            return []
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
+            " AND first_at <= ? ORDER BY last_at DESC LIMIT ?",
+            [*brands, _epoch(since), _epoch(until), CANDIDATES])
+        return [Story.from_json(json.loads(r[0])) for r in rows]
+
+    def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        unique = list(dict.fromkeys(pairs))
+        found: dict[tuple[str, str], str] = {}
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start:start + _CHUNK]
+            marks = ",".join("(?,?)" for _ in chunk)
+            rows = self.db.execute(
+                f"SELECT brand, doc, story FROM story_members WHERE (brand, doc) IN"  # noqa: S608
+                f" (VALUES {marks})", [v for pair in chunk for v in pair])
+            found.update(((brand, doc), story) for brand, doc, story in rows)
+        return found
+
+    def save_stories(self, stories: Sequence[Story], members: Sequence[StoryMember]) -> None:
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO stories (id, brand, first_at, last_at, documents, body)"
+                " VALUES (?,?,?,?,?,?)",
+                [(s.id, s.brand, _epoch(s.first_at), _epoch(s.last_at), s.documents,
+                  json.dumps(s.to_json(), ensure_ascii=False)) for s in stories])
+            self.db.executemany(
+                "INSERT OR IGNORE INTO story_members (brand, doc, story) VALUES (?,?,?)",
+                [(m.brand, m.doc_id, m.story) for m in members])
+
+    def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
+                     limit: int = 20, min_documents: int = 1) -> list[Story]:
+        if not brands:
+            return []
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(
+            f"SELECT body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
+            " AND first_at < ? AND documents >= ? ORDER BY documents DESC, first_at, id"
+            " LIMIT ?", [*brands, _epoch(since), _epoch(until), min_documents, limit])
+        return [Story.from_json(json.loads(r[0])) for r in rows]
+
+    def get_story(self, story_id: str) -> Story | None:
+        row = self.db.execute("SELECT body FROM stories WHERE id=?", (story_id,)).fetchone()
+        return Story.from_json(json.loads(row[0])) if row else None
+
+    def scan_stories(self, batch: int = 500) -> Iterator[tuple[Story, list[str]]]:
+        after = ""
+        while True:
+            rows = self.db.execute("SELECT id, body FROM stories WHERE id > ? ORDER BY id"
+                                   " LIMIT ?", (after, batch)).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            for story_id_, body in rows:
+                docs = [r[0] for r in self.db.execute(
+                    "SELECT doc FROM story_members WHERE story=? ORDER BY doc", (story_id_,))]
+                yield Story.from_json(json.loads(body)), docs
