@@ -7,6 +7,7 @@ gives a meaningful comparison. Pin to one core with `taskset -c 0` for the "one 
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 import tempfile
@@ -28,6 +29,7 @@ from brandguard.bench.corpus import bench_config, documents, source_texts
 from brandguard.bench.runner import Measure, peak_rss_mb, rate
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.sqlite import SqliteStore
+from brandguard.stories.tracker import StoryTracker
 
 if TYPE_CHECKING:
     from brandguard.configuration.loader import Config
@@ -118,21 +120,29 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
     a 1 M-document index beside SQLite's (target <= 50 ms)."""
     config, analyzer, sample = _setup(brands, docs, corpus)
     folder = Path(tempfile.mkdtemp(prefix="bg-bench-store-"))
-    runs = iter(range(repeat * 2))
+    runs = itertools.count()
 
-    def ingest_once(pre: list[tuple[Document, object]] | None = None) -> None:
+    def ingest_once(pre: list[tuple[Document, object]] | None = None,
+                    stories: bool = True) -> None:
+        """As the pipeline stores a batch: the write, then its story grouping."""
         store = SqliteStore(folder / f"run{next(runs)}.db", config.settings.tz)
+        tracker = StoryTracker(store, config.settings.stories, config.settings.tz)
         batch = pre or [(d, analyzer.analyze(d)) for d in sample]
         for i in range(0, len(batch), 500):
-            store.upsert(batch[i:i + 500])  # type: ignore[arg-type]
+            result = store.upsert(batch[i:i + 500])  # type: ignore[arg-type]
+            if stories:
+                tracker.group(batch[i:i + 500], dict(result.reposts))  # type: ignore[arg-type]
         store.close()
 
     measure = rate("brandguard ingest into SQLite (end to end)", len(sample), ingest_once, repeat)
     analyzed = [(d, analyzer.analyze(d)) for d in sample]
-    store_only = rate("  of which store writes alone", len(sample),
+    store_only = rate("  of which store writes and story grouping", len(sample),
                       lambda: ingest_once(analyzed), repeat)  # type: ignore[arg-type]
+    writes_only = rate("  of which store writes alone", len(sample),
+                       lambda: ingest_once(analyzed, stories=False), repeat)  # type: ignore[arg-type]
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
+    click.echo(writes_only.line())
     if store_url:
         _bench_es(store_url, config, analyzer, sample, repeat, analyzed, store_only)
         if search_docs:

@@ -176,9 +176,19 @@ class ReportBuilder:
 
     def _stories(self, brands: Sequence[str], since: datetime,
                  until: datetime) -> list[dict[str, Any]]:
-        found = self.store.list_stories(brands, since, until, STORIES, min_documents=2)
-        return [s.to_json() | {"brand_name": getattr(self.config.brand(s.brand), "name", s.brand)}
-                for s in found]
+        """A regional brand's report lists its members' stories too; one event told under
+        the brand and under a member (the same first report) is listed once, the larger,
+        with both brands named."""
+        found = self.store.list_stories(brands, since, until, STORIES * 2, min_documents=2)
+        by_first: dict[str, dict[str, Any]] = {}
+        for story in found:  # the most documents first
+            name = getattr(self.config.brand(story.brand), "name", story.brand)
+            kept = by_first.setdefault(story.first.id, story.to_json() | {"brand_names": []})
+            kept["brand_names"].append(name)
+        out = list(by_first.values())[:STORIES]
+        for listed in out:
+            listed["brand_name"] = "、".join(listed["brand_names"])
+        return out
 
     def _peer(self, peer: Brand, since: datetime, until: datetime) -> dict[str, Any]:
         counted = self.polarity(peer.id, since, until)

@@ -76,6 +76,9 @@ def test_the_demo_month_lists_its_stories_in_every_format(
     assert pesticide["first"]["source"] == "新闻门户"
     assert pesticide["title"] == "抽检不合格！溪源茶业一批次绿茶农残超标"
     assert all(s["documents"] >= 2 for s in stories)
+    # told under the member and under the regional brand, listed once, naming both
+    assert len({s["first"]["id"] for s in stories}) == len(stories)
+    assert pesticide["brand_name"] == "溪源茶业、云岭毛尖"
     html = make(store, config, brand, november, "html", NOW).body.decode()
     assert "事件聚类" in html
     assert "抽检不合格！溪源茶业一批次绿茶农残超标" in html

@@ -3,8 +3,9 @@ brand + time lookup needs) and one per (brand, document) member."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
+
+import orjson
 
 from brandguard.store.sqlite.connection import Connection
 from brandguard.store.sqlite.schema import _epoch
@@ -31,7 +32,7 @@ class StoriesMixin(Connection):
             f"SELECT body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
             " AND first_at <= ? ORDER BY last_at DESC LIMIT ?",
             [*brands, _epoch(since), _epoch(until), CANDIDATES])
-        return [Story.from_json(json.loads(r[0])) for r in rows]
+        return [Story.from_json(orjson.loads(r[0])) for r in rows]
 
     def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         unique = list(dict.fromkeys(pairs))
@@ -51,7 +52,7 @@ class StoriesMixin(Connection):
                 "INSERT OR REPLACE INTO stories (id, brand, first_at, last_at, documents, body)"
                 " VALUES (?,?,?,?,?,?)",
                 [(s.id, s.brand, _epoch(s.first_at), _epoch(s.last_at), s.documents,
-                  json.dumps(s.to_json(), ensure_ascii=False)) for s in stories])
+                  orjson.dumps(s.to_json()).decode()) for s in stories])
             self.db.executemany(
                 "INSERT OR IGNORE INTO story_members (brand, doc, story) VALUES (?,?,?)",
                 [(m.brand, m.doc_id, m.story) for m in members])
@@ -65,11 +66,11 @@ class StoriesMixin(Connection):
             f"SELECT body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
             " AND first_at < ? AND documents >= ? ORDER BY documents DESC, first_at, id"
             " LIMIT ?", [*brands, _epoch(since), _epoch(until), min_documents, limit])
-        return [Story.from_json(json.loads(r[0])) for r in rows]
+        return [Story.from_json(orjson.loads(r[0])) for r in rows]
 
     def get_story(self, story_id: str) -> Story | None:
         row = self.db.execute("SELECT body FROM stories WHERE id=?", (story_id,)).fetchone()
-        return Story.from_json(json.loads(row[0])) if row else None
+        return Story.from_json(orjson.loads(row[0])) if row else None
 
     def scan_stories(self, batch: int = 500) -> Iterator[tuple[Story, list[str]]]:
         after = ""
@@ -82,4 +83,4 @@ class StoriesMixin(Connection):
             for story_id_, body in rows:
                 docs = [r[0] for r in self.db.execute(
                     "SELECT doc FROM story_members WHERE story=? ORDER BY doc", (story_id_,))]
-                yield Story.from_json(json.loads(body)), docs
+                yield Story.from_json(orjson.loads(body)), docs
