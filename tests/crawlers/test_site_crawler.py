@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -19,6 +19,7 @@ from brandguard.pipeline import Pipeline
 from brandguard.scheduler import Runner
 from brandguard.source_state import SourceState
 from brandguard.store.base import SearchQuery
+from brandguard.store.serial import SerialStore
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import EXAMPLE_CONFIG
 
@@ -55,10 +56,16 @@ def loopback_config(example_config: Config) -> Config:
     return replace(example_config, settings=settings)
 
 
-def crawler(config: Config, tmp_path: Path) -> tuple[Collection, SqliteStore]:
+def crawler(config: Config, tmp_path: Path, *, threads: bool = False,
+            ) -> tuple[Collection, SqliteStore]:
+    """`threads=True`: crawls side by side share the store as `run`'s do, every call and
+    every stored batch under one lock (`brandguard.store.serial`); one SQLite connection
+    cannot hold two threads' transactions."""
     store = SqliteStore(tmp_path / "bg.db", config.settings.tz)
-    pipeline = Pipeline(Analyzer.from_config(config), store, config.settings)
-    return Collection(config, store, pipeline), store
+    lock = threading.RLock() if threads else None
+    shared = cast("SqliteStore", SerialStore(store, lock)) if lock else store
+    pipeline = Pipeline(Analyzer.from_config(config), shared, config.settings, writer=lock)
+    return Collection(config, shared, pipeline), store
 
 
 def portal(base: str, **extra: Any) -> Site:
@@ -242,7 +249,7 @@ def test_stop_ends_a_running_crawl_at_once_and_says_so(
 def test_stop_ends_every_crawl_running_side_by_side(
         sites: SampleSites, loopback_config: Config, tmp_path: Path) -> None:
     """`run` collects several sites at once through one crawler: a shutdown ends them all."""
-    crawl, _ = crawler(loopback_config, tmp_path)
+    crawl, _ = crawler(loopback_config, tmp_path, threads=True)
     slow = [Site.model_validate({"id": f"slow-{n}", "spider": "news", "follow": "x",
                                  "start_urls": [f"{sites.url}/portal/article/slow.html?n={n}"],
                                  "timeout": "60s", "retries": 0, "autothrottle": False})
