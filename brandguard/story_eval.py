@@ -24,9 +24,7 @@ from brandguard.document import Document
 from brandguard.document_json import parse_line
 from brandguard.neardup import MIN_CHARS, similarity
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.nlp.damage import DamageTagger
-from brandguard.nlp.segmenter import make_segmenter
-from brandguard.stories.grouping import Rule, StoryBook
+from brandguard.stories.grouping import StoryBook
 from brandguard.stories.items import StoryItem, event_terms, story_items
 
 if TYPE_CHECKING:
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from brandguard.configuration.loader import Config
+    from brandguard.configuration.models import StorySettings
     from brandguard.document import Analysis
 
 DEMO = "demo"
@@ -132,15 +131,11 @@ def eval_analyzer(config: Config, pools: Iterable[str], model: object) -> Analyz
     extra = [Brand.model_validate({"id": f"pool{i}", "name": name, "kind": "enterprise",
                                    "organization": config.brands[0].organization})
              for i, name in enumerate(sorted(set(pools)))]
-    brands = (*config.brands, *extra)
-    words = [n for b in brands for n in b.names]
-    analysis = config.settings.analysis
-    return Analyzer(brands, DamageTagger(config.lexicon), model,  # type: ignore[arg-type]
-                    make_segmenter(analysis.segmenter, words), analysis.keywords,
-                    frozenset(analysis.opinion_kinds))
+    return Analyzer.from_config(config, model=model,  # type: ignore[arg-type]
+                                brands=(*config.brands, *extra))
 
 
-def grouped(items: Sequence[StoryItem], rule: Rule, config: Config) -> dict[str, str]:
+def grouped(items: Sequence[StoryItem], rule: StorySettings, config: Config) -> dict[str, str]:
     book = StoryBook(rule, config.settings.tz)
     return {item.doc_id: book.place(item) for item in items}
 
@@ -168,7 +163,7 @@ class PoolResult:
 
 
 def evaluate(config: Config, labels: Sequence[Label], data: Path, model: object,
-             rule: Rule) -> list[PoolResult]:
+             rule: StorySettings) -> list[PoolResult]:
     """Per pool: the demo's brands (each brand a pool), then each shared pool."""
     shared = [label for label in labels if label.set != DEMO]
     analyzer = eval_analyzer(config, (label.pool for label in shared
@@ -191,7 +186,7 @@ def evaluate(config: Config, labels: Sequence[Label], data: Path, model: object,
 
 
 def _demo_pools(config: Config, labels: Sequence[Label], analyzer: Analyzer,
-                rule: Rule) -> list[PoolResult]:
+                rule: StorySettings) -> list[PoolResult]:
     stories = {label.id: label.story for label in labels if label.set == DEMO}
     if not stories:
         return []
@@ -214,7 +209,7 @@ def _demo_pools(config: Config, labels: Sequence[Label], analyzer: Analyzer,
 
 
 def _result(pool: str, items: Sequence[StoryItem], gold: dict[str, str],
-            links: dict[str, str], rule: Rule, config: Config) -> PoolResult:
+            links: dict[str, str], rule: StorySettings, config: Config) -> PoolResult:
     baseline = {item.doc_id: links.get(item.doc_id, item.doc_id) for item in items}
     return PoolResult(pool, len(items), pair_score(grouped(items, rule, config), gold),
                       pair_score(baseline, gold))

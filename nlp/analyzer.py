@@ -105,14 +105,17 @@ class Analyzer:
 
     @classmethod
     def from_config(cls, config: Config, model_path: Path | None = None,
-                    model: SentimentModel | None = None) -> Analyzer:
-        """Build from config; `model` overrides loading (training starts from no model)."""
+                    model: SentimentModel | None = None,
+                    brands: tuple[Brand, ...] | None = None) -> Analyzer:
+        """Build from config; `model` overrides loading (training starts from no model) and
+        `brands` the configured brands (an evaluation adds its pools' names as brands)."""
         analysis = config.settings.analysis
         path = model_path or analysis.sentiment_model
         if path is not None and not path.is_absolute():
             path = path if path.exists() else config.root / path
-        words = [n for b in config.brands for n in b.names]
-        return cls(config.brands, DamageTagger(config.lexicon),
+        brands = config.brands if brands is None else brands
+        words = [n for b in brands for n in b.names]
+        return cls(brands, DamageTagger(config.lexicon),
                    model or load_sentiment_model(path),
                    make_segmenter(analysis.segmenter, words), analysis.keywords,
                    frozenset(analysis.opinion_kinds))

@@ -9,8 +9,8 @@ import click
 from brandguard.cli.context import AppContext, pass_app
 from brandguard.cli.sentiment import MODEL_OPTION
 from brandguard.configuration.loader import load_config
+from brandguard.durations import duration_zh
 from brandguard.nlp.analyzer import load_sentiment_model
-from brandguard.stories.grouping import Rule
 from brandguard.story_eval import PairScore, PoolResult, evaluate, read_labels
 
 LABELS = Path(__file__).resolve().parents[1] / "bench" / "story_labels.csv"
@@ -30,8 +30,8 @@ def eval_stories(app: AppContext, labels: Path, data: Path,
     config = load_config(DEMO_CONFIG)
     rule = config.settings.stories
     results = evaluate(config, read_labels(labels), data, load_sentiment_model(sentiment_model),
-                       Rule(rule.window, rule.similarity, rule.min_shared))
-    click.echo(f"{labels}: window {rule.window}, similarity {rule.similarity}, "
+                       rule)
+    click.echo(f"{labels}: window {duration_zh(rule.window)}, similarity {rule.similarity}, "
                f"min_shared {rule.min_shared}")
     click.echo(f"  {'pool':<24} {'docs':>5} {'pairs':>6}   stories P / R / F1"
                f"      baseline (reposts folded) P / R / F1")

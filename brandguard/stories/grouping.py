@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from brandguard.story import ARTICLES, TERMS, Story, StoryArticle, StoryMember, story_id
@@ -29,27 +29,22 @@ story does not drift into its topic's vocabulary and swallow the next event like
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import timedelta, tzinfo
+    from datetime import tzinfo
 
+    from brandguard.configuration.models import StorySettings
     from brandguard.stories.items import StoryItem
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    window: timedelta
-    similarity: float
-    min_shared: int
 
 
 class StoryBook:
     """The stories a batch may touch, the members known, and what the batch changed."""
 
-    def __init__(self, rule: Rule, tz: tzinfo, stories: Iterable[Story] = (),
+    def __init__(self, rule: StorySettings, tz: tzinfo, stories: Iterable[Story] = (),
                  members: dict[tuple[str, str], str] | None = None) -> None:
         self.rule, self.tz = rule, tz
         self.stories: dict[str, Story] = {}
         self.members = dict(members or {})
         self.index: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.norms: dict[str, float] = {}
         self.changed: set[str] = set()
         self.joined: list[StoryMember] = []
         for story in stories:
@@ -81,7 +76,7 @@ class StoryBook:
             story = self.stories[found]
             if len(terms) < self.rule.min_shared or not self._in_window(story, item):
                 continue
-            score = cosine(item.terms, norm, story.terms, terms)
+            score = cosine(item.terms, norm, story.terms, self.norms[found], terms)
             if score >= self.rule.similarity:
                 scored.append((score, found))
         if not scored:
@@ -120,7 +115,10 @@ class StoryBook:
         return updated.id
 
     def _keep(self, story: Story) -> None:
+        """Hold `story`, index its centroid terms and their norm (computed once per change,
+        not once per candidate comparison)."""
         self.stories[story.id] = story
+        self.norms[story.id] = math.sqrt(sum(w * w for w in story.terms.values()))
         for term in story.terms:
             self.index[(story.brand, term)].add(story.id)
 
@@ -133,8 +131,8 @@ class StoryBook:
 
 
 def cosine(terms: dict[str, float], norm: float, centroid: dict[str, float],
-           shared: Iterable[str]) -> float:
-    other = math.sqrt(sum(w * w for w in centroid.values()))
+           other: float, shared: Iterable[str]) -> float:
+    """Cosine of two term vectors given their norms; only `shared` terms contribute."""
     if not norm or not other:
         return 0.0
     return sum(terms[t] * centroid[t] for t in shared) / (norm * other)

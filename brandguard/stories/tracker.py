@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from brandguard.store.base import in_time_order
-from brandguard.stories.grouping import Rule, StoryBook
+from brandguard.stories.grouping import StoryBook
 from brandguard.stories.items import story_items
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class StoryTracker:
     def __init__(self, log: StoryLog, settings: StorySettings, tz: tzinfo) -> None:
         self.log, self.tz = log, tz
-        self.rule = Rule(settings.window, settings.similarity, settings.min_shared)
+        self.rule = settings
 
     def group(self, items: Sequence[tuple[Document, Analysis]],
               reposts: Mapping[str, str]) -> list[Story]:

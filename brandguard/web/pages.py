@@ -301,10 +301,15 @@ def incident_page(request: Request, incident_id: str, ctx: Ctx, who: Who,
 STORIES_SHOWN = 5
 
 
+def around(opened: datetime, last: datetime) -> tuple[datetime, datetime]:
+    """The span shown around an incident: three days before it opened (the build-up) to a
+    day after its last evidence."""
+    return opened - timedelta(days=3), max(last, opened) + timedelta(days=1)
+
+
 def _stories(scope: OrgView, incident: Incident) -> list[dict[str, Any]]:
     """The incident's stories: its brand's, around it, in its category, the largest first."""
-    since = incident.opened_at - timedelta(days=3)
-    until = max(incident.last_evidence_at, incident.opened_at) + timedelta(days=1)
+    since, until = around(incident.opened_at, incident.last_evidence_at)
     found = scope.list_stories([incident.brand], since, until, limit=50)
     return [s.to_json() for s in found if incident.category in s.categories][:STORIES_SHOWN]
 
@@ -312,8 +317,7 @@ def _stories(scope: OrgView, incident: Incident) -> list[dict[str, Any]]:
 def _signal(scope: OrgView, ctx: WebContext, brand: str, category: str, opened: datetime,
             last: datetime) -> list[dict[str, Any]]:
     """Reports in the incident's category around it: what the spike looked like."""
-    since = opened - timedelta(days=3)
-    until = max(last, opened) + timedelta(days=1)
+    since, until = around(opened, last)
     bucket = timedelta(hours=1) if until - since <= timedelta(days=60) else timedelta(days=1)
     return [{"bucket": r.bucket.isoformat(), "count": r.count}
             for r in scope.damage_counts([brand], since, until, bucket)

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandguard.stories.grouping import Rule, StoryBook
+from brandguard.configuration.models import StorySettings
+from brandguard.stories.grouping import StoryBook
 from brandguard.stories.items import StoryItem
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
-RULE = Rule(timedelta(days=3), 0.3, 2)
+RULE = StorySettings(window=timedelta(days=3), similarity=0.3, min_shared=2)
 PESTICIDE = ["农药残留", "超标", "抽检", "召回", "绿茶", "批次"]
 COUNTERFEIT = ["假冒", "防伪", "网店", "维权", "授权", "包装"]
 
