@@ -57,6 +57,7 @@ class IngestReport:
     stored: UpsertResult = field(default_factory=UpsertResult)
     unmatched: int = 0
     queued: int = 0  # waiting in the spool for the store to come back
+    ungrouped: int = 0  # stored and judged, but story grouping failed for them
     rejected: list[Rejection] = field(default_factory=list)
 
     @property
@@ -67,7 +68,8 @@ class IngestReport:
         return {"read": self.read, "accepted": self.accepted, "inserted": self.stored.inserted,
                 "updated": self.stored.updated, "duplicates": self.stored.unchanged,
                 "near_duplicates": self.stored.near_duplicates, "unmatched": self.unmatched,
-                "queued": self.queued, "rejected": len(self.rejected),
+                "queued": self.queued, "ungrouped": self.ungrouped,
+                "rejected": len(self.rejected),
                 "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejected]}
 
 
@@ -167,12 +169,31 @@ class Pipeline:
         changed = set(result.changed)
         refused = {doc_id for doc_id, _ in result.rejected}
         if self.stories is not None:  # the whole batch: membership makes it idempotent
-            self.stories.group([item for item in batch if item[0].id not in refused],
-                               dict(result.reposts))
+            self._group(self.stories, [item for item in batch if item[0].id not in refused],
+                        dict(result.reposts), report)
         fresh = [item for item in batch if item[0].id in changed]
         for hook in self.hooks:  # an unchanged document was judged when first stored
             if fresh:
                 hook.on_batch_stored(fresh)
+
+    @staticmethod
+    def _group(stories: StoryHook, items: Sequence[tuple[Document, Analysis]],
+               reposts: dict[str, str], report: IngestReport) -> None:
+        """Group a stored batch into stories without letting a failure cost its judgement.
+
+        The documents are stored already, so a grouping error loses nothing: it is logged
+        and counted, judging goes on, and the documents are grouped when ingested again
+        (membership makes that safe). An unreachable store still raises: the batch goes
+        to the spool and the whole step is retried with it.
+        """
+        try:
+            stories.group(items, reposts)
+        except StoreUnavailable:
+            raise
+        except Exception:
+            log.exception("story grouping failed for %d stored document(s); they are judged "
+                          "and will be grouped when ingested again", len(items))
+            report.ungrouped += len(items)
 
     def drain(self, report: IngestReport | None = None) -> int:
         """Store (then judge) what the spool holds, oldest first; `StoreUnavailable` if the

@@ -84,6 +84,9 @@ def print_report(report: IngestReport) -> None:
     if report.queued:
         click.echo(f"queued {report.queued} while the store was unreachable: they are stored "
                    f"by the next ingest or by `brandguard run` once it answers", err=True)
+    if report.ungrouped:
+        click.echo(f"story grouping failed for {report.ungrouped} stored document(s) (see the "
+                   f"log); they were judged and are grouped when ingested again", err=True)
     for rejection in report.rejected[:50]:
         click.echo(f"  line {rejection.line}: {rejection.reason}", err=True)
     if len(report.rejected) > 50:

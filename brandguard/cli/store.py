@@ -1,4 +1,5 @@
-"""`brandguard store copy SRC DST`: move everything from one store to another.
+"""`brandguard store copy SRC DST`: move everything from one store to another; `brandguard
+store group-stories`: group documents stored before stories existed.
 
 Start embedded, grow into Elasticsearch (or come back): documents with their analyses,
 near-duplicate links and ingest times; incidents with checklists and timelines; the event
@@ -22,6 +23,7 @@ from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.store.registry import open_store
+from brandguard.stories.tracker import StoryTracker
 from brandguard.story import StoryMember
 
 if TYPE_CHECKING:
@@ -35,7 +37,10 @@ ALL = 1_000_000
 
 @click.group("store")
 def store_group() -> None:
-    """Manage stores: copy between SQLite and Elasticsearch."""
+    """Manage stores: copy between SQLite and Elasticsearch.
+
+    `group-stories` groups documents stored before stories existed.
+    """
 
 
 @store_group.command("copy")
@@ -57,6 +62,42 @@ def copy(app: AppContext, source: str, destination: str) -> None:
     click.echo(f"copied {documents} documents, {incidents} incidents, {events} events, "
                f"{deliveries} deliveries, {states} source states, {entries} evaluation "
                f"records, {stories} stories, tokens and users")
+
+
+@store_group.command("group-stories")
+@pass_app
+def group_stories_command(app: AppContext) -> None:
+    """Group every stored document not yet in a story (documents stored before stories
+    existed, or whose grouping failed); documents already grouped are left as they are."""
+    settings = app.config.settings
+    with app.store() as store:
+        tracker = StoryTracker(store, settings.stories, settings.tz)
+        read, changed = group_stories(store, tracker)
+    click.echo(f"read {read} documents; {changed} stories created or extended")
+
+
+def group_stories(store: Store, tracker: StoryTracker) -> tuple[int, int]:
+    """Every stored document through the story step, in the store's insertion order (first
+    copies before their reposts), a batch at a time as ingest does; members are skipped, so
+    running it again changes nothing. Returns (documents read, story writes)."""
+    read = changed = 0
+    batch: list[StoredDocument] = []
+    with progress(None, "doc", "group") as bar:
+        for item in store.scan(BATCH):
+            batch.append(item)
+            if len(batch) >= BATCH:
+                changed += _group(tracker, batch)
+                read, batch = read + len(batch), []
+                bar.update(BATCH)
+        changed += _group(tracker, batch)
+    return read + len(batch), changed
+
+
+def _group(tracker: StoryTracker, batch: list[StoredDocument]) -> int:
+    if not batch:
+        return 0
+    reposts = {i.document.id: i.duplicate_of for i in batch if i.duplicate_of}
+    return len(tracker.group([(i.document, i.analysis) for i in batch], reposts))
 
 
 def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:

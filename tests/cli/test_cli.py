@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -262,3 +264,23 @@ def test_eval_stories_scores_the_demo_story_pairwise(tmp_path: Path) -> None:
     xiyuan = rows["demo:xiyuan"]
     assert int(xiyuan[2]) == 28
     assert float(xiyuan[5]) > float(xiyuan[10])
+
+
+def test_store_group_stories_groups_an_old_store_once(tmp_path: Path) -> None:
+    """A store filled before stories existed: its documents are grouped by the command, and
+    running it again writes nothing."""
+    database = tmp_path / "old.db"
+    base = ["--config", str(EXAMPLE_CONFIG), "--store", f"sqlite:///{database}"]
+    sample = EXAMPLE_CONFIG / "demo" / "documents.jsonl"
+    assert run_cli(*base, "ingest", str(sample)).returncode == 0
+    with closing(sqlite3.connect(database)) as db:  # as an old version left it: no stories
+        db.execute("DELETE FROM story_members")
+        db.execute("DELETE FROM stories")
+        db.commit()
+    first = run_cli(*base, "store", "group-stories")
+    assert first.returncode == 0, first.stderr
+    read, changed = (int(n) for n in re.findall(r"\d+", first.stdout)[:2])
+    assert read > 0
+    assert changed > 0
+    again = run_cli(*base, "store", "group-stories")
+    assert re.findall(r"\d+", again.stdout)[:2] == [str(read), "0"]

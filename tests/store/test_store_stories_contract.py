@@ -7,16 +7,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from brandguard.cli.store import copy_stories
+from brandguard.cli.store import copy_stories, group_stories
 from brandguard.pipeline import Pipeline
 from brandguard.stories.tracker import StoryTracker
 from tests.conftest import make_doc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+
+    import pytest
 
     from brandguard.configuration.loader import Config
-    from brandguard.document import Document
+    from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
 
@@ -99,3 +101,52 @@ def test_stories_are_copied_with_their_members(
         ["bama"], SINCE, UNTIL)
     ids = [("bama", d.id) for d in documents(config)]
     assert target.story_members(ids) == source.story_members(ids)
+
+
+class Judged:
+    """A batch hook that records what reached judgement."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None:
+        self.seen += [doc.id for doc, _ in items]
+
+
+def test_a_failed_story_write_is_logged_and_judging_goes_on(
+        make_store: Callable[[], Store], analyzer: Analyzer, config: Config,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # Fault injection: a cluster refusing the story write cannot be provoked on demand from a
+    # healthy node, so the real store's save_stories is made to raise once.
+    store, judged = make_store(), Judged()
+    tracker = StoryTracker(store, config.settings.stories, config.settings.tz)
+    pipeline = Pipeline(analyzer, store, config.settings, hooks=[judged], stories=tracker)
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "save_stories", refuse)
+        report = pipeline.ingest_documents(documents(config))
+    ids = [d.id for d in documents(config)]
+    assert report.accepted == len(ids)
+    assert report.ungrouped == len(ids)
+    assert judged.seen == ids  # judged although grouping failed
+    assert "story grouping failed for 4 stored document(s)" in caplog.text
+    assert store.list_stories(["bama"], SINCE, UNTIL) == []
+    again = pipeline.ingest_documents(documents(config))  # grouped when they come again
+    assert again.ungrouped == 0
+    assert [s.documents for s in store.list_stories(["bama"], SINCE, UNTIL)] == [3, 1]
+
+
+def refuse(*_: object) -> None:
+    raise RuntimeError("story index refused the write")
+
+
+def test_documents_stored_before_stories_are_grouped_by_store_group_stories(
+        make_store: Callable[[], Store], analyzer: Analyzer, config: Config) -> None:
+    grouped, old = make_store(), make_store()
+    ingest(grouped, analyzer, config)
+    Pipeline(analyzer, old, config.settings).ingest_documents(documents(config))  # no stories
+    assert old.list_stories(["bama"], SINCE, UNTIL) == []
+    tracker = StoryTracker(old, config.settings.stories, config.settings.tz)
+    assert group_stories(old, tracker) == (4, 2)
+    assert old.list_stories(["bama"], SINCE, UNTIL) == grouped.list_stories(
+        ["bama"], SINCE, UNTIL)
+    assert group_stories(old, tracker) == (4, 0)  # members are skipped: nothing twice
