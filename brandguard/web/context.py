@@ -38,7 +38,7 @@ class WebContext:
 
     def view(self, organization: str) -> OrgView:
         """The caller's organisation's view of this thread's store."""
-        return OrgView(self.pool.get(), self.config, organization,
+        return OrgView(self.pool.get, self.config, organization,
                        self.org_brands.get(organization, {}))
 
     @classmethod

@@ -86,8 +86,10 @@ def not_found_page(request: Request) -> Response:
     return response
 
 
-def page_caller(request: Request, ctx: Annotated[WebContext, Depends(api.web)]) -> Caller:
-    found = ctx.auth.caller(request, ctx.pool.get())
+async def page_caller(request: Request, ctx: Annotated[WebContext, Depends(api.web)],
+                      ) -> Caller:
+    """As `api.caller`: async, the lookup through `api.on_store`."""
+    found = await api.on_store(ctx, lambda: ctx.auth.caller(request, ctx.pool.get()))
     if found is None or found.kind != "session":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
@@ -212,7 +214,7 @@ def overview(request: Request, ctx: Ctx, who: Who,
     # the brand's incidents, and its members' for a regional brand: not the organisation's
     open_incidents = [i for i in scope.incidents([b.id for b in group]) if i.is_open]
     span = since.isoformat(), until.isoformat()  # the API's parameters, as it reads them
-    series = api.timeseries(chosen.id, scope, ctx, *span, "1d", members=True)
+    series = api.series(chosen.id, scope, ctx, *span, "1d", members=True)
     cats = api.categories(chosen.id, scope, ctx, *span, f"{OVERVIEW_DAYS + 1}d", members=True)
     data = {
         "series": [p.model_dump(mode="json") for p in series.points],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from brandguard.store.base import SearchQuery, SearchResult, StoredDocument
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from datetime import datetime, timedelta
 
     from brandguard.configuration.loader import Config
@@ -33,12 +33,18 @@ class NotVisible(LookupError):
 
 
 class OrgView:
-    def __init__(self, store: Store, config: Config, organization: str,
+    def __init__(self, stores: Callable[[], Store], config: Config, organization: str,
                  brands: dict[str, Brand]) -> None:
-        self.store = store
+        self._stores = stores
         self.config = config
         self.org_id = organization
         self.brands = brands  # this organisation's, by id (WebContext groups them once)
+
+    @property
+    def store(self) -> Store:
+        """The store handle of the thread asking: the view is made on the event loop and
+        used on whichever thread runs the route, and a SQLite handle stays on one thread."""
+        return self._stores()
 
     # -- brands ---------------------------------------------------------------------------
     def brand(self, brand_id: str) -> Brand:

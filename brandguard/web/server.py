@@ -36,24 +36,27 @@ def run(app: Callable[[], FastAPI], host: str, port: int,
     """Bind first, then `announce` (a URL printed is a URL that already accepts
     connections; a taken port fails before anything is printed), then serve.
 
-    With several workers the listening socket is shared by forked processes, each with its
-    own app (and so its own store connections), and the kernel spreads connections over
-    them. The app is built after the fork: no SQLite handle crosses a fork.
+    With several workers each forked process has its own app (and so its own store
+    connections) and, where the system has SO_REUSEPORT, its own listening socket on the
+    port: the kernel then spreads connections over the workers evenly. One shared socket
+    lets whichever worker wakes first accept a burst of keep-alive connections and keep
+    them, so one core served 3/4 of the load while the other idled. The app is built
+    after the fork: no SQLite handle crosses a fork.
     """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(1024)
+    reuse = workers > 1 and hasattr(socket, "SO_REUSEPORT")
+    first = _listen(host, port, reuse)
     announce()
     if workers <= 1:
-        _serve(app, sock)
+        _serve(app, first)
         return
     forking = multiprocessing.get_context("fork")
-    children = [forking.Process(target=_serve, args=(app, sock), daemon=True)
-                for _ in range(workers)]
+    children = [forking.Process(target=_serve_own if reuse and n else _serve,
+                                args=(app, host, port) if reuse and n else (app, first),
+                                daemon=True)
+                for n in range(workers)]
     for child in children:
         child.start()
+    first.close()  # the first worker holds it now
     previous = signal.signal(signal.SIGTERM, _exit)
     try:
         for child in children:
@@ -66,6 +69,17 @@ def run(app: Callable[[], FastAPI], host: str, port: int,
             child.terminate()  # uvicorn shuts each down gracefully on SIGTERM
         for child in children:
             child.join(30)
+
+
+def _listen(host: str, port: int, reuse_port: bool) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
 
 
 def serve_store(config: Config, store_url: str, host: str, port: int, *,
@@ -83,6 +97,11 @@ def serve_store(config: Config, store_url: str, host: str, port: int, *,
 
 def _serve(app: Callable[[], FastAPI], sock: socket.socket) -> None:
     uvicorn.Server(_config(app())).run(sockets=[sock])
+
+
+def _serve_own(app: Callable[[], FastAPI], host: str, port: int) -> None:
+    """A further worker: its own SO_REUSEPORT socket on the same port."""
+    _serve(app, _listen(host, port, reuse_port=True))
 
 
 def _exit(signum: int, frame: object) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from brandguard.store.registry import open_store
 
@@ -24,6 +25,11 @@ class StorePool:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[Store] = []
+
+    @property
+    def local(self) -> bool:
+        """An embedded store (SQLite): its queries are the process's own CPU, not a wait."""
+        return urlsplit(self.url).scheme == "sqlite"
 
     def get(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)

@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -14,7 +16,7 @@ from tests.cli.test_demo_serve import free_port
 from tests.conftest import BRANDS_YAML, run_cli, write_config
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
 
 def base(tmp_path: Path) -> list[str]:
@@ -70,6 +72,9 @@ def test_serve_with_two_workers_answers_and_stops_on_sigterm(tmp_path: Path) -> 
         assert process.stdout is not None
         banner = process.stdout.readline()  # printed once the socket listens
         assert "2 worker(s)" in banner, banner
+        # each worker listens on its own SO_REUSEPORT socket, so the kernel balances
+        # connections between them (one shared socket let one worker take most of them)
+        assert wait_for(lambda: listening(port) == 2), listening(port)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60,
                           headers={"Authorization": f"Bearer {secret}"}) as client:
             for _ in range(20):  # spread over both workers
@@ -85,3 +90,20 @@ def test_serve_with_two_workers_answers_and_stops_on_sigterm(tmp_path: Path) -> 
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def listening(port: int) -> int:
+    """Listening TCP sockets on `port`, from the kernel's own table (Linux /proc)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for row in rows if row.split()[1].endswith(f":{port:04X}")
+               and row.split()[3] == "0A")
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Poll a condition the test cannot be told about (a forked worker binding its socket)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
