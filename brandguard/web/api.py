@@ -60,17 +60,19 @@ NOT_FOUND = HTTPException(404, "not found")
 T = TypeVar("T")
 
 
-async def on_store(ctx: WebContext, work: Callable[[], T]) -> T:
+async def on_store(ctx: WebContext, work: Callable[[], T], *, heavy: bool = False) -> T:
     """Run store work inline for an embedded store, on the thread pool for a remote one.
 
-    A SQLite query is a few milliseconds of this process's CPU: on two cores, handing it to
-    a thread only adds the hand-off and GIL contention (the busiest route answered 15 % more
-    requests, with a shorter tail, inline). An Elasticsearch query is a wait on the network,
-    which must not hold up the event loop.
+    A SQLite query by brand and time is a few milliseconds of this process's CPU: on two
+    cores, handing it to a thread only adds the hand-off and GIL contention (the busiest
+    route answered 15 % more requests, with a shorter tail, inline). An Elasticsearch query
+    is a wait on the network, and a `heavy` one (a full-text search may read many index
+    pages) could take long enough to hold up every other request: both go to the pool.
     """
-    if ctx.pool.local:
+    if ctx.pool.local and not heavy:
         return work()
     return await run_in_threadpool(work)
+
 
 async def web(request: Request) -> WebContext:
     context: WebContext = request.app.state.web
@@ -183,7 +185,8 @@ async def mentions(scope: View, ctx: Ctx,
                         category=category, source=source, kind=kind, author=author,
                         min_reach=min_reach, include_duplicates=include_duplicates,
                         limit=limit, offset=offset)
-    found = await on_store(ctx, lambda: _visible(lambda: scope.search(query)))
+    found = await on_store(ctx, lambda: _visible(lambda: scope.search(query)),
+                           heavy=query.text is not None)
     # Returned as a Response: FastAPI then skips re-validating and re-encoding every hit
     # (the hits are already JSON-ready, and tests hold them to the schema); the model still
     # documents the route. orjson encodes it several times faster than the json module.
