@@ -362,12 +362,12 @@ def bench_api(docs: int, brands: int, clients: str, seconds: float, db: Path, po
     counts = _client_counts(clients)
     root = Path(tempfile.mkdtemp(prefix="bg-bench-api-"))
     config = bench_config(root, brands)
-    _fill_api_store(config, db, docs, corpus)
+    end = datetime(2026, 11, 1, tzinfo=config.settings.tz)
+    _fill_api_store(config, db, docs, end, corpus)
     size, took = api_bench.warm_page_cache(db)
     click.echo(f"store {db}: {docs:,} documents over a year, {brands} brands "
                f"({size / 1e9:.1f} GB, read once in {took:.0f} s to warm the page cache); "
                f"{seconds:.0f} s per endpoint and client count; serve --workers {workers}")
-    end = datetime(2026, 11, 1, tzinfo=config.settings.tz)
     queries = api_bench.Queries(config, end)
     base_search, base_series = api_bench.store_baseline(db, config, queries, 300)
     click.echo("  " + base_search.line())
@@ -398,12 +398,12 @@ def _client_counts(text: str) -> list[int]:
     return counts
 
 
-def _fill_api_store(config: Config, db: Path, docs: int, corpus: Path | None) -> None:
+def _fill_api_store(config: Config, db: Path, docs: int, end: datetime,
+                    corpus: Path | None) -> None:
     from brandguard.bench import api as api_bench
     from brandguard.cli.context import progress
 
     texts, origin = source_texts(corpus)
-    end = datetime(2026, 11, 1, tzinfo=config.settings.tz)
     db.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with progress(docs, "docs", "filling the store") as bar:

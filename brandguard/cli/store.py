@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, get_args
+from itertools import islice
+from typing import TYPE_CHECKING, TypeVar, get_args
 
 import click
 
@@ -27,11 +28,13 @@ from brandguard.stories.tracker import StoryTracker
 from brandguard.story import StoryMember
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from brandguard.evaluation.records import EvaluationEntry
-    from brandguard.store.base import Store, StoredDocument
-    from brandguard.story import Story
+    from brandguard.store.base import Store
 
 BATCH = 500
+T = TypeVar("T")
 ALL = 1_000_000
 
 
@@ -81,58 +84,42 @@ def group_stories(store: Store, tracker: StoryTracker) -> tuple[int, int]:
     copies before their reposts), a batch at a time as ingest does; members are skipped, so
     running it again changes nothing. Returns (documents read, story writes)."""
     read = changed = 0
-    batch: list[StoredDocument] = []
     with progress(None, "doc", "group") as bar:
-        for item in store.scan(BATCH):
-            batch.append(item)
-            if len(batch) >= BATCH:
-                changed += _group(tracker, batch)
-                read, batch = read + len(batch), []
-                bar.update(BATCH)
-        changed += _group(tracker, batch)
-    return read + len(batch), changed
+        for batch in batches(store.scan(BATCH), BATCH):
+            reposts = {i.document.id: i.duplicate_of for i in batch if i.duplicate_of}
+            changed += len(tracker.group([(i.document, i.analysis) for i in batch], reposts))
+            read += len(batch)
+            bar.update(len(batch))
+    return read, changed
 
 
-def _group(tracker: StoryTracker, batch: list[StoredDocument]) -> int:
-    if not batch:
-        return 0
-    reposts = {i.document.id: i.duplicate_of for i in batch if i.duplicate_of}
-    return len(tracker.group([(i.document, i.analysis) for i in batch], reposts))
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last shorter): itertools.batched from Python 3.12."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:
-    batch: list[StoredDocument] = []
     count = 0
     with progress(None, "doc", "copy") as bar:
-        for item in src.scan(BATCH):
-            analysis = analyzer.with_index_fields(item.document, item.analysis)
-            batch.append(replace(item, analysis=analysis))
-            if len(batch) >= BATCH:
-                dst.restore(batch)
-                count += len(batch)
-                bar.update(len(batch))
-                batch = []
-        dst.restore(batch)
-    return count + len(batch)
+        for batch in batches(src.scan(BATCH), BATCH):
+            dst.restore([replace(item, analysis=analyzer.with_index_fields(item.document,
+                                                                          item.analysis))
+                         for item in batch])
+            count += len(batch)
+            bar.update(len(batch))
+    return count
 
 
 def copy_stories(src: Store, dst: Store) -> int:
     """Stories with their members, as grouped in the source (not regrouped)."""
     copied = 0
-    batch: list[tuple[Story, list[str]]] = []
-    for item in src.scan_stories(BATCH):
-        batch.append(item)
-        if len(batch) >= BATCH:
-            copied += _save_stories(dst, batch)
-            batch = []
-    return copied + _save_stories(dst, batch)
-
-
-def _save_stories(dst: Store, batch: list[tuple[Story, list[str]]]) -> int:
-    if batch:
+    for batch in batches(src.scan_stories(BATCH), BATCH):
         dst.save_stories([s for s, _ in batch],
                          [StoryMember(s.brand, doc, s.id) for s, docs in batch for doc in docs])
-    return len(batch)
+        copied += len(batch)
+    return copied
 
 
 def copy_incidents(src: Store, dst: Store) -> int:

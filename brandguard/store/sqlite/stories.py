@@ -80,7 +80,18 @@ class StoriesMixin(Connection):
             if not rows:
                 return
             after = rows[-1][0]
+            members = self._members_of([story for story, _ in rows])
             for story_id_, body in rows:
-                docs = [r[0] for r in self.db.execute(
-                    "SELECT doc FROM story_members WHERE story=? ORDER BY doc", (story_id_,))]
-                yield Story.from_json(orjson.loads(body)), docs
+                yield Story.from_json(orjson.loads(body)), members.get(story_id_, [])
+
+    def _members_of(self, story_ids: list[str]) -> dict[str, list[str]]:
+        """A page's members in one query, each story's in document order."""
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(story_ids), _CHUNK):
+            chunk = story_ids[start:start + _CHUNK]
+            rows = self.db.execute(
+                f"SELECT story, doc FROM story_members WHERE story IN"  # noqa: S608
+                f" ({','.join('?' * len(chunk))}) ORDER BY story, doc", chunk)
+            for story, doc in rows:
+                out.setdefault(story, []).append(doc)
+        return out
