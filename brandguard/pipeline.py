@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
+from brandguard.batching import batches
 from brandguard.document_json import parse_line
 from brandguard.errors import InputError, StoreUnavailable
 from brandguard.spool import Spool
@@ -73,14 +74,42 @@ class IngestReport:
                 "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejected]}
 
 
-def analyze_line(analyzer: Analyzer, settings: Settings, raw: bytes,
-                 encoding: str = "auto") -> tuple[Document, Analysis]:
-    doc = parse_line(raw, settings.tz, max_bytes=settings.analysis.max_document_bytes,
-                     encoding=encoding)
+ANALYSIS_BATCH = 256  # documents analysed together (nlp/batch_scoring.py)
+
+
+def analyze_many(analyzer: Analyzer, docs: Sequence[Document],
+                 ) -> list[Analysis | InputError]:
+    """Each document's analysis, or why it failed: one batch when all goes well, else
+    document by document, so that one bad document never costs the others theirs."""
     try:
-        return doc, analyzer.analyze(doc)
-    except Exception as exc:  # one document must never stop the others
-        raise InputError(f"analysis failed: {type(exc).__name__}: {exc}") from exc
+        return list(analyzer.analyze_batch(docs))
+    except Exception:  # find the bad one: each document on its own
+        log.debug("batch analysis failed; analysing its %d document(s) one by one", len(docs))
+    out: list[Analysis | InputError] = []
+    for doc in docs:
+        try:
+            out.append(analyzer.analyze(doc))
+        except Exception as exc:
+            out.append(InputError(f"analysis failed: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def parse_and_analyze(analyzer: Analyzer, settings: Settings,
+                      lines: Sequence[tuple[int, bytes]], encoding: str = "auto",
+                      ) -> list[tuple[int, Document | None, Analysis | InputError]]:
+    """Numbered JSONL lines parsed at the edge, then analysed as one batch; a line that
+    does not parse comes back with its error."""
+    parsed: list[tuple[int, Document | InputError]] = []
+    for number, raw in lines:
+        try:
+            parsed.append((number, parse_line(raw, settings.tz, encoding=encoding,
+                                              max_bytes=settings.analysis.max_document_bytes)))
+        except InputError as exc:
+            parsed.append((number, exc))
+    docs = [doc for _, doc in parsed if not isinstance(doc, InputError)]
+    analysed = iter(analyze_many(analyzer, docs))
+    return [(number, None, doc) if isinstance(doc, InputError) else (number, doc, next(analysed))
+            for number, doc in parsed]
 
 
 class Pipeline:
@@ -125,21 +154,19 @@ class Pipeline:
                 progress: Callable[[int], object] | None) -> IngestReport:
         batch: list[tuple[Document, Analysis]] = []
         lines: dict[str, int] = {}
-        for number, doc in documents:
-            report.read += 1
-            try:
-                analysis = self.analyzer.analyze(doc)
-            except Exception as exc:  # one document must never stop the others
-                report.rejected.append(Rejection(number, f"analysis failed: "
-                                                         f"{type(exc).__name__}: {exc}"))
-                continue
-            if not analysis.mentions and self.settings.analysis.unmatched == "drop":
-                report.unmatched += 1
-                continue
-            batch.append((doc, analysis))
-            lines[doc.id] = number
-            if len(batch) >= self.batch_size:
-                self._flush(batch, lines, report, progress)
+        for chunk in batches(documents, ANALYSIS_BATCH):
+            report.read += len(chunk)
+            for (number, doc), analysis in zip(
+                    chunk, analyze_many(self.analyzer, [doc for _, doc in chunk]), strict=True):
+                if isinstance(analysis, InputError):
+                    report.rejected.append(Rejection(number, str(analysis)))
+                elif not analysis.mentions and self.settings.analysis.unmatched == "drop":
+                    report.unmatched += 1
+                else:
+                    batch.append((doc, analysis))
+                    lines[doc.id] = number
+                    if len(batch) >= self.batch_size:
+                        self._flush(batch, lines, report, progress)
         self._flush(batch, lines, report, progress)
         return report
 

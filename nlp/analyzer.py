@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
+import itertools
 from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from brandguard.document import Analysis, DamageTag, Document, Mention, Polarity
+from brandguard.nlp.batch_scoring import index_words, sentence_scores
+from brandguard.nlp.batch_scoring import keywords as batch_keywords
 from brandguard.nlp.brand_matcher import BrandHit, BrandMatcher
 from brandguard.nlp.damage import Cue, DamageTagger, LexiconHits
-from brandguard.nlp.fingerprint import fingerprint
+from brandguard.nlp.fingerprint import Fingerprint, fingerprint, fingerprints
 from brandguard.nlp.keywords import KeywordRanker
 from brandguard.nlp.segmenter import Segmenter, make_segmenter
 from brandguard.nlp.sellers import SellerCheck
@@ -41,13 +47,17 @@ from brandguard.nlp.targets import (
     mention_features,
     token_offsets,
 )
+from brandguard.nlp.token_table import TokenTable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from brandguard.configuration.loader import Config
     from brandguard.configuration.models import Brand
     from brandguard.nlp.phrases import Hit
+
+
+CHUNK_CHARACTERS = 400_000  # below 2 ** 19 sentences, tokens and new words per chunk
 
 
 def default_model_path() -> Path:
@@ -55,7 +65,20 @@ def default_model_path() -> Path:
 
 
 def load_sentiment_model(path: Path | None) -> SentimentModel:
-    return SentimentModel.load(path or default_model_path())
+    """The model at `path` (default: shipped), loaded once per process while the file is
+    unchanged: a model is immutable, and loading it (and its arrays for batches) takes
+    seconds, which every analyzer of a process would otherwise pay again."""
+    path = (path or default_model_path()).resolve()
+    try:
+        stat = path.stat()
+    except OSError:
+        return SentimentModel.load(path)  # says what is wrong with it
+    return _load_model(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_model(path: Path, _mtime_ns: int, _size: int) -> SentimentModel:
+    return SentimentModel.load(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +105,15 @@ class _Sentences:
 
 
 @dataclass(frozen=True, slots=True)
+class _Cut:
+    """A text's sentence spans, each sentence's tokens, and sentence weights (social)."""
+
+    spans: list[tuple[int, int]]
+    tokens: list[list[str]]
+    weights: list[float] | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Prepared:
     sentences: _Sentences
     lexicon: LexiconHits
@@ -102,6 +134,7 @@ class Analyzer:
         terms = frozenset(t for c in tagger.lexicon.categories.values() for t in c.terms)
         self.keywords = KeywordRanker(frozenset(n for b in brands for n in b.names), terms)
         self.sellers = SellerCheck(brands)
+        self._table: TokenTable | None = None
 
     @classmethod
     def from_config(cls, config: Config, model_path: Path | None = None,
@@ -129,27 +162,34 @@ class Analyzer:
         other.sellers = SellerCheck(brands)
         return other
 
+    def _cut(self, text: str, kind: str | None) -> _Cut:
+        """Sentences and their tokens; a social post's handles blanked and its quoted
+        repost chain cut off and weighted down."""
+        spans = sentence_spans(text)
+        if kind != "social":
+            return _Cut(spans, [self.segmenter.cut(text[s:e]) for s, e in spans], None)
+        quoted = quote_start(text)
+        spans = _split_at(spans, quoted)
+        return _Cut(spans, [self.segmenter.cut(without_handles(text[s:e])) for s, e in spans],
+                    [QUOTE_WEIGHT if s >= quoted else 1.0 for s, _ in spans])
+
     def _prepare(self, text: str, headline_end: int = 0, kind: str | None = None,
                  ) -> _Prepared:
         opinion = kind in self.opinion_kinds
-        spans = sentence_spans(text)
-        if kind == "social":
-            quoted = quote_start(text)
-            spans = _split_at(spans, quoted)
-            tokens = [self.segmenter.cut(without_handles(text[s:e])) for s, e in spans]
-            weights: list[float] | None = [QUOTE_WEIGHT if s >= quoted else 1.0
-                                           for s, _ in spans]
-        else:
-            tokens = [self.segmenter.cut(text[s:e]) for s, e in spans]
-            weights = None
-        scored = [self.model.score_tokens(t, news=not opinion) for t in tokens]
-        sums = [x[0] for x in scored]
-        if weights is not None:
-            sums = [w * x for w, x in zip(weights, sums, strict=True)]
-        sentences = _Sentences(spans, [s for s, _ in spans], tokens, sums,
-                               [x[1] for x in scored], weights)
-        lexicon = self.tagger.scan(text, spans, headline_end)
-        doc_ev = self._evidence(range(len(spans)), lexicon, None, sentences)
+        cut = self._cut(text, kind)
+        scored = [self.model.score_tokens(t, news=not opinion) for t in cut.tokens]
+        return self._assemble(text, cut, [x[0] for x in scored], [x[1] for x in scored],
+                              headline_end, opinion)
+
+    def _assemble(self, text: str, cut: _Cut, sums: list[complex], counts: list[int],
+                  headline_end: int, opinion: bool) -> _Prepared:
+        """A text's sentences with their scores, its lexicon hits and its evidence."""
+        if cut.weights is not None:
+            sums = [w * x for w, x in zip(cut.weights, sums, strict=True)]
+        sentences = _Sentences(cut.spans, [s for s, _ in cut.spans], cut.tokens, sums,
+                               counts, cut.weights)
+        lexicon = self.tagger.scan(text, cut.spans, headline_end)
+        doc_ev = self._evidence(range(len(cut.spans)), lexicon, None, sentences)
         return _Prepared(sentences, lexicon, doc_ev, opinion)
 
     def evidence(self, text: str, kind: str = "news") -> Evidence:
@@ -170,12 +210,62 @@ class Analyzer:
         return counts, prepared.evidence.negative_cues, prepared.evidence.positive_cues
 
     def analyze(self, doc: Document) -> Analysis:
-        text = doc.full_text
-        prepared = self._prepare(text, len(doc.title or ""), doc.kind)
-        sentiment, polarity = self.model.judge(prepared.evidence, prepared.opinion)
+        """One document, string by string: the reference `analyze_batch` must agree with."""
+        prepared = self._prepare(doc.full_text, len(doc.title or ""), doc.kind)
         flat = [t for sentence in prepared.sentences.tokens for t in sentence]
-        mentions = self._mentions(self.matcher.find(text), prepared, doc, polarity)
-        prints = fingerprint(doc.text)  # of the body: reposts rewrite headlines
+        return self._finish(doc, prepared, self.keywords.top(flat, self.keyword_count),
+                            _words(flat), fingerprint(doc.text))
+
+    def analyze_batch(self, docs: Sequence[Document]) -> list[Analysis]:
+        """Every document of `docs`, as `analyze` would, with the token-level work done
+        as array operations over the whole batch (nlp/batch_scoring.py): what ingest,
+        crawl and run use."""
+        out: list[Analysis] = []
+        for chunk in _chunks(docs, CHUNK_CHARACTERS):
+            if len(chunk) == 1 and _size(chunk[0]) > CHUNK_CHARACTERS:
+                out.append(self.analyze(chunk[0]))  # too long for the keys' bit widths
+            else:
+                out += self._analyze_chunk(chunk)
+        return out
+
+    def _analyze_chunk(self, docs: Sequence[Document]) -> list[Analysis]:
+        table = self._token_table()
+        table.trim()
+        texts = [doc.full_text for doc in docs]
+        cuts = [self._cut(text, doc.kind) for text, doc in zip(texts, docs, strict=True)]
+        tokens = [t for cut in cuts for t in cut.tokens]
+        ids = table.lookup(itertools.chain.from_iterable(tokens))
+        sentence = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
+        sentences_of = [len(cut.spans) for cut in cuts]
+        owner = np.repeat(np.arange(len(docs)), sentences_of)[sentence]
+        scores = sentence_scores(table, ids, sentence, len(tokens))
+        words = index_words(table, ids, owner, len(docs))
+        keywords = batch_keywords(table, ids, owner, len(docs), self.keyword_count)
+        prints = fingerprints([d.text for d in docs])
+        negative, positive = scores.news_negative.tolist(), scores.news_positive.tolist()
+        opinion, counts = scores.opinion.tolist(), scores.counts.tolist()
+        out, first = [], 0
+        for i, (text, cut, d) in enumerate(zip(texts, cuts, docs, strict=True)):
+            last = first + sentences_of[i]
+            is_opinion = d.kind in self.opinion_kinds
+            sums: list[complex] = (list(opinion[first:last]) if is_opinion else
+                                   list(map(complex, negative[first:last], positive[first:last])))
+            prepared = self._assemble(text, cut, sums, counts[first:last],
+                                      len(d.title or ""), is_opinion)
+            out.append(self._finish(d, prepared, keywords[i], words[i], prints[i]))
+            first = last
+        return out
+
+    def _token_table(self) -> TokenTable:
+        """Built on first use: only the batch path needs it (about a second per model)."""
+        if self._table is None:
+            self._table = TokenTable(self.model, self.keywords)
+        return self._table
+
+    def _finish(self, doc: Document, prepared: _Prepared, keywords: list[str],
+                words: tuple[str, ...], prints: Fingerprint) -> Analysis:
+        sentiment, polarity = self.model.judge(prepared.evidence, prepared.opinion)
+        mentions = self._mentions(self.matcher.find(doc.full_text), prepared, doc, polarity)
         damage = self.tagger.tags(prepared.lexicon.terms)
         unauthorised = self.sellers.tag(doc.seller, [m.brand for m in mentions])
         if unauthorised is not None:
@@ -183,12 +273,11 @@ class Analyzer:
         return Analysis(
             id=doc.id, sentiment=sentiment, polarity=polarity,
             mentions=mentions + self._seller_mentions(doc, mentions, polarity),
-            damage=damage,
-            keywords=tuple(self.keywords.top(flat, self.keyword_count)),
-            simhash=prints.simhash,
+            damage=damage, keywords=tuple(keywords),
+            simhash=prints.simhash,  # of the body: reposts rewrite headlines
             fingerprint=prints.signature.tobytes(),
             dedup_keys=tuple(prints.band_keys),
-            tokens=_words(flat),
+            tokens=words,
         )
 
     def target_samples(self, doc: Document) -> list[tuple[str, TargetFeatures]]:
@@ -327,6 +416,25 @@ class Analyzer:
             masks.update((s, SELF) for s in surfaces[brand])
             out[brand] = mention_features(context, offsets, sentences.tokens, masks)
         return out
+
+
+def _chunks(docs: Sequence[Document], characters: int) -> Iterator[Sequence[Document]]:
+    """Consecutive runs of `docs` of at most `characters` characters (at least one
+    document each): what keeps a chunk's sentence, token and new-word counts inside the
+    bit widths of batch_scoring's keys."""
+    start, size = 0, 0
+    for i, doc in enumerate(docs):
+        length = _size(doc)
+        if size and size + length > characters:
+            yield docs[start:i]
+            start, size = i, 0
+        size += length
+    if start < len(docs):
+        yield docs[start:]
+
+
+def _size(doc: Document) -> int:
+    return len(doc.full_text) + len(doc.text)
 
 
 def _split_at(spans: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:

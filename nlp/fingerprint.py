@@ -61,7 +61,10 @@ def shingle_hashes(text: str) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     with np.errstate(over="ignore"):
         mixed = (codes[:-2] * _P1 + codes[1:-1] * _P2 + codes[2:]) * _MIX
-    return np.unique(mixed ^ (mixed >> np.uint64(29)))
+    ordered = np.sort(mixed ^ (mixed >> np.uint64(29)))  # np.unique hashes: ~10x slower
+    distinct = np.ones(ordered.size, dtype=bool)
+    distinct[1:] = ordered[1:] != ordered[:-1]
+    return ordered[distinct]
 
 
 def _signature(sorted_hashes: np.ndarray) -> np.ndarray:
@@ -101,3 +104,84 @@ def band_keys(sig: np.ndarray) -> list[int]:
 
 def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
+
+
+_DOC_SHIFT = 45  # a batch key: document index above the top 45 bits of a shingle hash
+
+
+def fingerprints(texts: list[str]) -> list[Fingerprint]:
+    """`fingerprint` of each text, computed for all of them at once.
+
+    The shingle hashes of every text are sorted in one `np.sort` of (text, top 45 bits of
+    the hash) keys; a batch in which two different hashes of one text share those bits
+    (about once in 10^8 texts) is done text by text instead, so the result is exact.
+    """
+    if not texts:
+        return []
+    lowered = [t.lower() for t in texts]
+    raw = np.frombuffer("".join(lowered).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) for t in lowered])
+    keep = _ALNUM[np.minimum(raw, 0x2FFFF)] | (raw >= 0x30000)
+    codes, owner = raw[keep].astype(np.uint64), owner[keep]
+    whole = owner[:-2] == owner[2:] if codes.size >= SHINGLE else np.zeros(0, dtype=bool)
+    with np.errstate(over="ignore"):
+        mixed = (codes[:-2] * _P1 + codes[1:-1] * _P2 + codes[2:]) * _MIX
+    hashes, owner = (mixed ^ (mixed >> np.uint64(29)))[whole], owner[:-2][whole]
+    keys = owner << _DOC_SHIFT | (hashes >> np.uint64(64 - _DOC_SHIFT)).astype(np.int64)
+    order = np.argsort(keys)
+    keys, hashes, owner = keys[order], hashes[order], owner[order]
+    same_key = keys[1:] == keys[:-1]
+    if (same_key & (hashes[1:] != hashes[:-1])).any():
+        return [fingerprint(t) for t in texts]
+    distinct = np.ones(keys.size, dtype=bool)
+    distinct[1:] = ~same_key
+    return _from_sorted(hashes[distinct], owner[distinct], len(texts))
+
+
+def _from_sorted(hashes: np.ndarray, owner: np.ndarray, count: int) -> list[Fingerprint]:
+    """Signatures and simhashes from each text's distinct hashes, sorted, text by text."""
+    sizes = np.bincount(owner, minlength=count)
+    bins = (hashes >> _BIN_SHIFT).astype(np.int64)
+    cell = owner * PERMUTATIONS + bins
+    first = np.ones(cell.size, dtype=bool)
+    first[1:] = cell[1:] != cell[:-1]
+    values = np.full(count * PERMUTATIONS, _EMPTY, dtype=np.uint32)
+    values[cell[first]] = (hashes[first] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    present = np.zeros(count * PERMUTATIONS, dtype=bool)
+    present[cell[first]] = True
+    signatures = _densified(values.reshape(count, PERMUTATIONS),
+                            present.reshape(count, PERMUTATIONS))
+    has = sizes > 0
+    majority = _bit_counts(hashes, owner, count) * 2 > sizes[:, None]
+    simhashes = (majority * _BIT_WEIGHTS).sum(axis=1, dtype=np.uint64).tolist()
+    empty = np.zeros(0, dtype=np.uint32)
+    return [Fingerprint(int(simhashes[i]), signatures[i]) if has[i] else Fingerprint(0, empty)
+            for i in range(count)]
+
+
+_BYTE_BITS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64)
+
+
+def _bit_counts(hashes: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    """Per text, how many of its hashes have each of the 64 bits set: a histogram of
+    each byte's values per text, times each value's bits (exact in float64). Five times
+    faster here than summing unpacked bits per text."""
+    columns = hashes.view(np.uint8).reshape(-1, 8)
+    base = owner * 256
+    out = np.empty((count, 64))
+    for byte in range(8):
+        histogram = np.bincount(base + columns[:, byte], minlength=count * 256)
+        out[:, 8 * byte:8 * byte + 8] = histogram.reshape(count, 256) @ _BYTE_BITS
+    return out
+
+
+def _densified(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Each empty bin takes the next non-empty bin's value (cyclically), mixed, as
+    `_signature` does for one text."""
+    if present.all():
+        return values
+    width = PERMUTATIONS
+    index = np.where(np.concatenate([present, present], axis=1), np.arange(2 * width), 2 * width)
+    following = np.minimum.accumulate(index[:, ::-1], axis=1)[:, ::-1][:, :width] % width
+    borrowed = np.take_along_axis(values, following, axis=1) ^ np.uint32(0x9E3779B9)
+    return np.where(present, values, borrowed).astype(np.uint32)

@@ -50,7 +50,7 @@ def ingest_rate(name: str, url: str, config: Config, analyzer: Analyzer,
         store = open_es(url, config, f"bench-{uuid.uuid4().hex[:8]}")
         try:
             started = time.perf_counter()
-            items = analysed or [(d, analyzer.analyze(d)) for d in sample]
+            items = analysed or list(zip(sample, analyzer.analyze_batch(sample), strict=True))
             for i in range(0, len(items), 500):
                 store.upsert(items[i:i + 500])
             store.client.indices.refresh(index=store.alias)

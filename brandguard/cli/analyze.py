@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from brandguard import wiring
+from brandguard.batching import batches
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.inputs import numbered_lines
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import IngestReport, analyze_line
+from brandguard.pipeline import ANALYSIS_BATCH, IngestReport, parse_and_analyze
 
 MODEL_OPTION = click.option("--sentiment-model", type=click.Path(path_type=Path, dir_okay=False,
                                                                   exists=True),
@@ -32,14 +33,15 @@ def analyze(app: AppContext, source: str, sentiment_model: Path | None, encoding
     analyzer = Analyzer.from_config(app.config, sentiment_model)
     out = sys.stdout
     with progress(None, "doc", "analyze") as bar:
-        for number, raw in numbered_lines(source):
-            try:
-                _doc, analysis = analyze_line(analyzer, app.config.settings, raw, encoding)
-                record = analysis.to_json()
-            except InputError as exc:
-                record = {"id": _id_hint(raw), "line": number, "error": str(exc)}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            bar.update(1)
+        for lines in batches(numbered_lines(source), ANALYSIS_BATCH):
+            for (number, raw), (_, _doc, analysis) in zip(
+                    lines, parse_and_analyze(analyzer, app.config.settings, lines, encoding),
+                    strict=True):
+                record = (analysis.to_json() if not isinstance(analysis, InputError)
+                          else {"id": _id_hint(raw), "line": number, "error": str(analysis)})
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+            bar.update(len(lines))
 
 
 def _id_hint(raw: bytes) -> str | None:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from itertools import islice
-from typing import TYPE_CHECKING, TypeVar, get_args
+from typing import TYPE_CHECKING, get_args
 
 import click
 
 from brandguard.access import CredentialKind
+from brandguard.batching import batches
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.nlp.analyzer import Analyzer
@@ -28,13 +28,11 @@ from brandguard.stories.tracker import StoryTracker
 from brandguard.story import StoryMember
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
 
     from brandguard.evaluation.records import EvaluationEntry
     from brandguard.store.base import Store
 
 BATCH = 500
-T = TypeVar("T")
 ALL = 1_000_000
 
 
@@ -91,13 +89,6 @@ def group_stories(store: Store, tracker: StoryTracker) -> tuple[int, int]:
             read += len(batch)
             bar.update(len(batch))
     return read, changed
-
-
-def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """`items` in lists of `size` (the last shorter): itertools.batched from Python 3.12."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def copy_documents(src: Store, dst: Store, analyzer: Analyzer) -> int:
