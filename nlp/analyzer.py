@@ -17,6 +17,7 @@ import bisect
 import copy
 import functools
 import itertools
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from brandguard.nlp.phrases import Hit
 
 
+_TABLE_BUILD = threading.Lock()
 CHUNK_CHARACTERS = 400_000  # below 2 ** 19 sentences, tokens and new words per chunk
 
 
@@ -230,17 +232,18 @@ class Analyzer:
 
     def _analyze_chunk(self, docs: Sequence[Document]) -> list[Analysis]:
         table = self._token_table()
-        table.trim()
         texts = [doc.full_text for doc in docs]
         cuts = [self._cut(text, doc.kind) for text, doc in zip(texts, docs, strict=True)]
         tokens = [t for cut in cuts for t in cut.tokens]
-        ids = table.lookup(itertools.chain.from_iterable(tokens))
         sentence = np.repeat(np.arange(len(tokens)), [len(t) for t in tokens])
         sentences_of = [len(cut.spans) for cut in cuts]
         owner = np.repeat(np.arange(len(docs)), sentences_of)[sentence]
-        scores = sentence_scores(table, ids, sentence, len(tokens))
-        words = index_words(table, ids, owner, len(docs))
-        keywords = batch_keywords(table, ids, owner, len(docs), self.keyword_count)
+        with table.lock:  # `run` analyses on several threads; ids live until the batch ends
+            table.trim()
+            ids = table.lookup(itertools.chain.from_iterable(tokens))
+            scores = sentence_scores(table, ids, sentence, len(tokens))
+            words = index_words(table, ids, owner, len(docs))
+            keywords = batch_keywords(table, ids, owner, len(docs), self.keyword_count)
         prints = fingerprints([d.text for d in docs])
         negative, positive = scores.news_negative.tolist(), scores.news_positive.tolist()
         opinion, counts = scores.opinion.tolist(), scores.counts.tolist()
@@ -258,9 +261,10 @@ class Analyzer:
 
     def _token_table(self) -> TokenTable:
         """Built on first use: only the batch path needs it (about a second per model)."""
-        if self._table is None:
-            self._table = TokenTable(self.model, self.keywords)
-        return self._table
+        with _TABLE_BUILD:
+            if self._table is None:
+                self._table = TokenTable(self.model, self.keywords)
+            return self._table
 
     def _finish(self, doc: Document, prepared: _Prepared, keywords: list[str],
                 words: tuple[str, ...], prints: Fingerprint) -> Analysis:

@@ -18,6 +18,7 @@ bounded and ids stay below `2 ** ID_BITS`.
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -122,6 +123,7 @@ class TokenTable:
     SKIP, NEGATOR, INDEXED, KNOWN = 1, 2, 4, 8
 
     def __init__(self, model: SentimentModel, keywords: KeywordRanker) -> None:
+        self.lock = threading.Lock()  # held from `trim` until a batch is done with its ids
         self.model = ModelArrays.of(model)
         self.ids = _Ids()
         self.ids.update((w, i) for i, w in enumerate(self.model.words))

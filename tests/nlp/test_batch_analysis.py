@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -146,3 +148,23 @@ def test_model_is_loaded_once_per_file(tmp_path: Path) -> None:
     stat = copy.stat()
     os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # rewritten
     assert analyzer_module.load_sentiment_model(copy) is not loaded
+
+
+def test_threads_sharing_an_analyzer_get_the_same_analyses(config: Config) -> None:
+    """`run` analyses on several threads with one analyzer: batches full of words never
+    seen before, started together, still give each thread the reference analyses."""
+    analyzer = Analyzer.from_config(config)
+    batches = [[make_doc(f"八马茶业{chr(0x4E00 + 97 * t + k)}{chr(0x5E00 + 31 * k + t)}超标"
+                         f"第{t}批{k}号", config=config, url=f"http://t.example/{t}/{k}")
+                for k in range(300)] for t in range(4)]
+    expected = [[analyzer.analyze(d) for d in batch] for batch in batches]
+    start = threading.Barrier(len(batches))
+
+    def work(batch: list[Document]) -> list[Analysis]:
+        start.wait()
+        return analyzer.analyze_batch(batch)
+
+    with ThreadPoolExecutor(len(batches)) as pool:
+        results = list(pool.map(work, batches))
+    for want, got in zip(expected, results, strict=True):
+        assert_same(want, got)
