@@ -48,7 +48,7 @@ from brandguard.nlp.targets import (
     mention_features,
     token_offsets,
 )
-from brandguard.nlp.token_table import TokenTable
+from brandguard.nlp.token_table import TokenTable, index_word
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -213,10 +213,12 @@ class Analyzer:
 
     def analyze(self, doc: Document) -> Analysis:
         """One document, string by string: the reference `analyze_batch` must agree with."""
-        prepared = self._prepare(doc.full_text, len(doc.title or ""), doc.kind)
+        text = doc.full_text
+        prepared = self._prepare(text, len(doc.title or ""), doc.kind)
         flat = [t for sentence in prepared.sentences.tokens for t in sentence]
-        return self._finish(doc, prepared, self.keywords.top(flat, self.keyword_count),
-                            _words(flat), fingerprint(doc.text))
+        return self._finish(doc, text, prepared,
+                            self.keywords.top(flat, self.keyword_count), _words(flat),
+                            fingerprint(doc.text))
 
     def analyze_batch(self, docs: Sequence[Document]) -> list[Analysis]:
         """Every document of `docs`, as `analyze` would, with the token-level work done
@@ -255,7 +257,7 @@ class Analyzer:
                                    list(map(complex, negative[first:last], positive[first:last])))
             prepared = self._assemble(text, cut, sums, counts[first:last],
                                       len(d.title or ""), is_opinion)
-            out.append(self._finish(d, prepared, keywords[i], words[i], prints[i]))
+            out.append(self._finish(d, text, prepared, keywords[i], words[i], prints[i]))
             first = last
         return out
 
@@ -266,10 +268,11 @@ class Analyzer:
                 self._table = TokenTable(self.model, self.keywords)
             return self._table
 
-    def _finish(self, doc: Document, prepared: _Prepared, keywords: list[str],
+    def _finish(self, doc: Document, text: str, prepared: _Prepared, keywords: list[str],
                 words: tuple[str, ...], prints: Fingerprint) -> Analysis:
+        """`text`: the document's full text, as analysed."""
         sentiment, polarity = self.model.judge(prepared.evidence, prepared.opinion)
-        mentions = self._mentions(self.matcher.find(doc.full_text), prepared, doc, polarity)
+        mentions = self._mentions(self.matcher.find(text), prepared, doc, polarity)
         damage = self.tagger.tags(prepared.lexicon.terms)
         unauthorised = self.sellers.tag(doc.seller, [m.brand for m in mentions])
         if unauthorised is not None:
@@ -482,4 +485,4 @@ def _merge(tags: tuple[DamageTag, ...], extra: DamageTag) -> tuple[DamageTag, ..
 
 def _words(tokens: list[str]) -> tuple[str, ...]:
     """Distinct words of two or more characters, in order: what a store indexes as terms."""
-    return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and t.isalnum()))
+    return tuple(dict.fromkeys(filter(index_word, tokens)))

@@ -41,7 +41,13 @@ NEGATORS = frozenset({"不", "没", "没有", "无", "未", "别", "非", "不�
 NEGATION_REACH = 3
 OPINION_BAND = (0.35, 0.65)
 OPINION_CUE_LOGIT = 1.5
-_SKIP = frozenset("，。！？、；：,.!?;:~～…　 \n\t\r\"“”'‘’()（）【】[]《》<>-—/|*#@&%$^_=+")
+SKIP = frozenset("，。！？、；：,.!?;:~～…　 \n\t\r\"“”'‘’()（）【】[]《》<>-—/|*#@&%$^_=+")
+
+
+def skipped(token: str) -> bool:
+    """Punctuation and blanks carry no sentiment (inlined in `features` and
+    `score_tokens`, the hot loops; nlp/token_table.py reads it)."""
+    return token in SKIP or not token.strip()
 
 
 def features(tokens: Iterable[str]) -> set[str]:
@@ -50,7 +56,7 @@ def features(tokens: Iterable[str]) -> set[str]:
     Written as C-level builtins over lists (this is the hot loop of `analyze`); the
     negation pass runs only when a negator is present.
     """
-    words = [t for t in tokens if t not in _SKIP and t.strip()]
+    words = [t for t in tokens if t not in SKIP and t.strip()]
     out = set(_negation_marked(words))
     out.update(map("_".join, itertools.pairwise(words)))
     return out
@@ -152,7 +158,7 @@ class SentimentModel:
     def score_tokens(self, tokens: Iterable[str], news: bool = False) -> tuple[complex, int]:
         """`(sum of weights of features(tokens), len(features(tokens)))` without building
         them; the opinion table's weights, or the news head's."""
-        words = [t for t in tokens if t not in _SKIP and t.strip()]
+        words = [t for t in tokens if t not in SKIP and t.strip()]
         marked = _negation_marked(words)
         singles = set(marked)
         pairs = set(itertools.pairwise(words))

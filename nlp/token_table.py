@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from brandguard.nlp.sentiment import _SKIP, NEGATORS
+from brandguard.nlp.sentiment import NEGATORS, skipped
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -178,12 +178,17 @@ class TokenTable:
         self._kw[fresh] = [weights[words[i]] for i in fresh.tolist()]
 
 
+def index_word(word: str) -> bool:
+    """Two or more letters or digits: what a store indexes as a term."""
+    return len(word) > 1 and word.isalnum()
+
+
 def _flags(word: str) -> int:
     flags = TokenTable.KNOWN
-    if word in _SKIP or not word.strip():
+    if skipped(word):
         flags |= TokenTable.SKIP
     if word in NEGATORS:
         flags |= TokenTable.NEGATOR
-    if len(word) > 1 and word.isalnum():
+    if index_word(word):
         flags |= TokenTable.INDEXED
     return flags
