@@ -18,15 +18,15 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from brandguard.batching import batches
-from brandguard.document_json import parse_line
+from brandguard.analysing import InProcess, Outcome, kept
 from brandguard.errors import InputError, StoreUnavailable
 from brandguard.spool import Spool
-from brandguard.store.base import UpsertResult
+from brandguard.store.base import UpsertResult, WriteForm
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from brandguard.analysing import Analysing
     from brandguard.configuration.models import Settings
     from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
@@ -74,54 +74,44 @@ class IngestReport:
                 "rejections": [{"line": r.line, "reason": r.reason} for r in self.rejected]}
 
 
-ANALYSIS_BATCH = 256  # documents analysed together (nlp/batch_scoring.py)
+@dataclass
+class _Batch:
+    """Documents waiting to be stored, with their input line numbers and write forms."""
 
+    items: list[tuple[Document, Analysis]] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    forms: list[WriteForm | None] = field(default_factory=list)
 
-def analyze_many(analyzer: Analyzer, docs: Sequence[Document],
-                 ) -> list[Analysis | InputError]:
-    """Each document's analysis, or why it failed: one batch when all goes well, else
-    document by document, so that one bad document never costs the others theirs."""
-    try:
-        return list(analyzer.analyze_batch(docs))
-    except Exception:  # find the bad one: each document on its own
-        log.debug("batch analysis failed; analysing its %d document(s) one by one", len(docs))
-    out: list[Analysis | InputError] = []
-    for doc in docs:
-        try:
-            out.append(analyzer.analyze(doc))
-        except Exception as exc:
-            out.append(InputError(f"analysis failed: {type(exc).__name__}: {exc}"))
-    return out
+    def add(self, number: int, doc: Document, analysis: Analysis,
+            form: WriteForm | None) -> None:
+        self.items.append((doc, analysis))
+        self.lines[doc.id] = number
+        self.forms.append(form)
 
+    def write_forms(self) -> list[WriteForm] | None:
+        """The forms, if workers built every one; else the store builds them."""
+        forms = [form for form in self.forms if form is not None]
+        return forms if len(forms) == len(self.items) else None
 
-def parse_and_analyze(analyzer: Analyzer, settings: Settings,
-                      lines: Sequence[tuple[int, bytes]], encoding: str = "auto",
-                      ) -> list[tuple[int, Document | None, Analysis | InputError]]:
-    """Numbered JSONL lines parsed at the edge, then analysed as one batch; a line that
-    does not parse comes back with its error."""
-    parsed: list[tuple[int, Document | InputError]] = []
-    for number, raw in lines:
-        try:
-            parsed.append((number, parse_line(raw, settings.tz, encoding=encoding,
-                                              max_bytes=settings.analysis.max_document_bytes)))
-        except InputError as exc:
-            parsed.append((number, exc))
-    docs = [doc for _, doc in parsed if not isinstance(doc, InputError)]
-    analysed = iter(analyze_many(analyzer, docs))
-    return [(number, None, doc) if isinstance(doc, InputError) else (number, doc, next(analysed))
-            for number, doc in parsed]
+    def clear(self) -> None:
+        self.items.clear()
+        self.lines.clear()
+        self.forms.clear()
 
 
 class Pipeline:
     def __init__(self, analyzer: Analyzer, store: DocumentIndex, settings: Settings,
                  hooks: Sequence[BatchHook] = (), batch_size: int = 500,
                  writer: AbstractContextManager[object] | None = None,
-                 stories: StoryHook | None = None) -> None:
+                 stories: StoryHook | None = None, analysing: Analysing | None = None,
+                 ) -> None:
         """`writer`: held while a batch is stored and judged, when threads share the store
         (`brandguard.store.serial`); parsing and analysis run outside it. `stories` groups
-        each stored batch before it is judged."""
+        each stored batch before it is judged. `analysing`: where analysis runs
+        (`brandguard.analysing`; default: in this process)."""
         self.writer = writer or nullcontext()
         self.analyzer = analyzer
+        self.analysing = analysing or InProcess(analyzer, settings)
         self.store = store
         self.settings = settings
         self.hooks = list(hooks)
@@ -132,64 +122,50 @@ class Pipeline:
     def ingest(self, lines: Iterable[tuple[int, bytes]], encoding: str = "auto",
                progress: Callable[[int], object] | None = None) -> IngestReport:
         """JSONL input lines: each is parsed at the edge, then takes the documents' path."""
-        report = IngestReport()
-
-        def parsed() -> Iterator[tuple[int, Document]]:
-            for number, raw in lines:
-                try:
-                    yield number, parse_line(raw, self.settings.tz, encoding=encoding,
-                                             max_bytes=self.settings.analysis.max_document_bytes)
-                except InputError as exc:
-                    report.read += 1
-                    report.rejected.append(Rejection(number, str(exc)))
-
-        return self._ingest(parsed(), report, progress)
+        return self._ingest(self.analysing.lines(lines, encoding), progress)
 
     def ingest_documents(self, documents: Iterable[Document],
                          progress: Callable[[int], object] | None = None) -> IngestReport:
         """The same path for documents a collector built itself (feeds, spiders)."""
-        return self._ingest(enumerate(documents, start=1), IngestReport(), progress)
+        return self._ingest(self.analysing.documents(enumerate(documents, start=1)), progress)
 
-    def _ingest(self, documents: Iterable[tuple[int, Document]], report: IngestReport,
+    def _ingest(self, outcomes: Iterable[Outcome],
                 progress: Callable[[int], object] | None) -> IngestReport:
-        batch: list[tuple[Document, Analysis]] = []
-        lines: dict[str, int] = {}
-        for chunk in batches(documents, ANALYSIS_BATCH):
-            report.read += len(chunk)
-            for (number, doc), analysis in zip(
-                    chunk, analyze_many(self.analyzer, [doc for _, doc in chunk]), strict=True):
-                if isinstance(analysis, InputError):
-                    report.rejected.append(Rejection(number, str(analysis)))
-                elif not analysis.mentions and self.settings.analysis.unmatched == "drop":
-                    report.unmatched += 1
-                else:
-                    batch.append((doc, analysis))
-                    lines[doc.id] = number
-                    if len(batch) >= self.batch_size:
-                        self._flush(batch, lines, report, progress)
-        self._flush(batch, lines, report, progress)
+        report = IngestReport()
+        batch = _Batch()
+        for number, doc, analysis, form in outcomes:
+            report.read += 1
+            if doc is None or isinstance(analysis, InputError):
+                report.rejected.append(Rejection(number, str(analysis)))
+            elif not kept(analysis, self.settings):
+                report.unmatched += 1
+            else:
+                batch.add(number, doc, analysis, form)
+                if len(batch.items) >= self.batch_size:
+                    self._flush(batch, report, progress)
+        self._flush(batch, report, progress)
         return report
 
-    def _flush(self, batch: list[tuple[Document, Analysis]], lines: dict[str, int],
-               report: IngestReport, progress: Callable[[int], object] | None) -> None:
-        if not batch:
+    def _flush(self, batch: _Batch, report: IngestReport,
+               progress: Callable[[int], object] | None) -> None:
+        if not batch.items:
             return
         try:
             with self.writer:
                 self.drain(report)
-                self._store(batch, report, lines)
+                self._store(batch.items, report, batch.lines, batch.write_forms())
         except StoreUnavailable as exc:
-            self.spool.put(batch)
-            report.queued += len(batch)
-            log.warning("%s; %d document(s) queued in %s", exc, len(batch), self.spool.path)
+            self.spool.put(batch.items)
+            report.queued += len(batch.items)
+            log.warning("%s; %d document(s) queued in %s", exc, len(batch.items),
+                        self.spool.path)
         if progress:
-            progress(len(batch))
+            progress(len(batch.items))
         batch.clear()
-        lines.clear()
 
     def _store(self, batch: Sequence[tuple[Document, Analysis]], report: IngestReport,
-               lines: dict[str, int]) -> None:
-        result = self.store.upsert(batch)
+               lines: dict[str, int], forms: Sequence[WriteForm] | None = None) -> None:
+        result = self.store.upsert(batch, forms)
         report.stored = report.stored + replace(result, changed=(), rejected=())
         report.rejected += [Rejection(lines.get(doc_id, 0), reason)
                             for doc_id, reason in result.rejected]

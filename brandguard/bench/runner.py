@@ -37,3 +37,25 @@ def rate(name: str, items: int, work: Callable[[], object], repeat: int) -> Meas
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _spin(rounds: int) -> float:
+    """Pure-Python work touching a small dict: what the interpreter does most of."""
+    started = time.perf_counter()
+    table: dict[int, int] = {}
+    for i in range(rounds):
+        table[i % 1000] = i
+    return time.perf_counter() - started
+
+
+def parallel_ceiling(processes: int, rounds: int = 5_000_000, repeat: int = 3) -> float:
+    """How much `processes` CPU-bound processes at once get done against one alone, on this
+    machine now (shared or throttled cores give less than `processes`): the same-run
+    baseline for a parallel speed-up. Medians of `repeat`."""
+    import multiprocessing
+
+    alone = statistics.median(_spin(rounds) for _ in range(repeat))
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        together = statistics.median(max(pool.map(_spin, [rounds] * processes))
+                                     for _ in range(repeat))
+    return processes * alone / together

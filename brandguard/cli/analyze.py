@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from brandguard import wiring
+from brandguard.analysing import ANALYSIS_BATCH, parse_and_analyze
 from brandguard.batching import batches
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError
 from brandguard.inputs import numbered_lines
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import ANALYSIS_BATCH, IngestReport, parse_and_analyze
+
+if TYPE_CHECKING:
+    from brandguard.pipeline import IngestReport
 
 MODEL_OPTION = click.option("--sentiment-model", type=click.Path(path_type=Path, dir_okay=False,
                                                                   exists=True),
@@ -57,11 +62,14 @@ def _id_hint(raw: bytes) -> str | None:
 @MODEL_OPTION
 @ENCODING_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--workers", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Analysis worker processes (0: analyse in this process); this process "
+                   "stays the one store writer. On N cores, N workers use them all.")
 @pass_app
 def ingest(app: AppContext, source: str, sentiment_model: Path | None, encoding: str,
-           as_json: bool) -> None:
+           as_json: bool, workers: int) -> None:
     """Run JSONL documents through the pipeline: store, risk engine, then alert delivery."""
-    report = run_ingest(app, source, sentiment_model, encoding)
+    report = run_ingest(app, source, sentiment_model, encoding, workers)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -71,10 +79,10 @@ def ingest(app: AppContext, source: str, sentiment_model: Path | None, encoding:
 
 
 def run_ingest(app: AppContext, source: str, model: Path | None = None,
-               encoding: str = "auto") -> IngestReport:
-    with app.store() as store, progress(None, "doc", "ingest") as bar:
-        return wiring.build(app.config, store, model=model).pipeline.ingest(
-            numbered_lines(source), encoding, bar.update)
+               encoding: str = "auto", workers: int = 0) -> IngestReport:
+    with (app.store() as store, progress(None, "doc", "ingest") as bar,
+          closing(wiring.build(app.config, store, model=model, workers=workers)) as wired):
+        return wired.pipeline.ingest(numbered_lines(source), encoding, bar.update)
 
 
 def print_report(report: IngestReport) -> None:

@@ -8,6 +8,7 @@ gives a meaningful comparison. Pin to one core with `taskset -c 0` for the "one 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import statistics
 import tempfile
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from brandguard.analysing import ANALYSIS_BATCH, Workers
 from brandguard.batching import batches
 from brandguard.bench import alert_latency, feed_corpus
 from brandguard.bench import crawl as crawl_bench
@@ -27,9 +29,9 @@ from brandguard.bench import extract as extract_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, source_texts
-from brandguard.bench.runner import Measure, peak_rss_mb, rate
+from brandguard.bench.runner import Measure, parallel_ceiling, peak_rss_mb, rate
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import ANALYSIS_BATCH
+from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
 from brandguard.stories.tracker import StoryTracker
 
@@ -123,9 +125,12 @@ def _analyze_all(analyzer: Analyzer, sample: list[Document]) -> list[Analysis]:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               default=BENCH_DB, show_default=True,
               help="SQLite store for the search comparison (shared with `bench api`).")
+@click.option("--workers", default=0, show_default=True,
+              help="Also ingest through N analysis worker processes (`ingest --workers N`), "
+                   "beside one process pinned to one core, same run (run it unpinned).")
 def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
                  corpus: Path | None, store_url: str | None, search_docs: int,
-                 db: Path) -> None:
+                 db: Path, workers: int) -> None:
     """ingest into SQLite (analysis + store): target >= 2,000 docs/s on one core; with
     --store http://…, into Elasticsearch too (target >= 3,000 docs/s bulk) and search p95 on
     a 1 M-document index beside SQLite's (target <= 50 ms)."""
@@ -154,10 +159,51 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
     click.echo(writes_only.line())
+    if workers:
+        _bench_workers(config, analyzer, sample, repeat, workers, folder)
     if store_url:
         _bench_es(store_url, config, analyzer, sample, repeat, analyzed, store_only)
         if search_docs:
             _bench_search(store_url, config, analyzer, corpus, search_docs, db)
+
+
+def _bench_workers(config: Config, analyzer: Analyzer, sample: list[Document], repeat: int,
+                   workers: int, folder: Path) -> None:
+    """`ingest` of JSONL lines (parse, analysis, store writes, story grouping; no judging, as
+    above) in one process pinned to one core, then through `workers` analysis processes on
+    every core this process may use: the ratio is what `--workers` buys."""
+    lines = [(number, json.dumps(doc.to_json(), ensure_ascii=False).encode())
+             for number, doc in enumerate(sample, start=1)]
+    runs = itertools.count()
+
+    def through(analysing: Workers | None) -> None:
+        store = SqliteStore(folder / f"lines{next(runs)}.db", config.settings.tz)
+        stories = StoryTracker(store, config.settings.stories, config.settings.tz)
+        Pipeline(analyzer, store, config.settings, stories=stories,
+                 analysing=analysing).ingest(lines)
+        store.close()
+
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, cores[:1])
+    try:
+        one = rate("ingest, one process on one core", len(lines), lambda: through(None), repeat)
+    finally:
+        os.sched_setaffinity(0, cores)
+    pool = Workers(workers, analyzer, config)
+    try:
+        list(pool.lines(lines[:ANALYSIS_BATCH * workers], "auto"))  # the workers are up
+        many = rate(f"ingest --workers {workers} on {len(cores)} cores", len(lines),
+                    lambda: through(pool), repeat)
+    finally:
+        pool.close()
+    ceiling = parallel_ceiling(len(cores))
+    click.echo(one.line())
+    click.echo(many.line())
+    ratio = many.value / one.value
+    verdict = "meets" if ratio >= 1.8 else "MISSES"
+    click.echo(f"--workers {workers}: x{ratio:.2f} the one-core rate; target x1.8 on 2 cores: "
+               f"{verdict}; this machine's own ceiling, same run: {len(cores)} pure-Python "
+               f"processes at once do x{ceiling:.2f} the work of one")
 
 
 def _bench_es(url: str, config: Config, analyzer: Analyzer, sample: list[Document],

@@ -19,8 +19,9 @@ import hashlib
 import json
 from abc import ABC
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from brandguard.store.fts import index_terms_many
 from brandguard.store.ports import (
     AccessStore,
     DeliveryLog,
@@ -56,11 +57,34 @@ def encoded(doc: Document, analysis: Analysis) -> tuple[str, str, str]:
     return doc_json, analysis_json, content_digest(doc_json, analysis_json)
 
 
-def in_time_order(items: Sequence[tuple[Document, Analysis]], now: datetime,
-                  ) -> list[tuple[Document, Analysis]]:
-    """A batch in publication order (undated documents as of `now`; ties keep their order).
-    Stores write a batch this way, so the first copy of a story within a batch is its
-    earliest published one, whatever order a crawl delivered the pages in."""
+@dataclass(frozen=True, slots=True)
+class WriteForm:
+    """A document as a store writes it, apart from the rows only the store can fill: its
+    canonical JSON, their digest and its full-text terms (`brandguard.store.fts`). Built by
+    `write_forms`, which analysis workers run (`brandguard.workers`) so that the one writer
+    process spends its time writing."""
+
+    doc_json: str
+    analysis_json: str
+    digest: str
+    terms: str
+
+
+def write_forms(items: Sequence[tuple[Document, Analysis]]) -> list[WriteForm]:
+    """Each item's write form, in order (the terms of the whole batch in one pass)."""
+    terms = index_terms_many([doc.full_text for doc, _ in items])
+    return [WriteForm(*encoded(doc, analysis), text_terms)
+            for (doc, analysis), text_terms in zip(items, terms, strict=True)]
+
+
+Item = TypeVar("Item", bound=tuple[Any, ...])
+
+
+def in_time_order(items: Sequence[Item], now: datetime) -> list[Item]:
+    """A batch in publication order (undated documents as of `now`; ties keep their order);
+    an item is a tuple whose first element is its Document. Stores write a batch this way,
+    so the first copy of a story within a batch is its earliest published one, whatever
+    order a crawl delivered the pages in."""
     return sorted(items, key=lambda item: item[0].published_at or now)
 
 

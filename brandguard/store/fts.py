@@ -15,15 +15,13 @@ and never splits a term), and Elasticsearch with the whitespace analyzer.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+import operator
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-_RUN = re.compile(r"\S+")
-
 
 def _protect(char: str) -> str:
     """ASCII other than letters and digits separates tokens in FTS5 (and `"` quotes):
@@ -31,28 +29,73 @@ def _protect(char: str) -> str:
     return chr(0xE000 + ord(char)) if char < "\x80" and not char.isalnum() else char
 
 
-@lru_cache(maxsize=65_536)
 def _fold(char: str) -> str:
-    """One character as indexed: full-width ASCII narrowed, case folded, ASCII
-    punctuation protected. Applied per character, so folding a substring gives a
-    substring of the folded text."""
+    """One non-space character as indexed: full-width ASCII narrowed, case folded, ASCII
+    punctuation protected; never empty, never containing a space. Applied per character,
+    so folding a substring gives a substring of the folded text."""
     if "\uff01" <= char <= "\uff5e":
         char = chr(ord(char) - 0xFEE0)
     return "".join(_protect(c) for c in char.casefold() if not c.isspace()) or _protect(char)
 
 
+_SPACE = ord(" ")
+
+
+class _FoldTable(dict[int, str]):
+    """`str.translate`'s table of `_fold`, filled as code points are first seen: one C pass
+    over a text instead of a Python call per character (the index write's largest cost).
+    Every space maps to " ", so the folded text splits into the folded runs."""
+
+    LIMIT = 65_536  # code points remembered; a text of rarer ones is still folded exactly
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = " " if char.isspace() else _fold(char)
+        if len(self) < self.LIMIT:
+            self[code] = folded
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
 def _folded_runs(text: str) -> list[str]:
     """Each run of non-space characters, folded character by character."""
-    return ["".join(_fold(c) for c in run) for run in _RUN.findall(text)]
+    return text.translate(_FOLDS).split()
 
 
 def _grams(run: str) -> list[str]:
-    return [run[i:i + 2] for i in range(len(run) - 1)]
+    return list(map(operator.add, run, run[1:]))
 
 
 def index_terms(text: str) -> str:
     """The space-separated term string stored in the index."""
-    return " ".join(t for run in _folded_runs(text) for t in (*_grams(run), run[-1]))
+    return index_terms_many([text])[0]
+
+
+def index_terms_many(texts: Sequence[str]) -> list[str]:
+    """`index_terms` of each text, for a batch in a few array passes (a store writes
+    batches): the texts are folded and joined with NUL, which no folded character is (it
+    folds to U+E000), then every character other than a space or NUL emits itself, the
+    next character when that is neither, and a space; each NUL emits itself, so the
+    output splits back into one term string per text."""
+    if not texts:
+        return []
+    folded = "\0".join(text.translate(_FOLDS) for text in texts)
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    is_char = (codes != _SPACE) & (codes != 0)
+    next_char = np.append(is_char[1:], False)
+    emit = np.flatnonzero(codes != _SPACE)  # characters and text boundaries
+    chars = is_char[emit]
+    pair = chars & next_char[emit]
+    size = 1 + pair + chars  # character, [next character,] space | NUL
+    ends = np.cumsum(size)
+    starts = ends - size
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint32)
+    out[starts] = codes[emit]
+    out[starts[pair] + 1] = codes[emit[pair] + 1]
+    out[ends[chars] - 1] = _SPACE
+    return [terms[:-1] for terms in out.tobytes().decode("utf-32-le").split("\0")]
 
 
 def query_runs(query: str) -> list[str | list[str]]:

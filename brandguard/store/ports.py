@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         SearchResult,
         StoredDocument,
         UpsertResult,
+        WriteForm,
     )
     from brandguard.story import Story, StoryMember
 
@@ -48,7 +49,9 @@ class DocumentIndex(DocumentReader, Protocol):
     """Documents in: idempotent upserts, and copying between stores (`store copy`)."""
 
     @abstractmethod
-    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult: ...
+    def upsert(self, items: Sequence[tuple[Document, Analysis]],
+               forms: Sequence[WriteForm] | None = None) -> UpsertResult:
+        """`forms`: the items' `write_forms`, when an analysis worker built them already."""
 
     @abstractmethod
     def scan(self, batch: int = 500) -> Iterator[StoredDocument]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -43,7 +44,9 @@ class StoryBook:
         self.rule, self.tz = rule, tz
         self.stories: dict[str, Story] = {}
         self.members = dict(members or {})
-        self.index: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # brand -> centroid term -> story ids: one small dict per brand, not one dict of
+        # every (brand, term), which is slow to probe once it outgrows the CPU caches
+        self.index: dict[str, dict[str, set[str]]] = defaultdict(dict)
         self.norms: dict[str, float] = {}
         self.changed: set[str] = set()
         self.joined: list[StoryMember] = []
@@ -67,8 +70,9 @@ class StoryBook:
     def best(self, item: StoryItem) -> Story | None:
         """The most similar story within the window that passes the rule, or None."""
         shared: dict[str, list[str]] = defaultdict(list)
+        index = self.index.get(item.brand, {})
         for term in item.terms:
-            for found in self.index.get((item.brand, term), ()):
+            for found in index.get(term, ()):
                 shared[found].append(term)
         norm = item.norm
         scored: list[tuple[float, str]] = []
@@ -100,7 +104,6 @@ class StoryBook:
         timeline[day] = timeline.get(day, 0) + 1
         own = story.documents - story.reposts
         terms = story.terms if repost or own >= SEEDS else _merged(story.terms, item.terms)
-        self._drop_index(story)
         updated = replace(
             story, first_at=min(story.first_at, item.published),
             last_at=max(story.last_at, item.published),
@@ -108,7 +111,11 @@ class StoryBook:
             documents=story.documents + 1, reposts=story.reposts + int(repost),
             negative=story.negative + int(item.negative), sources=sources, timeline=timeline,
             terms=terms, categories=tuple(sorted(set(story.categories) | item.categories)))
-        self._keep(updated)
+        if terms is story.terms:  # the centroid did not move: its index entries stand
+            self.stories[updated.id] = updated
+        else:
+            self._drop_index(story)
+            self._keep(updated)
         self.changed.add(updated.id)
         self.members[(item.brand, item.doc_id)] = updated.id
         self.joined.append(StoryMember(item.brand, item.doc_id, updated.id))
@@ -118,13 +125,20 @@ class StoryBook:
         """Hold `story`, index its centroid terms and their norm (computed once per change,
         not once per candidate comparison)."""
         self.stories[story.id] = story
-        self.norms[story.id] = math.sqrt(sum(w * w for w in story.terms.values()))
+        weights = story.terms.values()
+        self.norms[story.id] = math.sqrt(sum(map(operator.mul, weights, weights)))
+        index = self.index[story.brand]
         for term in story.terms:
-            self.index[(story.brand, term)].add(story.id)
+            found = index.get(term)
+            if found is None:
+                index[term] = {story.id}
+            else:
+                found.add(story.id)
 
     def _drop_index(self, story: Story) -> None:
+        index = self.index[story.brand]
         for term in story.terms:
-            self.index[(story.brand, term)].discard(story.id)
+            index[term].discard(story.id)
 
     def changed_stories(self) -> list[Story]:
         return [self.stories[i] for i in sorted(self.changed)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from brandguard.analysing import ANALYSIS_BATCH
 from brandguard.nlp.analyzer import Analyzer
-from brandguard.pipeline import ANALYSIS_BATCH, Pipeline
+from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import jsonl
 

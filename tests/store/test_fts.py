@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandguard.store.fts import index_terms, match_expression, query_runs
+from brandguard.store.fts import (
+    _fold,
+    index_terms,
+    index_terms_many,
+    match_expression,
+    query_runs,
+)
 
 MIXED = list("检验报告编号1号显示庚丁批次茶叶合格ABCabcxyz0129 ，。-_/ßİΣσςﬁ１Ａａ㐀龥가나あア")
 TEXT = st.text(st.one_of(st.sampled_from(MIXED), st.characters(exclude_categories=("Cs",))),
@@ -56,3 +64,21 @@ def test_every_substring_is_found_in_the_terms(text: str, data: st.DataObject) -
             assert any(t.startswith(run) for t in terms), (run, terms)
         else:
             assert _phrase_in(terms, run), (run, terms)
+
+
+def _reference_terms(text: str) -> str:
+    """The definition, a character and a run at a time: what the one-pass fold must equal."""
+    runs = ["".join(_fold(c) for c in run) for run in re.findall(r"\S+", text)]
+    return " ".join(t for run in runs for t in (*(run[i:i + 2] for i in range(len(run) - 1)),
+                                                  run[-1]))
+
+
+@given(st.text(st.one_of(st.sampled_from([*MIXED, " ", "\u3000", "\x1f", "\u2028", "\n"]),
+                         st.characters(exclude_categories=("Cs",))), max_size=60))
+def test_the_one_pass_fold_equals_folding_each_character_of_each_run(text: str) -> None:
+    assert index_terms(text) == _reference_terms(text)
+
+
+@given(st.lists(st.text(st.sampled_from([*MIXED, " ", "\n", "\0"]), max_size=12), max_size=6))
+def test_a_batch_gets_each_text_its_own_terms(texts: list[str]) -> None:
+    assert index_terms_many(texts) == [_reference_terms(t) for t in texts]

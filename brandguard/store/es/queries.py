@@ -21,6 +21,7 @@ from brandguard.store import query as model
 from brandguard.store.base import (
     SearchQuery,
     StoredDocument,
+    WriteForm,
     canonical,
     content_digest,
 )
@@ -39,12 +40,17 @@ class Encoded:
     doc: dict[str, Any]
     analysis: dict[str, Any]
     digest: str
+    terms: str  # full-text terms (brandguard.store.fts)
 
 
-def encode(doc: Document, analysis: Analysis) -> Encoded:
+def encode(doc: Document, analysis: Analysis, form: WriteForm | None = None) -> Encoded:
+    """`form`: its digest and terms, when an analysis worker computed them already."""
     doc_json, analysis_json = doc.to_json(), analysis.to_json()
+    if form is not None:
+        return Encoded(doc_json, analysis_json, form.digest, form.terms)
     return Encoded(doc_json, analysis_json,
-                   content_digest(canonical(doc_json), canonical(analysis_json)))
+                   content_digest(canonical(doc_json), canonical(analysis_json)),
+                   index_terms(doc.full_text))
 
 
 def band_keys(doc: Document, analysis: Analysis) -> frozenset[int]:
@@ -70,7 +76,7 @@ def to_source(doc: Document, analysis: Analysis, encoded: Encoded, keys: frozens
         "kind": doc.kind, "author": doc.author, "reach": engagement.reach(doc.extra),
         "polarity": analysis.polarity, "sentiment": analysis.sentiment,
         "duplicate_of": duplicate_of, "content_hash": encoded.digest, "text": doc.full_text,
-        "terms": index_terms(doc.full_text),
+        "terms": encoded.terms,
         "tokens": list(analysis.tokens), "brands": brands,
         "mention_keys": sorted({f"{m.brand}|{m.polarity}" for m in analysis.mentions}),
         "categories": categories,

@@ -31,6 +31,7 @@ from brandguard.store.base import (
     Store,
     StoredDocument,
     UpsertResult,
+    WriteForm,
     in_time_order,
 )
 from brandguard.store.es import mappings
@@ -144,21 +145,24 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         return self._last_seq
 
     # -- writing -----------------------------------------------------------------------
-    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+    def upsert(self, items: Sequence[tuple[Document, Analysis]],
+               forms: Sequence[WriteForm] | None = None) -> UpsertResult:
         if not items:
             return UpsertResult()
         try:
-            return self._upsert(items)
+            return self._upsert(items, forms or [None] * len(items))
         except UNREACHABLE as exc:
             raise StoreUnavailable(f"Elasticsearch at {redacted(self.url)} went away: "
                                    f"{type(exc).__name__}") from exc
 
-    def _upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+    def _upsert(self, items: Sequence[tuple[Document, Analysis]],
+                forms: Sequence[WriteForm | None]) -> UpsertResult:
         if len(self._recent) >= RECENT_LIMIT:
             self._fresh()
         now = datetime.now(UTC)
-        keyed = [(doc, analysis, doc.published_at or now, band_keys(doc, analysis))
-                 for doc, analysis in in_time_order(items, now)]
+        keyed = [(doc, analysis, doc.published_at or now, band_keys(doc, analysis), form)
+                 for doc, analysis, form in in_time_order(
+                     [(d, a, f) for (d, a), f in zip(items, forms, strict=True)], now)]
         known = self._existing([doc.id for doc, _ in items])
         stored = self._candidates(keyed)
         self._dirty = True
@@ -167,8 +171,8 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         priors: dict[str, tuple[str, str]] = {}
         outcome: dict[str, tuple[str, str | None]] = {}
         unchanged = 0
-        for doc, analysis, published, keys in keyed:
-            encoded = encode(doc, analysis)
+        for doc, analysis, published, keys, form in keyed:
+            encoded = encode(doc, analysis, form)
             prior = self._recent.stored.get(doc.id) or known.get(doc.id)
             if prior is not None and prior[1] == encoded.digest:
                 unchanged += 1
@@ -220,11 +224,12 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         return {h["_id"]: (h["_index"], h["_source"]["content_hash"])
                 for h in found["hits"]["hits"]}
 
-    def _candidates(self, keyed: Sequence[tuple[Document, Analysis, datetime, frozenset[int]]],
+    def _candidates(self, keyed: Sequence[tuple[Document, Analysis, datetime, frozenset[int],
+                                                 WriteForm | None]],
                     ) -> dict[int, list[Candidate]]:
         """Searchable documents sharing a MinHash band with any long text of the batch, by
         band key: one search for the whole batch (the union of its keys over its time span)."""
-        probes = [(when, keys) for _, _, when, keys in keyed if keys]
+        probes = [(when, keys) for _, _, when, keys, _ in keyed if keys]
         if not probes:
             return {}
         times = [when for when, _ in probes]

@@ -17,8 +17,9 @@ from brandguard.store.base import (
     SearchResult,
     StoredDocument,
     UpsertResult,
-    encoded,
+    WriteForm,
     in_time_order,
+    write_forms,
 )
 from brandguard.store.fts import index_terms
 from brandguard.store.query import (
@@ -41,26 +42,28 @@ if TYPE_CHECKING:
 class DocumentsMixin(Connection):
     """Documents in and out: idempotent upserts, the repost probe, search, copying."""
 
-    def upsert(self, items: Sequence[tuple[Document, Analysis]]) -> UpsertResult:
+    def upsert(self, items: Sequence[tuple[Document, Analysis]],
+               forms: Sequence[WriteForm] | None = None) -> UpsertResult:
+        forms = write_forms(items) if forms is None else forms
         total = UpsertResult()
         with self._transaction():
-            for doc, analysis in in_time_order(items, datetime.now(UTC)):
-                total = total + self._upsert_one(doc, analysis)
+            for doc, analysis, form in in_time_order(
+                    [(d, a, f) for (d, a), f in zip(items, forms, strict=True)],
+                    datetime.now(UTC)):
+                total = total + self._upsert_one(doc, analysis, form)
         return total
 
-    def _upsert_one(self, doc: Document, analysis: Analysis) -> UpsertResult:
-        doc_json, analysis_json, digest = encoded(doc, analysis)
+    def _upsert_one(self, doc: Document, analysis: Analysis, form: WriteForm) -> UpsertResult:
         row = self.db.execute("SELECT rowid, content_hash, doc FROM documents WHERE id=?",
                               (doc.id,)).fetchone()
-        if row is not None and row[1] == digest:
+        if row is not None and row[1] == form.digest:
             return UpsertResult(unchanged=1)
         if row is not None:
             self._delete(row[0], json.loads(row[2]))
         now = datetime.now(UTC)
         published = doc.published_at or now
         duplicate_of = self._first_copy(doc, analysis, _epoch(published))
-        self._insert(doc, analysis, published, now, duplicate_of,
-                     (doc_json, analysis_json, digest))
+        self._insert(doc, analysis, published, now, duplicate_of, form)
         near = int(duplicate_of is not None)
         reposts = ((doc.id, duplicate_of),) if duplicate_of else ()
         if row:
@@ -70,17 +73,16 @@ class DocumentsMixin(Connection):
                             reposts=reposts)
 
     def _insert(self, doc: Document, analysis: Analysis, published: datetime,
-                ingested: datetime, duplicate_of: str | None,
-                encoding: tuple[str, str, str]) -> None:
-        doc_json, analysis_json, digest = encoding
+                ingested: datetime, duplicate_of: str | None, form: WriteForm) -> None:
         cursor = self.db.execute(
             "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
             " sentiment, simhash, minhash, duplicate_of, content_hash, doc, analysis)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, _epoch(published), _epoch(ingested), doc.source, doc.kind, analysis.polarity,
              analysis.sentiment, _signed(analysis.simhash), analysis.fingerprint, duplicate_of,
-             digest, doc_json, analysis_json))
-        self._index(cursor.lastrowid, doc, analysis, _epoch(published), duplicate_of is not None)
+             form.digest, form.doc_json, form.analysis_json))
+        self._index(cursor.lastrowid, doc, analysis, _epoch(published), duplicate_of is not None,
+                    form.terms)
 
     def scan(self, batch: int = 500) -> Iterator[StoredDocument]:
         after = 0
@@ -102,10 +104,11 @@ class DocumentsMixin(Connection):
                 if row is not None:
                     self._delete(row[0], json.loads(row[1]))
                 self._insert(doc, analysis, doc.published_at or item.ingested_at,
-                             item.ingested_at, item.duplicate_of, encoded(doc, analysis))
+                             item.ingested_at, item.duplicate_of,
+                             write_forms([(doc, analysis)])[0])
 
     def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
-               duplicate: bool) -> None:
+               duplicate: bool, terms: str) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO mentions (brand, published_at, doc, polarity, duplicate,"
             " source) VALUES (?,?,?,?,?,?)",
@@ -114,7 +117,7 @@ class DocumentsMixin(Connection):
         self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score) VALUES (?,?,?)",
                             [(rowid, d.category, d.score) for d in analysis.damage])
         self.db.execute("INSERT INTO fts (rowid, body) VALUES (?, ?)",
-                        (rowid, index_terms(doc.full_text)))
+                        (rowid, terms))
         if foldable(doc.full_text, analysis.dedup_keys):
             self.db.executemany("INSERT OR IGNORE INTO dedup (key, published_at, doc)"
                                 " VALUES (?,?,?)",
