@@ -113,7 +113,7 @@ def query_time(value: datetime) -> datetime:
     return value
 
 
-def _stored_time(value: Any, tz: tzinfo) -> datetime | None:
+def stored_time(value: Any, tz: tzinfo) -> datetime | None:
     """A time read back from a store: never raises (a stored value must not break reads,
     even one written before the window existed); one no zone can hold reads as unknown."""
     try:
@@ -189,7 +189,7 @@ def _published(value: Any, tz: tzinfo, stored: bool) -> datetime | None:
     if value is None:
         return None
     if stored:
-        return _stored_time(value, tz)
+        return stored_time(value, tz)
     return in_window(parse_time(value, tz), value)
 
 

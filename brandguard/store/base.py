@@ -21,6 +21,7 @@ from abc import ABC
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from brandguard.document_json import stored_time
 from brandguard.store.fts import index_terms_many
 from brandguard.store.ports import (
     AccessStore,
@@ -35,7 +36,7 @@ from brandguard.store.ports import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
+    from datetime import datetime, tzinfo
 
     from brandguard.document import Analysis, Document, Polarity
 
@@ -113,6 +114,24 @@ class StoredDocument:
         if self.duplicate_of:
             out["duplicate_of"] = self.duplicate_of
         return out
+
+
+def hit_json(doc: dict[str, Any], analysis: dict[str, Any], ingested_at: datetime,
+             duplicate_of: str | None, tz: tzinfo) -> dict[str, Any]:
+    """A hit as `StoredDocument.to_json` gives it, from the document's and the analysis'
+    stored JSON (`write_forms`: they are `to_json` output, checked on the way in), with no
+    objects between: the publication time is shown in the store's zone, or left out if no
+    zone can hold it, as reading it back into a Document does."""
+    out = dict(doc)
+    if "published_at" in out:
+        when = stored_time(out.pop("published_at"), tz)
+        if when is not None:
+            out["published_at"] = when.astimezone(tz).isoformat()
+    out.update(analysis)
+    out["ingested_at"] = ingested_at.isoformat()
+    if duplicate_of:
+        out["duplicate_of"] = duplicate_of
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ mentions of other organisations' brands removed.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from brandguard.store.base import SearchQuery, SearchResult, StoredDocument
 
@@ -64,6 +64,20 @@ class OrgView:
             return SearchResult(0)
         found = self.store.search(replace(query, brands=brands))
         return SearchResult(found.total, [self._trim(h) for h in found.hits])
+
+    def search_json(self, query: SearchQuery) -> tuple[int, list[dict[str, Any]]]:
+        """`search`, as JSON built from the stored JSON (the API's answer); the same
+        trimming of other organisations' mentions."""
+        brands = self.brand_ids(query.brands)
+        if not brands:
+            return 0, []
+        total, hits = self.store.search_json(replace(query, brands=brands))
+        ours = set(self.brands)
+        for hit in hits:
+            mentions = hit.get("mentions", [])
+            if any(m["brand"] not in ours for m in mentions):
+                hit["mentions"] = [m for m in mentions if m["brand"] in ours]
+        return total, hits
 
     def document(self, doc_id: str) -> StoredDocument:
         found = self.store.get(doc_id)

@@ -194,3 +194,27 @@ def test_empty_text_query_matches_nothing(make_store: MakeStore, analyzer: Analy
     put(store, analyzer, config, "八马茶业")
     result = store.search(SearchQuery(text=bad))
     assert result.total == (1 if not bad.strip() else 0)
+
+
+def test_search_json_is_the_hits_to_json(
+        make_store: MakeStore, analyzer: Analyzer, config: Config) -> None:
+    """The API answers from `search_json`, built from the stored JSON without objects: it
+    must say exactly what the hits' `to_json` says, for every shape of document."""
+    store = make_store()
+    put(store, analyzer, config, STORY, title="八马茶业抽检不合格",
+        published_at="2026-11-20T09:00:00")
+    put(store, analyzer, config, "转自新闻门户：" + STORY, title="转载",
+        published_at="2026-11-20T03:00:00+02:00", source="portal.example")  # another zone
+    put(store, analyzer, config, "八马的茶真好喝，回购。", kind="review", rating=5,
+        seller="八马官方旗舰店", custom_field={"a": [1, "二"]})  # undated, with extras
+    put(store, analyzer, config, "八马茶业新品上市，微博热议。", kind="social", author="茶友",
+        reposts="1.2万", likes=30)
+    queries = [SearchQuery(brands=("bama",)), SearchQuery(brands=("bama",), limit=2, offset=1),
+               SearchQuery(brands=("bama",), include_duplicates=True),
+               SearchQuery(text="抽检", include_duplicates=True), SearchQuery(text="不存在的词")]
+    for query in queries:
+        found = store.search(query)
+        total, hits = store.search_json(query)
+        assert total == found.total
+        assert hits == [h.to_json() for h in found.hits]
+    assert any(h.get("duplicate_of") for h in store.search_json(queries[2])[1])

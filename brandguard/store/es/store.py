@@ -32,6 +32,7 @@ from brandguard.store.base import (
     StoredDocument,
     UpsertResult,
     WriteForm,
+    hit_json,
     in_time_order,
 )
 from brandguard.store.es import mappings
@@ -302,16 +303,26 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         return hydrate(hits[0]["_source"], self.tz) if hits else None
 
     def search(self, query: SearchQuery) -> SearchResult:
+        total, sources = self._search_sources(query)
+        return SearchResult(total, [hydrate(source, self.tz) for source in sources])
+
+    def search_json(self, query: SearchQuery) -> tuple[int, list[dict[str, Any]]]:
+        total, sources = self._search_sources(query)
+        return total, [hit_json(s["doc"], s["analysis"],
+                                datetime.fromisoformat(s["ingested_at"]).astimezone(self.tz),
+                                s.get("duplicate_of"), self.tz) for s in sources]
+
+    def _search_sources(self, query: SearchQuery) -> tuple[int, list[dict[str, Any]]]:
         clauses = filters(query)
         if clauses is None:
-            return SearchResult(0)
+            return 0, []
         self._fresh()
         found = self.client.search(
             index=self.alias, query=bool_query(clauses, query.include_duplicates),
             sort=[{"published_at": "desc"}, {"seq": "desc"}], from_=query.offset,
             size=query.limit, source_includes=_HYDRATE, track_total_hits=True)
-        return SearchResult(found["hits"]["total"]["value"],
-                            [hydrate(h["_source"], self.tz) for h in found["hits"]["hits"]])
+        return (found["hits"]["total"]["value"],
+                [h["_source"] for h in found["hits"]["hits"]])
 
     def _bucketed(self, field: str, include: str | list[str], brands: Sequence[str],
                   since: datetime, until: datetime, bucket: timedelta,

@@ -18,6 +18,7 @@ from brandguard.store.base import (
     StoredDocument,
     UpsertResult,
     WriteForm,
+    hit_json,
     in_time_order,
     write_forms,
 )
@@ -162,9 +163,19 @@ class DocumentsMixin(Connection):
         return self._hydrate(row) if row else None
 
     def search(self, query: SearchQuery) -> SearchResult:
+        total, rows = self._search_rows(query)
+        return SearchResult(total, [self._hydrate(r) for r in rows])
+
+    def search_json(self, query: SearchQuery) -> tuple[int, list[dict[str, Any]]]:
+        total, rows = self._search_rows(query)
+        return total, [hit_json(orjson.loads(doc), orjson.loads(analysis),
+                                datetime.fromtimestamp(ingested, self.tz), duplicate_of, self.tz)
+                       for doc, analysis, ingested, duplicate_of in rows]
+
+    def _search_rows(self, query: SearchQuery) -> tuple[int, list[Any]]:
         where, params = self._conditions(query)
         if where is None:
-            return SearchResult(0)
+            return 0, []
         clause = " AND ".join(where) or "1"
         total = self.db.execute(f"SELECT count(*) FROM documents d WHERE {clause}",  # noqa: S608
                                 params).fetchone()[0]
@@ -172,7 +183,7 @@ class DocumentsMixin(Connection):
             f"SELECT d.doc, d.analysis, d.ingested_at, d.duplicate_of FROM documents d"  # noqa: S608
             f" WHERE {clause} ORDER BY d.published_at DESC, d.rowid DESC LIMIT ? OFFSET ?",
             [*params, query.limit, query.offset]).fetchall()
-        return SearchResult(total, [self._hydrate(r) for r in rows])
+        return total, rows
 
     def _conditions(self, q: SearchQuery) -> tuple[list[str] | None, list[Any]]:
         """The query model's conditions (brandguard.store.query) as SQL."""
