@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from brandguard.analysing import InProcess, Outcome, kept
+from brandguard.analyzing import InProcess, Outcome, kept
 from brandguard.errors import InputError, StoreUnavailable
 from brandguard.spool import Spool
 from brandguard.store.base import UpsertResult, WriteForm
@@ -26,7 +26,7 @@ from brandguard.store.base import UpsertResult, WriteForm
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from brandguard.analysing import Analysing
+    from brandguard.analyzing import Analyzing
     from brandguard.configuration.models import Settings
     from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
@@ -103,15 +103,15 @@ class Pipeline:
     def __init__(self, analyzer: Analyzer, store: DocumentIndex, settings: Settings,
                  hooks: Sequence[BatchHook] = (), batch_size: int = 500,
                  writer: AbstractContextManager[object] | None = None,
-                 stories: StoryHook | None = None, analysing: Analysing | None = None,
+                 stories: StoryHook | None = None, analyzing: Analyzing | None = None,
                  ) -> None:
         """`writer`: held while a batch is stored and judged, when threads share the store
         (`brandguard.store.serial`); parsing and analysis run outside it. `stories` groups
-        each stored batch before it is judged. `analysing`: where analysis runs
-        (`brandguard.analysing`; default: in this process)."""
+        each stored batch before it is judged. `analyzing`: where analysis runs
+        (`brandguard.analyzing`; default: in this process)."""
         self.writer = writer or nullcontext()
         self.analyzer = analyzer
-        self.analysing = analysing or InProcess(analyzer, settings)
+        self.analyzing = analyzing or InProcess(analyzer, settings)
         self.store = store
         self.settings = settings
         self.hooks = list(hooks)
@@ -122,12 +122,12 @@ class Pipeline:
     def ingest(self, lines: Iterable[tuple[int, bytes]], encoding: str = "auto",
                progress: Callable[[int], object] | None = None) -> IngestReport:
         """JSONL input lines: each is parsed at the edge, then takes the documents' path."""
-        return self._ingest(self.analysing.lines(lines, encoding), progress)
+        return self._ingest(self.analyzing.lines(lines, encoding), progress)
 
     def ingest_documents(self, documents: Iterable[Document],
                          progress: Callable[[int], object] | None = None) -> IngestReport:
         """The same path for documents a collector built itself (feeds, spiders)."""
-        return self._ingest(self.analysing.documents(enumerate(documents, start=1)), progress)
+        return self._ingest(self.analyzing.documents(enumerate(documents, start=1)), progress)
 
     def _ingest(self, outcomes: Iterable[Outcome],
                 progress: Callable[[int], object] | None) -> IngestReport:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from brandguard.alerts.dispatcher import AlertDispatcher
-from brandguard.analysing import Workers
+from brandguard.analyzing import Workers
 from brandguard.collection import Collection
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import BatchHook, Pipeline
@@ -45,7 +45,7 @@ class Wiring:
 
     def close(self) -> None:
         """Stop the analysis workers, if any (the store is the caller's)."""
-        self.pipeline.analysing.close()
+        self.pipeline.analyzing.close()
 
 
 def build(config: Config, store: Store, *, model: Path | None = None, judge: bool = True,
@@ -62,7 +62,7 @@ def build(config: Config, store: Store, *, model: Path | None = None, judge: boo
     times it). `spread=True` is the scheduler's: a search paces its queries over its interval.
     `writer`: threads share the store (the scheduler's collection threads), so every store
     call and every stored batch with its judging holds this lock (`brandguard.store.serial`).
-    `workers`: analysis worker processes (`brandguard.analysing.Workers`; 0: analyse in this
+    `workers`: analysis worker processes (`brandguard.analyzing.Workers`; 0: analyse in this
     process); close the wiring to stop them.
     """
     if writer is not None:
@@ -73,8 +73,8 @@ def build(config: Config, store: Store, *, model: Path | None = None, judge: boo
                   if judge and alerts and config.channels else None)
     hooks: list[BatchHook] = ([risk] if judge else []) + ([dispatcher] if dispatcher else [])
     stories = StoryTracker(store, config.settings.stories, config.settings.tz)
-    analysing = Workers(workers, analyzer, config, model) if workers else None
+    analyzing = Workers(workers, analyzer, config, model) if workers else None
     pipeline = Pipeline(analyzer, store, config.settings, hooks=hooks, writer=writer,
-                        stories=stories, analysing=analysing)
+                        stories=stories, analyzing=analyzing)
     return Wiring(config, store, analyzer, risk, dispatcher, pipeline,
                   Collection(config, store, pipeline, clock, spread=spread))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from brandguard import wiring
-from brandguard.analysing import ANALYSIS_BATCH, parse_and_analyze
+from brandguard.analyzing import ANALYSIS_BATCH, parse_and_analyze
 from brandguard.batching import batches
 from brandguard.cli.context import AppContext, pass_app, progress
 from brandguard.errors import InputError

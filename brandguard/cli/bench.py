@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from brandguard.analysing import ANALYSIS_BATCH, Workers
+from brandguard.analyzing import ANALYSIS_BATCH, Workers
 from brandguard.batching import batches
 from brandguard.bench import alert_latency, feed_corpus
 from brandguard.bench import crawl as crawl_bench
@@ -176,11 +176,11 @@ def _bench_workers(config: Config, analyzer: Analyzer, sample: list[Document], r
              for number, doc in enumerate(sample, start=1)]
     runs = itertools.count()
 
-    def through(analysing: Workers | None) -> None:
+    def through(analyzing: Workers | None) -> None:
         store = SqliteStore(folder / f"lines{next(runs)}.db", config.settings.tz)
         stories = StoryTracker(store, config.settings.stories, config.settings.tz)
         Pipeline(analyzer, store, config.settings, stories=stories,
-                 analysing=analysing).ingest(lines)
+                 analyzing=analyzing).ingest(lines)
         store.close()
 
     cores = sorted(os.sched_getaffinity(0))

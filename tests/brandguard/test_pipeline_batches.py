@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from brandguard.analysing import ANALYSIS_BATCH
+from brandguard.analyzing import ANALYSIS_BATCH
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.store.sqlite import SqliteStore

@@ -1,6 +1,6 @@
-"""Analysing a stream of input in batches: in this process, or in worker processes.
+"""Where analysis runs: in this process, or in worker processes, a batch at a time.
 
-The pipeline asks an `Analysing` for outcomes, one per input line or document, in input
+The pipeline asks an `Analyzing` for outcomes, one per input line or document, in input
 order: its number, the document (None when the line did not parse), its analysis or why it
 has none, and, from workers, its write form (`brandguard.store.base.WriteForm`).
 
@@ -91,7 +91,7 @@ def parse_and_analyze(analyzer: Analyzer, settings: Settings,
             for number, doc in parsed]
 
 
-def analyse_documents(analyzer: Analyzer, docs: Sequence[tuple[int, Document]],
+def analyze_documents(analyzer: Analyzer, docs: Sequence[tuple[int, Document]],
                       ) -> list[tuple[int, Document | None, Analysis | InputError]]:
     """Numbered documents a collector built, analysed as one batch."""
     return [(number, doc, analysis) for (number, doc), analysis in
@@ -104,7 +104,7 @@ def kept(analysis: Analysis, settings: Settings) -> bool:
     return bool(analysis.mentions) or settings.analysis.unmatched != "drop"
 
 
-class Analysing(Protocol):
+class Analyzing(Protocol):
     """Where the pipeline's analysis runs."""
 
     def lines(self, lines: Lines, encoding: str) -> Iterator[Outcome]: ...
@@ -128,7 +128,7 @@ class InProcess:
 
     def documents(self, docs: Numbered) -> Iterator[Outcome]:
         for chunk in batches(docs, ANALYSIS_BATCH):
-            for number, doc, analysis in analyse_documents(self.analyzer, chunk):
+            for number, doc, analysis in analyze_documents(self.analyzer, chunk):
                 yield number, doc, analysis, None
 
     def close(self) -> None:
@@ -177,7 +177,7 @@ def _lines_task(chunk: list[tuple[int, bytes]], encoding: str) -> list[Outcome]:
 def _documents_task(chunk: list[tuple[int, Document]]) -> list[Outcome]:
     assert _WORKER is not None, "a worker's initializer sets its analyzer"  # noqa: S101
     analyzer, settings = _WORKER
-    return _with_forms(settings, analyse_documents(analyzer, chunk))
+    return _with_forms(settings, analyze_documents(analyzer, chunk))
 
 
 def warm(analyzer: Analyzer) -> None:

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from brandguard import wiring
-from brandguard.analysing import ANALYSIS_BATCH, Workers
+from brandguard.analyzing import ANALYSIS_BATCH, Workers
 from brandguard.configuration.loader import load_config
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -94,9 +94,9 @@ def test_a_worker_that_dies_costs_no_line(config: Config, tmp_path: Path,
     workers = Workers(2, Dying.from_config(config), config)
     try:
         with (SqliteStore(tmp_path / "s.db", config.settings.tz) as store,
-              caplog.at_level(logging.WARNING, logger="brandguard.analysing")):
+              caplog.at_level(logging.WARNING, logger="brandguard.analyzing")):
             report = Pipeline(workers.local.analyzer, store, config.settings,
-                              analysing=workers).ingest(lines)
+                              analyzing=workers).ingest(lines)
             stored = {item.document.url for item in store.scan(1000)}
     finally:
         workers.close()
@@ -116,7 +116,7 @@ def test_documents_from_a_collector_take_the_workers_too(config: Config,
     try:
         with SqliteStore(tmp_path / "s.db", config.settings.tz) as store:
             report = Pipeline(analyzer, store, config.settings,
-                              analysing=workers).ingest_documents(docs)
+                              analyzing=workers).ingest_documents(docs)
             analyses = {i.document.id: i.analysis.to_json() for i in store.scan(100)}
     finally:
         workers.close()
