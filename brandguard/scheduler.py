@@ -86,12 +86,15 @@ class Shard:
 
 class Runner:
     def __init__(self, config: Config, store: Store, shard: Shard | None = None,
-                 collect_threads: int = COLLECT_THREADS) -> None:
+                 collect_threads: int = COLLECT_THREADS, workers: int = 0) -> None:
+        """`workers`: analysis worker processes the collection threads share
+        (`brandguard.analyzing.Workers`), forked here, before any thread starts."""
         self.config, self.store = config, store
         self.shard = shard or Shard(1, 1)
         self.writer = threading.RLock()
         stages = wiring.build(config, store, alerts=self.shard.leader, spread=True,
-                              writer=self.writer)
+                              writer=self.writer, workers=workers)
+        self.stages = stages
         self.store = stages.store  # every call serialised: jobs run on several threads
         self.engine = stages.engine
         self.dispatcher, self.pipeline = stages.dispatcher, stages.pipeline
@@ -177,3 +180,7 @@ class Runner:
         log.warning("running %d job(s); stop with Ctrl-C or SIGTERM",
                     len(self.scheduler.get_jobs()))
         self.scheduler.start()
+
+    def close(self) -> None:
+        """Stop the analysis workers, if any (the store is the caller's)."""
+        self.stages.close()

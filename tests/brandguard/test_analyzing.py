@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 from brandguard import wiring
@@ -124,11 +125,46 @@ def test_documents_from_a_collector_take_the_workers_too(config: Config,
     assert analyses == {d.id: analyzer.analyze(d).to_json() for d in docs}
 
 
-def _documents(config: Config, count: int) -> list[Document]:
+def _documents(config: Config, count: int, run: int = 0) -> list[Document]:
     from tests.conftest import make_doc
 
-    return [make_doc(f"八马茶业第{i}批产品抽检合格，安溪铁观音品质稳定。", config=config)
+    return [make_doc(f"八马茶业第{run}-{i}批产品抽检合格，安溪铁观音品质稳定。", config=config)
             for i in range(count)]
+
+
+def test_threads_sharing_the_workers_each_get_their_own_documents(
+        config: Config, tmp_path: Path) -> None:
+    """`run`'s collection threads share one pool: each thread's documents come back to it,
+    complete and in order, however the pool interleaves them."""
+    analyzer = Analyzer.from_config(config)
+    runs = [_documents(config, ANALYSIS_BATCH + 40, run) for run in range(3)]
+    got: dict[int, tuple[int, list[str]]] = {}
+    workers = Workers(2, analyzer, config)
+
+    def collect(run: int) -> None:
+        with SqliteStore(tmp_path / f"{run}.db", config.settings.tz) as store:
+            report = Pipeline(analyzer, store, config.settings,
+                              analyzing=workers).ingest_documents(runs[run])
+            got[run] = (report.accepted, [i.document.id for i in store.scan(1000)])
+
+    threads = [threading.Thread(target=collect, args=(run,)) for run in range(3)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        workers.close()
+    assert got == {run: (len(docs), [d.id for d in docs]) for run, docs in enumerate(runs)}
+
+
+def test_run_starts_and_stops_its_workers(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "brandguard", "--config", str(EXAMPLE_CONFIG), "--store",
+         f"sqlite:///{tmp_path / 's.db'}", "run", "--workers", "2", "--print-schedule"],
+        capture_output=True, text=True, check=False, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "store:drain" in done.stdout
 
 
 def test_the_cli_reports_the_same_with_workers(tmp_path: Path) -> None:
