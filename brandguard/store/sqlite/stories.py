@@ -3,7 +3,7 @@ brand + time lookup needs) and one per (brand, document) member."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -23,16 +23,33 @@ _CHUNK = 400  # pairs per lookup: under SQLite's bound-parameter limit
 class StoriesMixin(Connection):
     """Stories and their members."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._story_cache: dict[str, tuple[str, Story]] = {}  # id -> (stored body, parsed)
+
     def story_candidates(self, brands: Sequence[str], since: datetime,
                          until: datetime) -> list[Story]:
         if not brands:
             return []
         marks = ",".join("?" * len(brands))
         rows = self.db.execute(
-            f"SELECT body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
+            f"SELECT id, body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
             " AND first_at <= ? ORDER BY last_at DESC LIMIT ?",
             [*brands, _epoch(since), _epoch(until), CANDIDATES])
-        return [Story.from_json(orjson.loads(r[0])) for r in rows]
+        return [self._parsed(story_id_, body) for story_id_, body in rows]
+
+    def _parsed(self, story_id_: str, body: str) -> Story:
+        """A stored story, parsed once per version of its body: every batch reads its
+        brands' open stories again, and most have not changed since the last one (records
+        are immutable, so the parsed one is shared)."""
+        known = self._story_cache.get(story_id_)
+        if known is not None and known[0] == body:
+            return known[1]
+        if len(self._story_cache) >= CANDIDATES:  # bounded: a clear, then it refills
+            self._story_cache.clear()
+        story = Story.from_json(orjson.loads(body))
+        self._story_cache[story_id_] = (body, story)
+        return story
 
     def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         unique = list(dict.fromkeys(pairs))
