@@ -180,3 +180,23 @@ def test_the_cli_reports_the_same_with_workers(tmp_path: Path) -> None:
         reports.append(json.loads(done.stdout.strip().splitlines()[-1]))
     assert reports[0]["accepted"] > 0
     assert reports[1] == reports[0]
+
+
+def test_where_fork_is_missing_spawned_workers_build_their_own_analyzer(
+        config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spawn path (no fork: Windows, macOS defaults) pickles the config, and each worker
+    builds its analyzer from it: the analyses are the same."""
+    monkeypatch.setattr("brandguard.analyzing.multiprocessing.get_all_start_methods",
+                        lambda: ["spawn"])
+    analyzer = Analyzer.from_config(config)
+    docs = _documents(config, 30, run=9)
+    workers = Workers(1, analyzer, config)
+    try:
+        with SqliteStore(tmp_path / "s.db", config.settings.tz) as store:
+            Pipeline(analyzer, store, config.settings, analyzing=workers).ingest_documents(docs)
+            analyses = {i.document.id: i.analysis.to_json() for i in store.scan(100)}
+    finally:
+        workers.close()
+    assert workers.pool._mp_context.get_start_method() == "spawn"
+    assert not workers.broken
+    assert analyses == {d.id: analyzer.analyze(d).to_json() for d in docs}
