@@ -22,10 +22,7 @@ from brandguard.store.base import (
     SearchQuery,
     StoredDocument,
     WriteForm,
-    canonical,
-    content_digest,
 )
-from brandguard.store.fts import index_terms
 
 if TYPE_CHECKING:
     from brandguard.document import Document
@@ -43,14 +40,10 @@ class Encoded:
     terms: str  # full-text terms (brandguard.store.fts)
 
 
-def encode(doc: Document, analysis: Analysis, form: WriteForm | None = None) -> Encoded:
-    """`form`: its digest and terms, when an analysis worker computed them already."""
-    doc_json, analysis_json = doc.to_json(), analysis.to_json()
-    if form is not None:
-        return Encoded(doc_json, analysis_json, form.digest, form.terms)
-    return Encoded(doc_json, analysis_json,
-                   content_digest(canonical(doc_json), canonical(analysis_json)),
-                   index_terms(doc.full_text))
+def encode(doc: Document, analysis: Analysis, form: WriteForm) -> Encoded:
+    """The stored objects, with the digest and terms of its write form
+    (`brandguard.store.base.write_forms`)."""
+    return Encoded(doc.to_json(), analysis.to_json(), form.digest, form.terms)
 
 
 def band_keys(doc: Document, analysis: Analysis) -> frozenset[int]:

@@ -34,6 +34,7 @@ from brandguard.store.base import (
     WriteForm,
     hit_json,
     in_time_order,
+    write_forms,
 )
 from brandguard.store.es import mappings
 from brandguard.store.es.bulk import Bulk, Slices
@@ -151,13 +152,13 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         if not items:
             return UpsertResult()
         try:
-            return self._upsert(items, forms or [None] * len(items))
+            return self._upsert(items, write_forms(items) if forms is None else forms)
         except UNREACHABLE as exc:
             raise StoreUnavailable(f"Elasticsearch at {redacted(self.url)} went away: "
                                    f"{type(exc).__name__}") from exc
 
     def _upsert(self, items: Sequence[tuple[Document, Analysis]],
-                forms: Sequence[WriteForm | None]) -> UpsertResult:
+                forms: Sequence[WriteForm]) -> UpsertResult:
         if len(self._recent) >= RECENT_LIMIT:
             self._fresh()
         now = datetime.now(UTC)
@@ -226,7 +227,7 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
                 for h in found["hits"]["hits"]}
 
     def _candidates(self, keyed: Sequence[tuple[Document, Analysis, datetime, frozenset[int],
-                                                 WriteForm | None]],
+                                                 WriteForm]],
                     ) -> dict[int, list[Candidate]]:
         """Searchable documents sharing a MinHash band with any long text of the batch, by
         band key: one search for the whole batch (the union of its keys over its time span)."""
@@ -283,9 +284,10 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         self._dirty = True
         actions = self.bulk.slices(len(items))
         moves: list[dict[str, Any]] = []
-        for item in items:
+        forms = write_forms([(item.document, item.analysis) for item in items])
+        for item, form in zip(items, forms, strict=True):
             doc, analysis = item.document, item.analysis
-            self._write(actions, moves, doc, analysis, encode(doc, analysis),
+            self._write(actions, moves, doc, analysis, encode(doc, analysis, form),
                         band_keys(doc, analysis), known.get(doc.id),
                         published=doc.published_at or item.ingested_at,
                         ingested=item.ingested_at, seq=self._next_seq(),

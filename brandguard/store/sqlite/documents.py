@@ -97,16 +97,16 @@ class DocumentsMixin(Connection):
             yield from (self._hydrate(r[1:]) for r in rows)
 
     def restore(self, items: Sequence[StoredDocument]) -> None:
+        forms = write_forms([(item.document, item.analysis) for item in items])
         with self._transaction():
-            for item in items:
+            for item, form in zip(items, forms, strict=True):
                 doc, analysis = item.document, item.analysis
                 row = self.db.execute("SELECT rowid, doc FROM documents WHERE id=?",
                                       (doc.id,)).fetchone()
                 if row is not None:
                     self._delete(row[0], json.loads(row[1]))
                 self._insert(doc, analysis, doc.published_at or item.ingested_at,
-                             item.ingested_at, item.duplicate_of,
-                             write_forms([(doc, analysis)])[0])
+                             item.ingested_at, item.duplicate_of, form)
 
     def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
                duplicate: bool, terms: str) -> None:
