@@ -9,6 +9,9 @@ but never open an incident alone. An open incident takes new evidence and escala
 the level rises, gaining the checklist steps its new level calls for (risk/plans.py); only
 evidence that is still anomalous restarts its quiet period.
 `tick` reports overdue checklist steps and resolves incidents quiet for `quiet_period`.
+Most reports arrive where nothing can open (a quiet brand, a window short of evidence): a
+signal that can say so from one count (`Screening`) spares the engine the signal's searches
+there, with the same outcome; with an incident open, the signal is always computed.
 Every transition is saved with its event in one transaction; a concurrent change is re-read
 and re-applied. What people do to an incident (acknowledge, silence, check a step, resolve) is
 `brandguard.risk.actions`.
@@ -27,7 +30,7 @@ from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from brandguard.risk import levels
 from brandguard.risk.plans import overdue, steps_for
 from brandguard.risk.signals import configured
-from brandguard.risk.signals.base import SignalStore
+from brandguard.risk.signals.base import Screening, SignalStore
 from brandguard.risk.transitions import SYSTEM, event_for, resolve
 from brandguard.store.ports import IncidentLog
 
@@ -101,7 +104,7 @@ class RiskEngine:
     def _members(self, brand_id: str) -> tuple[str, ...]:
         if self.rules.rollup_weight <= 0:
             return ()
-        return tuple(b.id for b in self.config.brands if b.parent == brand_id)
+        return self.config.members(brand_id)
 
     def _linked(self, brand_id: str, category: str) -> tuple[str, ...]:
         found = (self.store.open_incident_for(m, category) for m in self._members(brand_id))
@@ -121,7 +124,11 @@ class RiskEngine:
         if judge is None:
             return None  # a category whose signal is no longer configured
         current = self.store.open_incident_for(brand, category)
-        signal = judge.compute(self.store, brand, category, at, members=self._members(brand))
+        members = self._members(brand)
+        if current is None and isinstance(judge, Screening) \
+                and not judge.could_open(self.store, brand, category, at, members):
+            return None  # the same answer as computing the signal, from one count
+        signal = judge.compute(self.store, brand, category, at, members=members)
         texts = [h.document.full_text for h in signal.evidence]
         triggers = levels.triggered(self.rules, texts, [h.document.source or ""
                                                          for h in signal.evidence])

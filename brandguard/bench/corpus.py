@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 PLACES = "安溪武夷云岭青溪龙泉景德宜兴五常盘锦赣南烟台洛川库尔勒庐山黄山太平祁门普洱勐海凤凰"
 PRODUCTS = ["茶业", "米业", "陶瓷", "食品", "果业", "农业", "酒业", "茶厂", "合作社", "生态园"]
+END = datetime(2026, 11, 1)  # in the configured zone
+WEEK = 7 * 86400
 SHARED_NEWS = Path("../shared/data/sentiment/news/train.csv")
 
 
@@ -65,8 +68,12 @@ def source_texts(corpus: Path | None) -> tuple[list[str], str]:
 
 
 def documents(config: Config, texts: list[str], count: int, seed: int = 11) -> Iterator[Document]:
-    """`count` documents of 300-600 characters, each naming one to three brands."""
+    """`count` documents of 300-600 characters, each naming one to three brands, published
+    over the week before END: the risk engine judges each report at its own time, so a
+    benchmark of judging needs times like a real stream's, not all at the same instant."""
     rng = random.Random(seed)
+    times = random.Random(seed + 1)  # its own stream: the texts stay what they were
+    end = END.replace(tzinfo=config.settings.tz)
     names = [b.name for b in config.brands]
     pool = "".join(texts)
     for i in range(count):
@@ -76,4 +83,5 @@ def documents(config: Config, texts: list[str], count: int, seed: int = 11) -> I
         for _ in range(rng.randint(1, 3)):
             body.insert(rng.randrange(len(body)), rng.choice(names))
         yield Document(id=f"bench-{i}", text="".join(body)[:600], kind="news",
-                       url=f"http://bench.example/{i}")
+                       url=f"http://bench.example/{i}",
+                       published_at=end - timedelta(seconds=times.randrange(WEEK)))

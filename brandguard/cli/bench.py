@@ -14,7 +14,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,10 +28,11 @@ from brandguard.bench import discover as discover_bench
 from brandguard.bench import extract as extract_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
-from brandguard.bench.corpus import bench_config, documents, source_texts
+from brandguard.bench.corpus import END, bench_config, documents, source_texts
 from brandguard.bench.runner import Measure, parallel_ceiling, peak_rss_mb, rate
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
+from brandguard.risk.engine import RiskEngine
 from brandguard.store.sqlite import SqliteStore
 from brandguard.stories.tracker import StoryTracker
 
@@ -159,6 +160,7 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
     click.echo(writes_only.line())
+    _bench_judging(config, analyzer, sample, repeat, folder)
     if workers:
         _bench_workers(config, analyzer, sample, repeat, workers, folder)
     if store_url:
@@ -167,21 +169,55 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
             _bench_search(store_url, config, analyzer, corpus, search_docs, db)
 
 
+def _lines(sample: list[Document]) -> list[tuple[int, bytes]]:
+    return [(number, json.dumps(doc.to_json(), ensure_ascii=False).encode())
+            for number, doc in enumerate(sample, start=1)]
+
+
+def _through(config: Config, analyzer: Analyzer, lines: list[tuple[int, bytes]], db: Path,
+             analyzing: Workers | None = None, judge: bool = False) -> None:
+    """JSONL lines through the pipeline into a fresh store, as `ingest` runs them; with
+    `judge`, the risk engine judges each stored batch too (the clock a day after the
+    sample's last document)."""
+    store = SqliteStore(db, config.settings.tz)
+    stories = StoryTracker(store, config.settings.stories, config.settings.tz)
+    hooks = []
+    if judge:
+        now = END.replace(tzinfo=config.settings.tz) + timedelta(days=1)
+        hooks.append(RiskEngine(store, config, clock=lambda: now))
+    Pipeline(analyzer, store, config.settings, hooks=hooks, stories=stories,
+             analyzing=analyzing).ingest(lines)
+    store.close()
+
+
+def _bench_judging(config: Config, analyzer: Analyzer, sample: list[Document], repeat: int,
+                   folder: Path) -> None:
+    """What `brandguard ingest` does beyond the figures above: the risk engine judges every
+    stored report at its own time. Same lines, same run, with and without it."""
+    lines = _lines(sample)
+    runs = itertools.count()
+    plain = rate("ingest of JSONL lines, no judging", len(lines),
+                 lambda: _through(config, analyzer, lines, folder / f"j{next(runs)}.db"), repeat)
+    judged = rate("ingest of JSONL lines with judging (as `ingest`)", len(lines),
+                  lambda: _through(config, analyzer, lines, folder / f"j{next(runs)}.db",
+                                   judge=True), repeat)
+    click.echo(plain.line())
+    click.echo(judged.line())
+    share = 1 - judged.value / plain.value
+    click.echo(f"judging takes {share:.0%} of ingest time (one week of reports, "
+               f"{len(config.brands)} brands)")
+
+
 def _bench_workers(config: Config, analyzer: Analyzer, sample: list[Document], repeat: int,
                    workers: int, folder: Path) -> None:
     """`ingest` of JSONL lines (parse, analysis, store writes, story grouping; no judging, as
     above) in one process pinned to one core, then through `workers` analysis processes on
     every core this process may use: the ratio is what `--workers` buys."""
-    lines = [(number, json.dumps(doc.to_json(), ensure_ascii=False).encode())
-             for number, doc in enumerate(sample, start=1)]
+    lines = _lines(sample)
     runs = itertools.count()
 
     def through(analyzing: Workers | None) -> None:
-        store = SqliteStore(folder / f"lines{next(runs)}.db", config.settings.tz)
-        stories = StoryTracker(store, config.settings.stories, config.settings.tz)
-        Pipeline(analyzer, store, config.settings, stories=stories,
-                 analyzing=analyzing).ingest(lines)
-        store.close()
+        _through(config, analyzer, lines, folder / f"lines{next(runs)}.db", analyzing)
 
     cores = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, cores[:1])

@@ -10,6 +10,7 @@ collected and raised together as `ConfigError`, so `brandguard check` can show t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -54,7 +55,28 @@ class Config:
     searches: tuple[Search, ...] = ()
 
     def brand(self, brand_id: str) -> Brand | None:
-        return next((b for b in self.brands if b.id == brand_id), None)
+        return self._by_id.get(brand_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Brand]:
+        """Brands by id, built once: the risk engine asks for a brand per report, and a scan of
+        hundreds of brands each time cost more than the lookup it served."""
+        by_id: dict[str, Brand] = {}
+        for b in self.brands:
+            by_id.setdefault(b.id, b)  # the first wins, as the scan it replaces did
+        return by_id
+
+    def members(self, brand_id: str) -> tuple[str, ...]:
+        """The enterprise brands whose `parent` is this regional brand, in configured order."""
+        return self._members.get(brand_id, ())
+
+    @cached_property
+    def _members(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for b in self.brands:
+            if b.parent:
+                found.setdefault(b.parent, []).append(b.id)
+        return {parent: tuple(ids) for parent, ids in found.items()}
 
     def category_label(self, category_id: str) -> str:
         """The lexicon's label for a damage category, or a signal's own category's."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from brandguard.store.ports import DocumentReader, Figures
 
@@ -67,3 +67,15 @@ class SignalType(Protocol):
 
     def compute(self, store: SignalStore, brand: str, category: str, at: datetime,
                 members: tuple[str, ...] = ()) -> Signal: ...
+
+
+@runtime_checkable
+class Screening(Protocol):
+    """A signal that can tell, cheaply, that no incident could open at `at`.
+
+    Optional: a signal without it is always computed. `could_open` must be False only where
+    `compute` would give a signal short of what opens an incident (the engine then skips it
+    with no open incident); it may be True where compute then finds nothing."""
+
+    def could_open(self, store: SignalStore, brand: str, category: str, at: datetime,
+                   members: tuple[str, ...] = ()) -> bool: ...

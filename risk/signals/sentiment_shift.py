@@ -102,6 +102,15 @@ class SentimentShift:
                       history=o.baseline if before else timedelta(0),
                       mentions=mentions, negative=negative)
 
+    def could_open(self, store: SignalStore, brand: str, category: str, at: datetime,
+                   members: tuple[str, ...] = ()) -> bool:
+        """Fewer than `min_mentions` in the window never fires (p-value 1, above any
+        configured `p_value`): one count instead of the figures and the evidence search."""
+        o = self.options
+        rows = store.counts([brand, *members], at - o.window, at + timedelta(seconds=1),
+                            o.window)
+        return sum(r.count for r in rows) >= o.min_mentions
+
     def _score(self, share: float, share0: float) -> float:
         """Level IV's threshold at `lift` x the baseline share, growing with the lift, and
         kept under level II's threshold."""

@@ -1,0 +1,34 @@
+"""`bench ingest` runs end to end on the bundled sample and prints the judging line.
+
+A small run (20 brands, 60 documents, one repeat): the figures are the benchmark's business;
+this checks that every line the README quotes is printed and that its numbers parse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from click.testing import CliRunner
+
+from brandguard.bench import corpus
+from brandguard.cli.main import cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+
+def test_bench_ingest_prints_judging_beside_plain_ingest(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    monkeypatch.setattr(corpus, "SHARED_NEWS", tmp_path / "absent.csv")  # the bundled sample
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["bench", "ingest", "--brands", "20", "--docs", "60",
+                                      "--repeat", "1", "--baseline-docs", "3"])
+    assert result.exit_code == 0, result.output
+    rates = dict(re.findall(r"^(\S.*?)\s{2,}([\d,.]+) docs/s", result.output, re.M))
+    assert {"ingest of JSONL lines, no judging",
+            "ingest of JSONL lines with judging (as `ingest`)"} <= set(rates), result.output
+    assert all(float(v.replace(",", "")) > 0 for v in rates.values())
+    assert re.search(r"^judging takes -?\d+% of ingest time", result.output, re.M)
