@@ -67,13 +67,18 @@ def source_texts(corpus: Path | None) -> tuple[list[str], str]:
     return texts, f"{sample} (bundled; pass --corpus for real news)"
 
 
+def last_published(config: Config) -> datetime:
+    """The end of the sample's week, in the configured zone."""
+    return END.replace(tzinfo=config.settings.tz)
+
+
 def documents(config: Config, texts: list[str], count: int, seed: int = 11) -> Iterator[Document]:
     """`count` documents of 300-600 characters, each naming one to three brands, published
     over the week before END: the risk engine judges each report at its own time, so a
     benchmark of judging needs times like a real stream's, not all at the same instant."""
     rng = random.Random(seed)
     times = random.Random(seed + 1)  # its own stream: the texts stay what they were
-    end = END.replace(tzinfo=config.settings.tz)
+    end = last_published(config)
     names = [b.name for b in config.brands]
     pool = "".join(texts)
     for i in range(count):

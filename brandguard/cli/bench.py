@@ -28,7 +28,7 @@ from brandguard.bench import discover as discover_bench
 from brandguard.bench import extract as extract_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
-from brandguard.bench.corpus import END, bench_config, documents, source_texts
+from brandguard.bench.corpus import bench_config, documents, last_published, source_texts
 from brandguard.bench.runner import Measure, parallel_ceiling, peak_rss_mb, rate
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -183,7 +183,7 @@ def _through(config: Config, analyzer: Analyzer, lines: list[tuple[int, bytes]],
     stories = StoryTracker(store, config.settings.stories, config.settings.tz)
     hooks = []
     if judge:
-        now = END.replace(tzinfo=config.settings.tz) + timedelta(days=1)
+        now = last_published(config) + timedelta(days=1)
         hooks.append(RiskEngine(store, config, clock=lambda: now))
     Pipeline(analyzer, store, config.settings, hooks=hooks, stories=stories,
              analyzing=analyzing).ingest(lines)

@@ -20,6 +20,7 @@ from brandguard.configuration.loader import Config, load_config
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.risk.engine import RiskEngine
+from brandguard.risk.signals import configured
 from brandguard.risk.signals.base import Screening, SignalStore
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import BRANDS_YAML, jsonl, write_config
@@ -127,8 +128,8 @@ def test_the_same_incidents_and_events_with_and_without_the_screen(
         config = config_at(Path(tmp) / "cfg")
         model = Analyzer.from_config(config, model=analyzer.model)
         records = stream(picks)
-        plain = [Unscreened(s) for s in RiskEngine(None, config).signals]  # type: ignore[arg-type]
-        screened = [Counted(s) for s in RiskEngine(None, config).signals]  # type: ignore[arg-type]
+        plain = [Unscreened(s) for s in configured(config.rules)]
+        screened = [Counted(s) for s in configured(config.rules)]
         expected = ingest(records, config, model, Path(tmp) / "plain.db", plain)
         got = ingest(records, config, model, Path(tmp) / "screened.db", screened)
     assert got == expected
@@ -142,8 +143,8 @@ def test_the_screen_spares_most_evaluations_of_a_quiet_brand(analyzer: Analyzer,
     config = config_at(tmp_path / "cfg")
     model = Analyzer.from_config(config, model=analyzer.model)
     picks = [(n % 2, "bama", n * 36 * 60, False) for n in range(5)]
-    plain = [Unscreened(s) for s in RiskEngine(None, config).signals]  # type: ignore[arg-type]
-    screened = [Counted(s) for s in RiskEngine(None, config).signals]  # type: ignore[arg-type]
+    plain = [Unscreened(s) for s in configured(config.rules)]
+    screened = [Counted(s) for s in configured(config.rules)]
     expected = ingest(stream(picks), config, model, tmp_path / "plain.db", plain)
     got = ingest(stream(picks), config, model, tmp_path / "screened.db", screened)
     assert got == expected
