@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import ahocorasick
+from brandguard.nlp.phrases import automaton
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,7 +37,6 @@ def fold(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Entry:
     brand: int
-    length: int
     exclude: bool
     ascii_edges: tuple[bool, bool]
 
@@ -56,34 +55,29 @@ def _is_word_char(ch: str) -> bool:
 class BrandMatcher:
     def __init__(self, brands: Sequence[Brand]) -> None:
         self.brands = tuple(brands)
-        self._automaton = ahocorasick.Automaton()
         entries: dict[str, list[_Entry]] = {}
         for index, brand in enumerate(self.brands):
             for phrase, exclude in [*((n, False) for n in brand.names),
                                     *((e, True) for e in brand.exclude)]:
                 key = fold(phrase)
                 edges = (_is_word_char(key[0]), _is_word_char(key[-1]))
-                entries.setdefault(key, []).append(_Entry(index, len(key), exclude, edges))
-        for key, items in entries.items():
-            self._automaton.add_word(key, tuple(items))
-        self._empty = not entries
-        if not self._empty:
-            self._automaton.make_automaton()
+                entries.setdefault(key, []).append(_Entry(index, exclude, edges))
+        self._entries = [tuple(items) for items in entries.values()]
+        self._automaton = automaton(list(entries))
 
     def find(self, text: str) -> list[BrandHit]:
         """Non-overlapping brand hits in text order."""
-        if self._empty:
+        if self._automaton is None:
             return []
         folded = fold(text)
         candidates: list[tuple[int, int, int]] = []
         excluded: list[tuple[int, int, int]] = []
-        for end, items in self._automaton.iter(folded):
-            for entry in items:
-                start = end + 1 - entry.length
-                if not self._at_boundary(folded, start, end + 1, entry.ascii_edges):
+        for i, start, end in self._automaton.find_matches_as_indexes(folded, True):
+            for entry in self._entries[i]:
+                if not self._at_boundary(folded, start, end, entry.ascii_edges):
                     continue
                 target = excluded if entry.exclude else candidates
-                target.append((start, end + 1, entry.brand))
+                target.append((start, end, entry.brand))
         return self._resolve(candidates, excluded)
 
     @staticmethod

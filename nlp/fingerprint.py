@@ -37,10 +37,7 @@ _BIT_WEIGHTS = np.uint64(1) << np.arange(64, dtype=np.uint64)
 class Fingerprint:
     simhash: int
     signature: np.ndarray  # uint32[64], empty for texts under three characters
-
-    @property
-    def band_keys(self) -> list[int]:
-        return band_keys(self.signature)
+    band_keys: list[int]  # of the signature (`band_keys`), none for an empty one
 
 
 def _alnum_table() -> np.ndarray:
@@ -85,21 +82,28 @@ def _signature(sorted_hashes: np.ndarray) -> np.ndarray:
 def fingerprint(text: str) -> Fingerprint:
     shingles = shingle_hashes(text)  # sorted and distinct
     if shingles.size == 0:
-        return Fingerprint(0, np.zeros(0, dtype=np.uint32))
+        return Fingerprint(0, np.zeros(0, dtype=np.uint32), [])
     signature = _signature(shingles)
     bits = np.unpackbits(shingles.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
     majority = bits.sum(axis=0, dtype=np.int64) * 2 > shingles.size
-    return Fingerprint(int(_BIT_WEIGHTS[majority].sum()), signature)
+    return Fingerprint(int(_BIT_WEIGHTS[majority].sum()), signature, band_keys(signature))
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
     """One non-negative 63-bit key per band (band index mixed in) for an integer index."""
     if sig.size != PERMUTATIONS:
         return []
-    rows = sig.astype(np.uint64).reshape(BANDS, ROWS)
+    return _band_keys(sig.reshape(1, PERMUTATIONS))[0]
+
+
+def _band_keys(signatures: np.ndarray) -> list[list[int]]:
+    """`band_keys` of each row of `signatures` (uint32[n, 64]), in one array expression:
+    a Python loop per document's 16 bands costs more than the signature itself."""
+    rows = signatures.astype(np.uint64).reshape(-1, BANDS, ROWS)
     with np.errstate(over="ignore"):
-        mixed = (rows * _BAND_MIX).sum(axis=1) + np.arange(BANDS, dtype=np.uint64) * _P1
-    return [int(k) >> 1 for k in mixed]
+        mixed = (rows * _BAND_MIX).sum(axis=2) + np.arange(BANDS, dtype=np.uint64) * _P1
+    keys: list[list[int]] = (mixed >> np.uint64(1)).astype(np.int64).tolist()
+    return keys
 
 
 def hamming(a: int, b: int) -> int:
@@ -154,9 +158,10 @@ def _from_sorted(hashes: np.ndarray, owner: np.ndarray, count: int) -> list[Fing
     has = sizes > 0
     majority = _bit_counts(hashes, owner, count) * 2 > sizes[:, None]
     simhashes = (majority * _BIT_WEIGHTS).sum(axis=1, dtype=np.uint64).tolist()
+    keys = _band_keys(signatures)
     empty = np.zeros(0, dtype=np.uint32)
-    return [Fingerprint(int(simhashes[i]), signatures[i]) if has[i] else Fingerprint(0, empty)
-            for i in range(count)]
+    return [Fingerprint(int(simhashes[i]), signatures[i], keys[i]) if has[i]
+            else Fingerprint(0, empty, []) for i in range(count)]
 
 
 _BYTE_BITS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64)

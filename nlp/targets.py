@@ -72,9 +72,9 @@ def mention_features(context: MentionContext, offsets: Callable[[int], list[int]
         names.add("shares_sentence")
     for hit, i in list(zip(context.hits, context.hit_sentences, strict=True))[:3]:
         clause, before, after = _around(hit, offsets(i), sentence_tokens[i])
-        names.update("s:" + f for f in features(_masked(clause, surfaces)))
-        names.update("before:" + t for t in _masked(before, surfaces))
-        names.update("after:" + t for t in _masked(after, surfaces))
+        names.update(map("s:".__add__, features(_masked(clause, surfaces))))
+        names.update(map("before:".__add__, _masked(before, surfaces)))
+        names.update(map("after:".__add__, _masked(after, surfaces)))
     return TargetFeatures(names, {"own_negative": context.own.real,
                                   "own_positive": context.own.imag})
 

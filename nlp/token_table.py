@@ -148,8 +148,7 @@ class TokenTable:
         return weights
 
     def words(self, ids: Iterable[int]) -> list[str]:
-        words = self.ids.words
-        return [words[i] for i in ids]
+        return list(map(self.ids.words.__getitem__, ids))
 
     def trim(self) -> None:
         """Drop the ids of words the model does not know once there are too many; call

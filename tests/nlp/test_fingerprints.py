@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from brandguard.neardup import similarity
-from brandguard.nlp.fingerprint import fingerprint, hamming
+from brandguard.nlp.fingerprint import (
+    _BAND_MIX,
+    _P1,
+    BANDS,
+    ROWS,
+    fingerprint,
+    fingerprints,
+    hamming,
+)
 
 STORY = ("市场监管总局发布食品安全监督抽检信息，溪源茶业生产的一批次绿茶检出农药残留超标，抽检不合格。"
          "监管部门已责令企业召回问题产品，并立案调查。此事引发消费者对云岭茶质量的担忧。")
@@ -35,3 +43,18 @@ def test_too_short_text_has_no_fingerprint() -> None:
     assert fingerprint("好").signature.size == 0
     assert fingerprint("好").band_keys == []
     assert fingerprint("好").simhash == 0
+
+
+def test_band_keys_are_the_stored_formula() -> None:
+    """Band keys are stored (near-duplicate lookup across runs), so they must stay what
+    they were: per band, the rows times their mixers plus the band times P1, mod 2**64,
+    halved. Computed here in plain integers, not numpy."""
+    signature = fingerprint(STORY).signature
+    mask = (1 << 64) - 1
+    expected = []
+    for band in range(BANDS):
+        rows = signature[band * ROWS:(band + 1) * ROWS].tolist()
+        total = sum(v * int(m) for v, m in zip(rows, _BAND_MIX.tolist(), strict=True))
+        expected.append(((total + band * int(_P1)) & mask) >> 1)
+    assert fingerprint(STORY).band_keys == expected
+    assert fingerprints([STORY, STORY])[1].band_keys == expected
