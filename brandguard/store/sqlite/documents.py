@@ -24,6 +24,7 @@ from brandguard.store.base import (
 )
 from brandguard.store.fts import index_terms
 from brandguard.store.query import (
+    Condition,
     conditions,
     published,
 )
@@ -33,7 +34,7 @@ from brandguard.store.sqlite.schema import (
     _epoch,
     _signed,
 )
-from brandguard.store.sqlite.where import _sql
+from brandguard.store.sqlite.where import _sql, mentions_only
 
 if TYPE_CHECKING:
     import sqlite3
@@ -173,23 +174,45 @@ class DocumentsMixin(Connection):
                        for doc, analysis, ingested, duplicate_of in rows]
 
     def _search_rows(self, query: SearchQuery) -> tuple[int, list[Any]]:
-        where, params = self._conditions(query)
-        if where is None:
+        found = conditions(query)
+        if found is None:
             return 0, []
+        plan = mentions_only(found)
+        if plan is not None:
+            return self._search_mentions(*plan, query.limit, query.offset)
+        return self._search_documents(found, query.limit, query.offset)
+
+    def _search_documents(self, found: list[Condition], limit: int, offset: int,
+                          ) -> tuple[int, list[Any]]:
+        """Any query: the conditions over `documents d`, sorted there."""
+        where, params = self._where(found)
         clause = " AND ".join(where) or "1"
         total = self.db.execute(f"SELECT count(*) FROM documents d WHERE {clause}",  # noqa: S608
                                 params).fetchone()[0]
         rows = self.db.execute(
             f"SELECT d.doc, d.analysis, d.ingested_at, d.duplicate_of FROM documents d"  # noqa: S608
             f" WHERE {clause} ORDER BY d.published_at DESC, d.rowid DESC LIMIT ? OFFSET ?",
-            [*params, query.limit, query.offset]).fetchall()
+            [*params, limit, offset]).fetchall()
         return total, rows
 
-    def _conditions(self, q: SearchQuery) -> tuple[list[str] | None, list[Any]]:
+    def _search_mentions(self, where: str, params: list[Any], several: bool, limit: int,
+                         offset: int) -> tuple[int, list[Any]]:
+        """`mentions_only`'s plan: the same total and page, in the same order (published_at
+        then rowid, newest first), as the general query."""
+        counted = "count(DISTINCT m.doc)" if several else "count(*)"
+        total = self.db.execute(f"SELECT {counted} FROM mentions m WHERE {where}",  # noqa: S608
+                                params).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT d.doc, d.analysis, d.ingested_at, d.duplicate_of FROM"  # noqa: S608
+            " (SELECT DISTINCT m.published_at AS at, m.doc AS doc FROM mentions m"
+            f" WHERE {where} ORDER BY at DESC, doc DESC LIMIT ? OFFSET ?) AS page"
+            " JOIN documents d ON d.rowid = page.doc ORDER BY page.at DESC, page.doc DESC",
+            [*params, limit, offset]).fetchall()
+        return total, rows
+
+    @staticmethod
+    def _where(found: list[Condition]) -> tuple[list[str], list[Any]]:
         """The query model's conditions (brandguard.store.query) as SQL."""
-        found = conditions(q)
-        if found is None:
-            return None, []
         bounds = published(found)
         where: list[str] = []
         params: list[Any] = []

@@ -64,3 +64,41 @@ def _sql(condition: model.Condition, span: model.Published | None) -> tuple[str,
     raise AssertionError(condition)  # pragma: no cover - the union is exhaustive
 
 
+
+
+def mentions_only(found: list[model.Condition]) -> tuple[str, list[Any], bool] | None:
+    """`found` as a WHERE over `mentions m` alone, when every condition can be read there
+    (brands and their mention's polarity, the time bounds, near-duplicates left out, the
+    source: each mention row carries its document's published_at, duplicate flag and
+    source), with whether one document can match on several rows (several brands).
+
+    The dashboard's and the API's commonest search, a brand's week, is answered from that
+    index alone, in its order: the count is a range count and the page is the first rows
+    of a backward range scan, and only the page's documents are read, not the documents
+    of every match to sort them."""
+    brands: tuple[str, ...] = ()
+    parts: list[str] = []
+    args: list[Any] = []
+    for condition in found:
+        match condition:
+            case model.Mentions(names, polarity):
+                brands = names
+                parts.append(f"m.brand IN ({','.join('?' * len(names))})")
+                args.extend(names)
+                if polarity:
+                    parts.append("m.polarity=?")
+                    args.append(polarity)
+            case model.Published():
+                within, bounds = _bounds("m.published_at", condition)
+                parts.append(within.removeprefix(" AND "))
+                args.extend(bounds)
+            case model.OriginalsOnly():
+                parts.append("m.duplicate=0")
+            case model.FromSource(source):
+                parts.append("m.source=?")
+                args.append(source)
+            case _:
+                return None
+    if not brands:
+        return None
+    return " AND ".join(p for p in parts if p), args, len(brands) > 1
