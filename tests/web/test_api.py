@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from brandguard.web.schemas import Series
 from tests.web.conftest import NOW, XSS_TEXT
 from tests.web.helpers import logged_in
 
@@ -62,6 +63,9 @@ def test_timeseries_adds_up_to_the_search_totals(
     client = make_client()
     series = client.get("/api/v1/brands/bama/timeseries", params={**RANGE, "bucket": "1d"})
     assert series.status_code == 200
+    assert series.headers["content-type"] == "application/json"
+    # encoded by the route itself: still exactly the documented model, field for field
+    assert Series.model_validate(series.json()).model_dump(mode="json") == series.json()
     points = series.json()["points"]
     assert series.json()["bucket_seconds"] == 86400
     total = client.get("/api/v1/mentions", params={"brand": "bama", **RANGE}).json()["total"]
