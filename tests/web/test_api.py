@@ -64,7 +64,7 @@ def test_timeseries_adds_up_to_the_search_totals(
     series = client.get("/api/v1/brands/bama/timeseries", params={**RANGE, "bucket": "1d"})
     assert series.status_code == 200
     assert series.headers["content-type"] == "application/json"
-    # encoded by the route itself: still exactly the documented model, field for field
+    # exactly the documented model, field for field
     assert Series.model_validate(series.json()).model_dump(mode="json") == series.json()
     points = series.json()["points"]
     assert series.json()["bucket_seconds"] == 86400
