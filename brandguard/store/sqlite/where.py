@@ -64,8 +64,6 @@ def _sql(condition: model.Condition, span: model.Published | None) -> tuple[str,
     raise AssertionError(condition)  # pragma: no cover - the union is exhaustive
 
 
-
-
 def mentions_only(found: list[model.Condition]) -> tuple[str, list[Any], bool] | None:
     """`found` as a WHERE over `mentions m` alone, when every condition can be read there
     (brands and their mention's polarity, the time bounds, near-duplicates left out, the
