@@ -18,7 +18,7 @@ P = TypeVar("P")
 
 class Hit(NamedTuple, Generic[P]):
     """A tuple, not a frozen dataclass: documents have dozens of hits, and a tuple is
-    built in a third of the time."""
+    built in under half the time (0.34 against 0.76 µs here)."""
 
     start: int
     end: int
