@@ -22,7 +22,7 @@ import click
 
 from brandguard.analyzing import ANALYSIS_BATCH, Workers
 from brandguard.batching import batches
-from brandguard.bench import alert_latency, feed_corpus
+from brandguard.bench import alert_latency, feed_corpus, grown
 from brandguard.bench import crawl as crawl_bench
 from brandguard.bench import discover as discover_bench
 from brandguard.bench import extract as extract_bench
@@ -129,9 +129,12 @@ def _analyze_all(analyzer: Analyzer, sample: list[Document]) -> list[Analysis]:
 @click.option("--workers", default=0, show_default=True,
               help="Also ingest through N analysis worker processes (`ingest --workers N`), "
                    "beside one process pinned to one core, same run (run it unpinned).")
+@click.option("--held", default=18_000, show_default=True,
+              help="Also store the sample into a store already holding N more documents of "
+                   "its week, as a running deployment does (0: skip).")
 def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
                  corpus: Path | None, store_url: str | None, search_docs: int,
-                 db: Path, workers: int) -> None:
+                 db: Path, workers: int, held: int) -> None:
     """ingest into SQLite (analysis + store): target >= 2,000 docs/s on one core; with
     --store http://…, into Elasticsearch too (target >= 3,000 docs/s bulk) and search p95 on
     a 1 M-document index beside SQLite's (target <= 50 ms)."""
@@ -160,6 +163,8 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
     click.echo(writes_only.line())
+    if held:
+        _bench_held(config, analyzer, corpus, analyzed, held, repeat, folder)
     _bench_judging(config, analyzer, sample, repeat, folder)
     if workers:
         _bench_workers(config, analyzer, sample, repeat, workers, folder)
@@ -167,6 +172,21 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
         _bench_es(store_url, config, analyzer, sample, repeat, analyzed, store_only)
         if search_docs:
             _bench_search(store_url, config, analyzer, corpus, search_docs, db)
+
+
+def _bench_held(config: Config, analyzer: Analyzer, corpus: Path | None,
+                analyzed: list[tuple[Document, Analysis]], held: int, repeat: int,
+                folder: Path) -> None:
+    """The two store lines above again, into a store already holding `held` documents of
+    the same week (`brandguard.bench.grown`)."""
+    texts, _ = source_texts(corpus)
+    base = grown.held_store(folder, config, analyzer, texts, [d for d, _ in analyzed], held)
+    both = grown.into_held(f"  store writes and story grouping, {held:,} held", base, folder,
+                           config, analyzed, repeat)
+    writes = grown.into_held(f"  store writes alone, {held:,} held", base, folder, config,
+                             analyzed, repeat, stories=False)
+    click.echo(both.line())
+    click.echo(writes.line())
 
 
 def _lines(sample: list[Document]) -> list[tuple[int, bytes]]:

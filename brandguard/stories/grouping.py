@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import operator
 from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -30,28 +29,86 @@ story does not drift into its topic's vocabulary and swallow the next event like
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import tzinfo
+    from datetime import datetime, tzinfo
 
     from brandguard.configuration.models import StorySettings
     from brandguard.stories.items import StoryItem
+
+
+class CentroidIndex:
+    """brand -> centroid term -> story ids, and each story's norm, for the stories held.
+
+    A tracker keeps one across batches: `hold` re-indexes only the stories that changed
+    since the last batch (a store hands back the same parsed object for a story it has not
+    seen written since), not every candidate each time.
+    """
+
+    def __init__(self) -> None:
+        # one small dict per brand, not one dict of every (brand, term), which is slow to
+        # probe once it outgrows the CPU caches
+        self.terms: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        self.norms: dict[str, float] = {}
+        self.held: dict[str, Story] = {}
+
+    def hold(self, stories: Iterable[Story]) -> dict[str, Story]:
+        """Index exactly `stories` (by id); returns them by id."""
+        wanted = {story.id: story for story in stories}
+        same = sum(1 for i, story in wanted.items() if self.held.get(i) is story)
+        if same < len(self.held) // 2:  # mostly new: building afresh is cheaper
+            self.terms.clear()
+            self.norms.clear()
+            self.held.clear()
+        for story_id_, story in list(self.held.items()):
+            if wanted.get(story_id_) is not story:
+                self.drop(story)
+        for story_id_, story in wanted.items():
+            if story_id_ not in self.held:
+                self.add(story)
+        return wanted
+
+    def add(self, story: Story) -> None:
+        """Index `story`'s centroid terms and its norm (computed once per change, not once
+        per candidate comparison; `fsum`, so the order the terms are held in is moot)."""
+        self.held[story.id] = story
+        self.norms[story.id] = math.sqrt(math.fsum(w * w for w in story.terms.values()))
+        index = self.terms[story.brand]
+        for term in story.terms:
+            found = index.get(term)
+            if found is None:
+                index[term] = {story.id}
+            else:
+                found.add(story.id)
+
+    def drop(self, story: Story) -> None:
+        index = self.terms[story.brand]
+        for term in story.terms:
+            found = index[term]
+            found.discard(story.id)
+            if not found:  # a long run meets ever new terms: none stays indexed empty
+                del index[term]
+        del self.held[story.id], self.norms[story.id]
+
+    def update(self, old: Story, new: Story) -> None:
+        """`new` replaces `old` (the same story after a member joined)."""
+        if new.terms is old.terms:  # the centroid did not move: its entries stand
+            self.held[new.id] = new
+        else:
+            self.drop(old)
+            self.add(new)
 
 
 class StoryBook:
     """The stories a batch may touch, the members known, and what the batch changed."""
 
     def __init__(self, rule: StorySettings, tz: tzinfo, stories: Iterable[Story] = (),
-                 members: dict[tuple[str, str], str] | None = None) -> None:
+                 members: dict[tuple[str, str], str] | None = None,
+                 index: CentroidIndex | None = None) -> None:
         self.rule, self.tz = rule, tz
-        self.stories: dict[str, Story] = {}
+        self.index = index if index is not None else CentroidIndex()
+        self.stories: dict[str, Story] = self.index.hold(stories)
         self.members = dict(members or {})
-        # brand -> centroid term -> story ids: one small dict per brand, not one dict of
-        # every (brand, term), which is slow to probe once it outgrows the CPU caches
-        self.index: dict[str, dict[str, set[str]]] = defaultdict(dict)
-        self.norms: dict[str, float] = {}
         self.changed: set[str] = set()
         self.joined: list[StoryMember] = []
-        for story in stories:
-            self._keep(story)
 
     def place(self, item: StoryItem) -> str:
         """The id of the story `item` is in after this call."""
@@ -70,34 +127,42 @@ class StoryBook:
     def best(self, item: StoryItem) -> Story | None:
         """The most similar story within the window that passes the rule, or None."""
         shared: dict[str, list[str]] = defaultdict(list)
-        index = self.index.get(item.brand, {})
+        index = self.index.terms.get(item.brand, {})
         for term in item.terms:
             for found in index.get(term, ()):
                 shared[found].append(term)
         norm = item.norm
-        scored: list[tuple[float, str]] = []
+        scored: list[tuple[float, datetime, str]] = []
         for found, terms in shared.items():
             story = self.stories[found]
             if len(terms) < self.rule.min_shared or not self._in_window(story, item):
                 continue
-            score = cosine(item.terms, norm, story.terms, self.norms[found], terms)
+            score = cosine(item.terms, norm, story.terms, self.index.norms[found], terms)
             if score >= self.rule.similarity:
-                scored.append((score, found))
+                scored.append((-score, story.first_at, found))
         if not scored:
             return None
-        return self.stories[max(scored, key=lambda s: (s[0], _earlier(self.stories[s[1]])))[1]]
+        return self.stories[min(scored)[2]]  # the most similar; on a tie the older, then by id
 
     def _in_window(self, story: Story, item: StoryItem) -> bool:
         return (story.first_at - self.rule.window <= item.published
                 <= story.last_at + self.rule.window)
 
     def _start(self, item: StoryItem) -> str:
+        """A story of one document (built whole: most documents start one)."""
         story = Story(story_id(item.brand, item.doc_id), item.brand, item.published,
-                      item.published, (_article(item),), documents=0)
-        return self._join(story, item, repost=False)
+                      item.published, (_article(item),), documents=1, reposts=0,
+                      negative=int(item.negative), sources={item.source: 1},
+                      timeline={self._day(item): 1}, terms=_merged({}, item.terms),
+                      categories=tuple(sorted(item.categories)))
+        self.index.add(story)
+        return self._record(story, item)
+
+    def _day(self, item: StoryItem) -> str:
+        return item.published.astimezone(self.tz).date().isoformat()
 
     def _join(self, story: Story, item: StoryItem, *, repost: bool) -> str:
-        day = item.published.astimezone(self.tz).date().isoformat()
+        day = self._day(item)
         sources = dict(story.sources)
         sources[item.source] = sources.get(item.source, 0) + 1
         timeline = dict(story.timeline)
@@ -107,38 +172,20 @@ class StoryBook:
         updated = replace(
             story, first_at=min(story.first_at, item.published),
             last_at=max(story.last_at, item.published),
-            articles=_articles(story.articles, item) if story.documents else story.articles,
-            documents=story.documents + 1, reposts=story.reposts + int(repost),
+            articles=_articles(story.articles, item), documents=story.documents + 1,
+            reposts=story.reposts + int(repost),
             negative=story.negative + int(item.negative), sources=sources, timeline=timeline,
             terms=terms, categories=tuple(sorted(set(story.categories) | item.categories)))
-        if terms is story.terms:  # the centroid did not move: its index entries stand
-            self.stories[updated.id] = updated
-        else:
-            self._drop_index(story)
-            self._keep(updated)
-        self.changed.add(updated.id)
-        self.members[(item.brand, item.doc_id)] = updated.id
-        self.joined.append(StoryMember(item.brand, item.doc_id, updated.id))
-        return updated.id
+        self.index.update(story, updated)
+        return self._record(updated, item)
 
-    def _keep(self, story: Story) -> None:
-        """Hold `story`, index its centroid terms and their norm (computed once per change,
-        not once per candidate comparison)."""
+    def _record(self, story: Story, item: StoryItem) -> str:
+        """`item` is now in `story` (this batch changed it)."""
         self.stories[story.id] = story
-        weights = story.terms.values()
-        self.norms[story.id] = math.sqrt(sum(map(operator.mul, weights, weights)))
-        index = self.index[story.brand]
-        for term in story.terms:
-            found = index.get(term)
-            if found is None:
-                index[term] = {story.id}
-            else:
-                found.add(story.id)
-
-    def _drop_index(self, story: Story) -> None:
-        index = self.index[story.brand]
-        for term in story.terms:
-            index[term].discard(story.id)
+        self.changed.add(story.id)
+        self.members[(item.brand, item.doc_id)] = story.id
+        self.joined.append(StoryMember(item.brand, item.doc_id, story.id))
+        return story.id
 
     def changed_stories(self) -> list[Story]:
         return [self.stories[i] for i in sorted(self.changed)]
@@ -175,8 +222,3 @@ def _articles(articles: tuple[StoryArticle, ...], item: StoryItem) -> tuple[Stor
         by_source[item.source] = _article(item)
     ordered = sorted(by_source.values(), key=lambda a: (a.published, a.id))
     return tuple(ordered[:ARTICLES])
-
-
-def _earlier(story: Story) -> float:
-    """On a tie, the older story wins (negated so `max` prefers it)."""
-    return -story.first_at.timestamp()

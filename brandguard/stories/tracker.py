@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from brandguard.store.base import in_time_order
-from brandguard.stories.grouping import StoryBook
+from brandguard.stories.grouping import CentroidIndex, StoryBook
 from brandguard.stories.items import story_items
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class StoryTracker:
     def __init__(self, log: StoryLog, settings: StorySettings, tz: tzinfo) -> None:
         self.log, self.tz = log, tz
         self.rule = settings
+        self.index = CentroidIndex()  # kept across batches: only changed stories re-index
 
     def group(self, items: Sequence[tuple[Document, Analysis]],
               reposts: Mapping[str, str]) -> list[Story]:
@@ -50,7 +51,7 @@ class StoryTracker:
         candidates = self.log.story_candidates(sorted({e.brand for e in fresh}),
                                                min(times) - self.rule.window,
                                                max(times) + self.rule.window)
-        book = StoryBook(self.rule, self.tz, candidates, members)
+        book = StoryBook(self.rule, self.tz, candidates, members, self.index)
         for entry in fresh:
             book.place(entry)
         changed = book.changed_stories()

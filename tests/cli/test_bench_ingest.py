@@ -1,4 +1,5 @@
-"""`bench ingest` runs end to end on the bundled sample and prints the judging line.
+"""`bench ingest` runs end to end on the bundled sample and prints the judging line and the
+writes into a store that already holds documents.
 
 A small run (20 brands, 60 documents, one repeat): the figures are the benchmark's business;
 this checks that every line the README quotes is printed and that its numbers parse.
@@ -25,10 +26,13 @@ def test_bench_ingest_prints_judging_beside_plain_ingest(monkeypatch: pytest.Mon
     monkeypatch.setattr(corpus, "SHARED_NEWS", tmp_path / "absent.csv")  # the bundled sample
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["bench", "ingest", "--brands", "20", "--docs", "60",
-                                      "--repeat", "1", "--baseline-docs", "3"])
+                                      "--repeat", "1", "--baseline-docs", "3",
+                                      "--held", "90"])
     assert result.exit_code == 0, result.output
-    rates = dict(re.findall(r"^(\S.*?)\s{2,}([\d,.]+) docs/s", result.output, re.M))
+    rates = dict(re.findall(r"^ *(\S.*?)\s{2,}([\d,.]+) docs/s", result.output, re.M))
     assert {"ingest of JSONL lines, no judging",
-            "ingest of JSONL lines with judging (as `ingest`)"} <= set(rates), result.output
+            "ingest of JSONL lines with judging (as `ingest`)",
+            "store writes and story grouping, 90 held",
+            "store writes alone, 90 held"} <= set(rates), result.output
     assert all(float(v.replace(",", "")) > 0 for v in rates.values())
     assert re.search(r"^judging takes -?\d+% of ingest time", result.output, re.M)

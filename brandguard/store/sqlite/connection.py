@@ -44,6 +44,7 @@ class Connection:
         if 0 < version < 6:
             self._rebuild_fts()
         self._add_mention_sources()
+        self._add_story_versions()
         self.db.executescript(SCHEMA)
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -57,6 +58,16 @@ class Connection:
             db.execute("ALTER TABLE mentions ADD COLUMN source TEXT")
             db.execute("UPDATE mentions SET source=(SELECT d.source FROM documents d"
                        " WHERE d.rowid=mentions.doc)")
+
+    def _add_story_versions(self) -> None:
+        """Stores from schema 8: story rows gain their version (0 until next written) and
+        the candidate lookup's covering index replaces the (brand, last_at) one."""
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(stories)")]
+        if not columns or "version" in columns:
+            return
+        with self._transaction() as db:
+            db.execute("ALTER TABLE stories ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+            db.execute("DROP INDEX IF EXISTS stories_brand")
 
     def _rebuild_fts(self) -> None:
         """Re-index every document under the current terms; a contentless index cannot be

@@ -16,9 +16,10 @@ if TYPE_CHECKING:
     from brandguard.document import Polarity
 
 
-SCHEMA_VERSION = 8  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,
+SCHEMA_VERSION = 9  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,
 # and each mention carries its document's source (a group's distinct sources from one index);
-# 8: stories (brandguard.story) and their members
+# 8: stories (brandguard.story) and their members; 9: each story row carries the version it
+# was written at (cursor `stories`), in an index that answers the candidate lookup alone
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -86,9 +87,9 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS stories (
   id TEXT PRIMARY KEY, brand TEXT NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
-  documents INTEGER NOT NULL, body TEXT NOT NULL
+  documents INTEGER NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS stories_brand ON stories(brand, last_at);
+CREATE INDEX IF NOT EXISTS stories_window ON stories(brand, last_at, first_at, version, id);
 CREATE TABLE IF NOT EXISTS story_members (
   brand TEXT NOT NULL, doc TEXT NOT NULL, story TEXT NOT NULL,
   PRIMARY KEY (brand, doc)

@@ -3,6 +3,7 @@ brand + time lookup needs) and one per (brand, document) member."""
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from brandguard.story import StoryMember
 
 _CHUNK = 400  # pairs per lookup: under SQLite's bound-parameter limit
+CACHED_STORIES = 2 * CANDIDATES
+"""Parsed stories kept (least recently used out first): a batch's candidates and what it
+wrote, so the next batch finds them without reading a body."""
+_UNKNOWN = (-1, None)
 
 
 class StoriesMixin(Connection):
@@ -25,31 +30,49 @@ class StoriesMixin(Connection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._story_cache: dict[str, tuple[str, Story]] = {}  # id -> (stored body, parsed)
+        self._story_cache: dict[str, tuple[int, Story]] = {}  # id -> (version, parsed)
 
     def story_candidates(self, brands: Sequence[str], since: datetime,
                          until: datetime) -> list[Story]:
+        """The candidates' ids and versions come from one index (`stories_window`); only a
+        story not parsed at its current version is read and parsed. Every batch asks again
+        for its brands' open stories, and most have not changed since the last one: before,
+        each batch read and sorted every candidate's body (1.8 ms per document once a week
+        held 39,000 stories)."""
         if not brands:
             return []
         marks = ",".join("?" * len(brands))
         rows = self.db.execute(
-            f"SELECT id, body FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
+            f"SELECT id, version FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
             " AND first_at <= ? ORDER BY last_at DESC LIMIT ?",
-            [*brands, _epoch(since), _epoch(until), CANDIDATES])
-        return [self._parsed(story_id_, body) for story_id_, body in rows]
+            [*brands, _epoch(since), _epoch(until), CANDIDATES]).fetchall()
+        cache = self._story_cache
+        self._read_stories([i for i, version in rows if cache.get(i, _UNKNOWN)[0] != version])
+        found = []
+        for story_id_, _ in rows:
+            entry = cache.pop(story_id_, None)
+            if entry is not None:  # re-inserted: the least recently used are evicted first
+                cache[story_id_] = entry
+                found.append(entry[1])
+        self._evict()
+        return found
 
-    def _parsed(self, story_id_: str, body: str) -> Story:
-        """A stored story, parsed once per version of its body: every batch reads its
-        brands' open stories again, and most have not changed since the last one (records
-        are immutable, so the parsed one is shared)."""
-        known = self._story_cache.get(story_id_)
-        if known is not None and known[0] == body:
-            return known[1]
-        if len(self._story_cache) >= CANDIDATES:  # bounded: a clear, then it refills
-            self._story_cache.clear()
-        story = Story.from_json(orjson.loads(body))
-        self._story_cache[story_id_] = (body, story)
-        return story
+    def _read_stories(self, story_ids: Sequence[str]) -> None:
+        """Parse these stories at their stored version into the cache (records are
+        immutable, so a parsed one is shared by every batch until it is written again)."""
+        for start in range(0, len(story_ids), _CHUNK):
+            chunk = story_ids[start:start + _CHUNK]
+            rows = self.db.execute(
+                f"SELECT id, version, body FROM stories WHERE id IN"  # noqa: S608
+                f" ({','.join('?' * len(chunk))})", chunk)
+            for story_id_, version, body in rows:
+                self._story_cache[story_id_] = (version, Story.from_json(orjson.loads(body)))
+
+    def _evict(self) -> None:
+        excess = len(self._story_cache) - CACHED_STORIES
+        if excess > 0:
+            for story_id_ in list(itertools.islice(self._story_cache, excess)):
+                del self._story_cache[story_id_]
 
     def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         unique = list(dict.fromkeys(pairs))
@@ -57,22 +80,34 @@ class StoriesMixin(Connection):
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start:start + _CHUNK]
             marks = ",".join("(?,?)" for _ in chunk)
-            rows = self.db.execute(
-                f"SELECT brand, doc, story FROM story_members WHERE (brand, doc) IN"  # noqa: S608
-                f" (VALUES {marks})", [v for pair in chunk for v in pair])
+            rows = self.db.execute(  # a join, so each pair is a primary-key probe: SQLite
+                # plans `(brand, doc) IN (VALUES …)` as a scan of every member
+                f"SELECT m.brand, m.doc, m.story FROM (VALUES {marks}) AS v"  # noqa: S608
+                " CROSS JOIN story_members m ON m.brand=v.column1 AND m.doc=v.column2",
+                [v for pair in chunk for v in pair])
             found.update(((brand, doc), story) for brand, doc, story in rows)
         return found
 
     def save_stories(self, stories: Sequence[Story], members: Sequence[StoryMember]) -> None:
+        """One write stamps every story in it with the next version (cursor `stories`),
+        so any process reading a story after it knows its parsed copy is stale; this
+        process keeps what it wrote as parsed (a record is what its body parses to)."""
         with self._transaction():
+            version = self.db.execute(
+                "INSERT INTO cursors (name, value) VALUES ('stories', 1) ON CONFLICT(name)"
+                " DO UPDATE SET value=value+1 RETURNING value").fetchall()[0][0]
             self.db.executemany(
-                "INSERT OR REPLACE INTO stories (id, brand, first_at, last_at, documents, body)"
-                " VALUES (?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO stories (id, brand, first_at, last_at, documents, body,"
+                " version) VALUES (?,?,?,?,?,?,?)",
                 [(s.id, s.brand, _epoch(s.first_at), _epoch(s.last_at), s.documents,
-                  orjson.dumps(s.to_json()).decode()) for s in stories])
+                  orjson.dumps(s.to_json()).decode(), version) for s in stories])
             self.db.executemany(
                 "INSERT OR IGNORE INTO story_members (brand, doc, story) VALUES (?,?,?)",
                 [(m.brand, m.doc_id, m.story) for m in members])
+        for story in stories:
+            self._story_cache.pop(story.id, None)
+            self._story_cache[story.id] = (version, story)
+        self._evict()
 
     def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 20, min_documents: int = 1) -> list[Story]:
