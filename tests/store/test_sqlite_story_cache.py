@@ -1,46 +1,26 @@
-"""SQLite parses a stored story once per version: a story another process changed is read
-again, never served stale from the cache; what this process wrote is kept as written; the
-candidate and member lookups stay index probes as the store grows."""
+"""SQLite keeps the stories a handle wrote as written (its next batch reads no body back),
+its candidate and member lookups stay index probes as the store grows, and a schema-8 store
+gains story versions (reading them again across handles: test_store_story_cache_contract)."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from brandguard.store.sqlite import SCHEMA_VERSION, SqliteStore
-from brandguard.story import Story, StoryArticle, StoryMember
+from brandguard.story import StoryMember
+from tests.store.story_fixtures import AT, TZ, one_story
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-TZ = ZoneInfo("Asia/Shanghai")
-AT = datetime(2026, 11, 20, 9, tzinfo=TZ)
-
-
-def _story() -> Story:
-    return Story("s1", "bama", AT, AT, (StoryArticle("d1", AT, "news.example", "八马茶业抽检",
-                                                      None, "news"),), terms={"抽检": 1.0})
-
-
-def test_a_story_changed_by_another_handle_is_read_again(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    with SqliteStore(path, TZ) as reader, SqliteStore(path, TZ) as writer:
-        writer.save_stories([_story()], [])
-        first = reader.story_candidates(["bama"], AT, AT)
-        assert reader.story_candidates(["bama"], AT, AT)[0] is first[0]  # parsed once
-        writer.save_stories([replace(_story(), documents=2, terms={"抽检": 1.0, "召回": 0.7})],
-                            [])
-        again = reader.story_candidates(["bama"], AT, AT)
-    assert [(s.documents, s.terms) for s in again] == [(2, {"抽检": 1.0, "召回": 0.7})]
 
 
 def test_what_this_handle_wrote_is_its_candidate_without_reading_it_back(
         tmp_path: Path) -> None:
     with SqliteStore(tmp_path / "s.db", TZ) as store:
-        saved = _story()
+        saved = one_story()
         store.save_stories([saved], [])
         assert store.story_candidates(["bama"], AT, AT)[0] is saved
         joined = replace(saved, documents=2)
@@ -69,7 +49,7 @@ def test_candidates_come_from_one_index_and_members_from_primary_key_probes(
 def test_a_schema_8_store_gains_story_versions(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with SqliteStore(path, TZ) as store:
-        store.save_stories([_story()], [StoryMember("bama", "d1", "s1")])
+        store.save_stories([one_story()], [StoryMember("bama", "d1", "s1")])
     db = sqlite3.connect(path)  # make it what schema 8 wrote: no version, the old index
     db.executescript("DROP INDEX stories_window; ALTER TABLE stories DROP COLUMN version;"
                      " CREATE INDEX stories_brand ON stories(brand, last_at);"
@@ -81,7 +61,7 @@ def test_a_schema_8_store_gains_story_versions(tmp_path: Path) -> None:
         indexes = {r[1] for r in reopened.db.execute("PRAGMA index_list(stories)")}
         assert "stories_window" in indexes
         assert "stories_brand" not in indexes
-        later = replace(_story(), documents=2, last_at=AT + timedelta(hours=1))
+        later = replace(one_story(), documents=2, last_at=AT + timedelta(hours=1))
         reopened.save_stories([later], [])
     with SqliteStore(path, TZ) as other:
         assert other.story_candidates(["bama"], AT, AT)[0].documents == 2

@@ -56,6 +56,7 @@ from brandguard.store.es.recent import LIMIT as RECENT_LIMIT
 from brandguard.store.es.recent import RecentWrites
 from brandguard.store.es.state import StateMixin
 from brandguard.store.es.stories import StoriesMixin
+from brandguard.store.story_cache import StoryCache
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -88,6 +89,7 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
         self.state = mappings.state_index(self.prefix)
         self._dirty = False
         self._recent = RecentWrites()
+        self._story_cache = StoryCache()
         self._last_seq = 0
         self._install(es.shards, es.replicas, es.text_analyzer)
 

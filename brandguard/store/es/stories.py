@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from elasticsearch import Elasticsearch
 
+    from brandguard.store.story_cache import StoryCache
     from brandguard.story import StoryMember
 
 PAGE = 1000
@@ -31,6 +32,7 @@ def member_id(brand: str, doc_id: str) -> str:
 class StoriesMixin:
     client: Elasticsearch
     state: str
+    _story_cache: StoryCache
 
     def _stories(self, brands: Sequence[str], clauses: list[dict[str, Any]],
                  sort: list[Any], size: int) -> list[Story]:
@@ -43,10 +45,28 @@ class StoriesMixin:
 
     def story_candidates(self, brands: Sequence[str], since: datetime,
                          until: datetime) -> list[Story]:
-        return self._stories(brands, [
+        """The candidates' ids and `_version`s from one search without their bodies; only
+        the stories not parsed at that version are fetched (one real-time multi-get per
+        `PAGE`; `brandguard.store.story_cache`)."""
+        if not brands:
+            return []
+        query = {"bool": {"filter": [
+            {"term": {"type": "story"}}, {"terms": {"brand": list(brands)}},
             {"range": {"last_evidence_at": {"gte": since.isoformat()}}},
-            {"range": {"opened_at": {"lte": until.isoformat()}}}],
-            [{"last_evidence_at": "desc"}, {"name": "asc"}], CANDIDATES)
+            {"range": {"opened_at": {"lte": until.isoformat()}}}]}}
+        hits = self.client.search(index=self.state, query=query, source=False, version=True,
+                                  sort=[{"last_evidence_at": "desc"}, {"name": "asc"}],
+                                  size=CANDIDATES)["hits"]["hits"]
+        listed = [(h["_id"], int(h["_version"])) for h in hits]
+        stale = self._story_cache.stale(listed)
+        for start in range(0, len(stale), PAGE):
+            docs = self.client.mget(index=self.state, ids=stale[start:start + PAGE],
+                                    source_includes=["body"])["docs"]
+            for doc in docs:
+                if doc.get("found"):
+                    self._story_cache.put(doc["_id"], int(doc["_version"]),
+                                          Story.from_json(doc["_source"]["body"]))
+        return self._story_cache.take([story_id for story_id, _ in listed])
 
     def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         unique = list(dict.fromkeys(pairs))

@@ -3,13 +3,13 @@ brand + time lookup needs) and one per (brand, document) member."""
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from brandguard.store.sqlite.connection import Connection
 from brandguard.store.sqlite.schema import _epoch
+from brandguard.store.story_cache import StoryCache
 from brandguard.story import CANDIDATES, Story
 
 if TYPE_CHECKING:
@@ -19,10 +19,6 @@ if TYPE_CHECKING:
     from brandguard.story import StoryMember
 
 _CHUNK = 400  # pairs per lookup: under SQLite's bound-parameter limit
-CACHED_STORIES = 2 * CANDIDATES
-"""Parsed stories kept (least recently used out first): a batch's candidates and what it
-wrote, so the next batch finds them without reading a body."""
-_UNKNOWN = (-1, None)
 
 
 class StoriesMixin(Connection):
@@ -30,15 +26,14 @@ class StoriesMixin(Connection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._story_cache: dict[str, tuple[int, Story]] = {}  # id -> (version, parsed)
+        self._story_cache = StoryCache()
 
     def story_candidates(self, brands: Sequence[str], since: datetime,
                          until: datetime) -> list[Story]:
-        """The candidates' ids and versions come from one index (`stories_window`); only a
-        story not parsed at its current version is read and parsed. Every batch asks again
-        for its brands' open stories, and most have not changed since the last one: before,
-        each batch read and sorted every candidate's body (1.8 ms per document once a week
-        held 39,000 stories)."""
+        """Ids and versions from one index (`stories_window`); only a story not parsed at
+        its current version is read (`brandguard.store.story_cache`). Before, each batch
+        read and sorted every candidate's body (1.8 ms per document once a week held 39,000
+        stories)."""
         if not brands:
             return []
         marks = ",".join("?" * len(brands))
@@ -46,33 +41,14 @@ class StoriesMixin(Connection):
             f"SELECT id, version FROM stories WHERE brand IN ({marks}) AND last_at >= ?"  # noqa: S608
             " AND first_at <= ? ORDER BY last_at DESC LIMIT ?",
             [*brands, _epoch(since), _epoch(until), CANDIDATES]).fetchall()
-        cache = self._story_cache
-        self._read_stories([i for i, version in rows if cache.get(i, _UNKNOWN)[0] != version])
-        found = []
-        for story_id_, _ in rows:
-            entry = cache.pop(story_id_, None)
-            if entry is not None:  # re-inserted: the least recently used are evicted first
-                cache[story_id_] = entry
-                found.append(entry[1])
-        self._evict()
-        return found
-
-    def _read_stories(self, story_ids: Sequence[str]) -> None:
-        """Parse these stories at their stored version into the cache (records are
-        immutable, so a parsed one is shared by every batch until it is written again)."""
-        for start in range(0, len(story_ids), _CHUNK):
-            chunk = story_ids[start:start + _CHUNK]
-            rows = self.db.execute(
-                f"SELECT id, version, body FROM stories WHERE id IN"  # noqa: S608
-                f" ({','.join('?' * len(chunk))})", chunk)
-            for story_id_, version, body in rows:
-                self._story_cache[story_id_] = (version, Story.from_json(orjson.loads(body)))
-
-    def _evict(self) -> None:
-        excess = len(self._story_cache) - CACHED_STORIES
-        if excess > 0:
-            for story_id_ in list(itertools.islice(self._story_cache, excess)):
-                del self._story_cache[story_id_]
+        stale = self._story_cache.stale(rows)
+        for start in range(0, len(stale), _CHUNK):
+            chunk = stale[start:start + _CHUNK]
+            for story_id_, version, body in self.db.execute(
+                    f"SELECT id, version, body FROM stories WHERE id IN"  # noqa: S608
+                    f" ({','.join('?' * len(chunk))})", chunk):
+                self._story_cache.put(story_id_, version, Story.from_json(orjson.loads(body)))
+        return self._story_cache.take([story_id_ for story_id_, _ in rows])
 
     def story_members(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         unique = list(dict.fromkeys(pairs))
@@ -105,9 +81,8 @@ class StoriesMixin(Connection):
                 "INSERT OR IGNORE INTO story_members (brand, doc, story) VALUES (?,?,?)",
                 [(m.brand, m.doc_id, m.story) for m in members])
         for story in stories:
-            self._story_cache.pop(story.id, None)
-            self._story_cache[story.id] = (version, story)
-        self._evict()
+            self._story_cache.put(story.id, version, story)
+        self._story_cache.evict()
 
     def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 20, min_documents: int = 1) -> list[Story]:
