@@ -142,24 +142,18 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
     folder = Path(tempfile.mkdtemp(prefix="bg-bench-store-"))
     runs = itertools.count()
 
-    def ingest_once(pre: list[tuple[Document, object]] | None = None,
+    def ingest_once(pre: list[tuple[Document, Analysis]] | None = None,
                     stories: bool = True) -> None:
         """As the pipeline stores a batch: the write, then its story grouping."""
-        store = SqliteStore(folder / f"run{next(runs)}.db", config.settings.tz)
-        tracker = StoryTracker(store, config.settings.stories, config.settings.tz)
-        batch = pre or list(zip(sample, _analyze_all(analyzer, sample), strict=True))
-        for i in range(0, len(batch), 500):
-            result = store.upsert(batch[i:i + 500])  # type: ignore[arg-type]
-            if stories:
-                tracker.group(batch[i:i + 500], dict(result.reposts))  # type: ignore[arg-type]
-        store.close()
+        items = pre or list(zip(sample, _analyze_all(analyzer, sample), strict=True))
+        grown.store_batches(folder / f"run{next(runs)}.db", config, items, stories)
 
     measure = rate("brandguard ingest into SQLite (end to end)", len(sample), ingest_once, repeat)
     analyzed = list(zip(sample, _analyze_all(analyzer, sample), strict=True))
     store_only = rate("  of which store writes and story grouping", len(sample),
-                      lambda: ingest_once(analyzed), repeat)  # type: ignore[arg-type]
+                      lambda: ingest_once(analyzed), repeat)
     writes_only = rate("  of which store writes alone", len(sample),
-                       lambda: ingest_once(analyzed, stories=False), repeat)  # type: ignore[arg-type]
+                       lambda: ingest_once(analyzed, stories=False), repeat)
     _report(measure, sample, baseline_docs, 2000)
     click.echo(store_only.line())
     click.echo(writes_only.line())
