@@ -18,6 +18,7 @@ from brandguard.batching import batches
 from brandguard.bench.corpus import documents
 from brandguard.bench.runner import Measure
 from brandguard.store.sqlite import SqliteStore
+from brandguard.store.sqlite.text_index import store_files
 from brandguard.stories.tracker import StoryTracker
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def held_store(folder: Path, config: Config, analyzer: Analyzer, texts: list[str
     path = folder / "held.db"
     store_batches(path, config, list(zip(more, analysed, strict=True)))
     store = SqliteStore(path, config.settings.tz)
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.checkpoint()
     store.close()
     return path
 
@@ -64,11 +65,12 @@ def into_held(name: str, base: Path, folder: Path, config: Config,
     runs = []
     for n in range(repeat):
         copy = folder / f"held-run{n}.db"
-        shutil.copyfile(base, copy)
+        for part, into in zip(store_files(base), store_files(copy), strict=True):
+            if part.exists():
+                shutil.copyfile(part, into)
         started = time.perf_counter()
         store_batches(copy, config, items, stories)
         runs.append(len(items) / (time.perf_counter() - started))
-        copy.unlink()
-        for suffix in ("-wal", "-shm"):
-            copy.with_name(copy.name + suffix).unlink(missing_ok=True)
+        for part in store_files(copy):
+            part.unlink(missing_ok=True)
     return Measure(name, statistics.median(runs), "docs/s", runs)

@@ -39,6 +39,7 @@ from brandguard.demo.sample_sites import sample_sites
 from brandguard.durations import duration_zh
 from brandguard.risk.engine import RiskEngine
 from brandguard.store.base import CountRow, SearchQuery, Store
+from brandguard.store.sqlite.text_index import store_files
 
 if TYPE_CHECKING:
     from brandguard.configuration.loader import Config
@@ -80,8 +81,8 @@ def demo(app: AppContext, serve_after: bool, host: str, port: int) -> None:
     if serve_after:
         check_port(host, port)  # before the demo's 20 s, not after
     if app.store_url is None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DEMO_STORE}{suffix}").unlink(missing_ok=True)
+        for part in store_files(DEMO_STORE):
+            part.unlink(missing_ok=True)
         app.store_url = f"sqlite:///{DEMO_STORE}"
     story = app.config_dir / "demo" / "documents.jsonl"
     data = DEMO_STORE.parent

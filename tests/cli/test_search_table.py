@@ -25,7 +25,7 @@ def _search(store_url: str, *args: str) -> tuple[int, str, str]:
 
 
 def _url(store: SqliteStore) -> str:
-    [(_, _, database)] = store.db.execute("PRAGMA database_list").fetchall()
+    database = store.path
     return f"sqlite:///{database}"
 
 

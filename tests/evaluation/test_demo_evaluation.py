@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def _evaluate(store: SqliteStore, *args: str) -> subprocess.CompletedProcess[str]:
-    [(_, _, database)] = store.db.execute("PRAGMA database_list").fetchall()
+    database = store.path
     return subprocess.run([sys.executable, "-m", "brandguard", "--config", str(EXAMPLE_CONFIG),
                            "--store", f"sqlite:///{database}", "evaluate", "--brand",
                            "yunling-maojian", "--year", "2026", *args],

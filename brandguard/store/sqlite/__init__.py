@@ -1,9 +1,10 @@
-"""The embedded default store: one SQLite file (WAL) with an FTS5 index.
+"""The embedded default store: a SQLite file (WAL), and its FTS5 index in a second file.
 
 Tables: `documents` (the document and its analysis as JSON, plus the columns queries filter
 on), `mentions` (one row per brand mentioned, keyed for brand + time queries), `damage`
-(trust-damage categories), `stories` and `story_members` (brandguard.story), `fts`, a
-contentless FTS5 index over bigram terms (`brandguard.store.fts`), and `dedup`, the MinHash
+(trust-damage categories), `stories` and `story_members` (brandguard.story), `fts_queue`,
+the terms waiting for `fts`, a contentless FTS5 index over bigram terms
+(`brandguard.store.fts`) in the file `<store>-fts` (`text_index`), and `dedup`, the MinHash
 band keys of each text (nlp/fingerprint.py): finding the first copy of a repost is sixteen
 index probes within a time window, confirmed
 by `brandguard.neardup.first_copy`, never a scan.

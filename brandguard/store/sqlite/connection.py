@@ -1,20 +1,22 @@
-"""The SQLite store's connection: WAL, one transaction at a time, and the schema upgrades."""
+"""The SQLite store's connection: WAL, one transaction at a time, the schema upgrades, and
+the full-text index beside it (`text_index`)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brandguard.document_json import document_from_json
 from brandguard.store.fts import index_terms
 from brandguard.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
+from brandguard.store.sqlite.text_index import TextIndex, index_path
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from datetime import tzinfo
 
 
@@ -28,12 +30,14 @@ class Connection:
                  ) -> None:
         self.tz = tz
         self.similarity = near_duplicate_similarity
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = None if str(path) == ":memory:" else Path(path)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self._queued = False  # this transaction queued full-text terms
         self._migrate()
 
     def _migrate(self) -> None:
@@ -41,12 +45,13 @@ class Connection:
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"store schema {version} is newer than this brandguard "
                                f"({SCHEMA_VERSION}); upgrade brandguard")
-        if 0 < version < 6:
-            self._rebuild_fts()
         self._add_mention_sources()
         self._add_story_versions()
         self.db.executescript(SCHEMA)
+        self.text = TextIndex(self.db, self.path)
+        self._place_text_index(version)
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self.text.current()  # what a process that died left queued
 
     def _add_mention_sources(self) -> None:
         """Stores from before schema 7: copy each document's source onto its mentions once."""
@@ -69,29 +74,80 @@ class Connection:
             db.execute("ALTER TABLE stories ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
             db.execute("DROP INDEX IF EXISTS stories_brand")
 
-    def _rebuild_fts(self) -> None:
-        """Re-index every document under the current terms; a contentless index cannot be
-        updated row by row once its terms have changed (deletes must repeat them)."""
-        log.warning("rebuilding the full-text index for substring search (schema 6)")
-        with self._transaction() as db:
-            db.execute("DROP TABLE IF EXISTS fts")
-            db.executescript(SCHEMA)
-            rows = db.execute("SELECT rowid, doc FROM documents")
-            db.executemany("INSERT INTO fts (rowid, body) VALUES (?, ?)",
-                           ((rowid, index_terms(document_from_json(
-                               json.loads(doc), self.tz, stored=True).full_text))
-                            for rowid, doc in rows))
+    def _place_text_index(self, version: int) -> None:
+        """Stores before schema 10 kept the index in their own file: moved whole into the
+        index file, or rebuilt if its terms are older than schema 6 (a contentless index
+        cannot be updated row by row once its terms have changed: deletes must repeat
+        them). An index file that is new, or was not built for this store, is rebuilt
+        from the documents."""
+        ident = self._store_ident()
+        inside = self.db.execute("SELECT 1 FROM main.sqlite_master WHERE type='table'"
+                                 " AND name='fts'").fetchone() is not None
+        if inside and version >= 6:
+            log.warning("moving the full-text index into %s (schema 10), once",
+                        index_path(self.path) if self.path else "memory")
+            self.text.adopt(self._queue_top(), ident)
+            with self._transaction() as db:
+                db.execute("DROP TABLE main.fts")
+        elif inside or not self.text.belongs_to(ident):
+            if self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None:
+                log.warning("rebuilding the full-text index for substring search")
+            with self._transaction() as db:
+                top = self._queue_top()
+                db.execute("DELETE FROM fts_queue")  # every document is indexed below
+                db.execute("DROP TABLE IF EXISTS main.fts")
+                self.text.rebuild(self._all_terms(), top, ident)
 
-    @contextmanager
+    def _store_ident(self) -> int:
+        """This store's random identity, made once: what its index file is built for."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO cursors (name, value) VALUES"
+                       " ('text index', random() & 9223372036854775807)")
+            return int(db.execute("SELECT value FROM cursors WHERE name='text index'"
+                                  ).fetchone()[0])
+
+    def _queue_top(self) -> int:
+        """The last queue entry ever made (AUTOINCREMENT keeps it after entries go)."""
+        row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name='fts_queue'"
+                              ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _all_terms(self) -> Iterable[tuple[int, str]]:
+        rows = self.db.execute("SELECT rowid, doc FROM documents")
+        return ((rowid, index_terms(document_from_json(json.loads(doc), self.tz,
+                                                       stored=True).full_text))
+                for rowid, doc in rows)
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._queued = False
             raise
         self.db.execute("COMMIT")
+        if self._queued:
+            self._queued = False
+            self.text.wake()
+
+    def _queue_terms(self, rowid: int | None, op: int, terms: str) -> None:
+        """Inside a write: `terms` into (op INSERT) or out of (DELETE) the full-text index
+        of document `rowid`, applied by the indexer once this transaction commits."""
+        self.db.execute("INSERT INTO fts_queue (doc, op, terms) VALUES (?, ?, ?)",
+                        (rowid, op, terms))
+        self._queued = True
+
+    def checkpoint(self) -> None:
+        """Write both files' WALs back (a file copy is then the whole store)."""
+        self.db.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
+        self.text.checkpoint()
 
     def close(self) -> None:
+        if self.path is not None:  # the indexer's connection is then the index file's last:
+            with contextlib.suppress(sqlite3.OperationalError):  # (a statement still open)
+                self.db.execute("DETACH textindex")  # closing it writes the WAL back
+        self.text.close()
         self.db.close()
 

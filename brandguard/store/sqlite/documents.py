@@ -25,6 +25,7 @@ from brandguard.store.base import (
 from brandguard.store.fts import index_terms
 from brandguard.store.query import (
     Condition,
+    TextRuns,
     conditions,
     published,
 )
@@ -34,6 +35,7 @@ from brandguard.store.sqlite.schema import (
     _epoch,
     _signed,
 )
+from brandguard.store.sqlite.text_index import DELETE, INSERT
 from brandguard.store.sqlite.where import _sql, mentions_only
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ class DocumentsMixin(Connection):
         forms = write_forms(items) if forms is None else forms
         total = UpsertResult()
         with self._transaction():
+            self.text.prune()
             for doc, analysis, form in in_time_order(
                     [(d, a, f) for (d, a), f in zip(items, forms, strict=True)],
                     datetime.now(UTC)):
@@ -100,6 +103,7 @@ class DocumentsMixin(Connection):
     def restore(self, items: Sequence[StoredDocument]) -> None:
         forms = write_forms([(item.document, item.analysis) for item in items])
         with self._transaction():
+            self.text.prune()
             for item, form in zip(items, forms, strict=True):
                 doc, analysis = item.document, item.analysis
                 row = self.db.execute("SELECT rowid, doc FROM documents WHERE id=?",
@@ -118,8 +122,7 @@ class DocumentsMixin(Connection):
              for m in analysis.mentions])
         self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score) VALUES (?,?,?)",
                             [(rowid, d.category, d.score) for d in analysis.damage])
-        self.db.execute("INSERT INTO fts (rowid, body) VALUES (?, ?)",
-                        (rowid, terms))
+        self._queue_terms(rowid, INSERT, terms)
         if foldable(doc.full_text, analysis.dedup_keys):
             self.db.executemany("INSERT OR IGNORE INTO dedup (key, published_at, doc)"
                                 " VALUES (?,?,?)",
@@ -128,8 +131,7 @@ class DocumentsMixin(Connection):
     def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
         old = document_from_json(old_doc, self.tz, stored=True)
         # A contentless FTS5 table forgets a row only when given the exact terms it indexed.
-        self.db.execute("INSERT INTO fts (fts, rowid, body) VALUES ('delete', ?, ?)",
-                        (rowid, index_terms(old.full_text)))
+        self._queue_terms(rowid, DELETE, index_terms(old.full_text))
         self.db.execute("DELETE FROM mentions WHERE doc=?", (rowid,))
         self.db.execute("DELETE FROM damage WHERE doc=?", (rowid,))
         self.db.execute("DELETE FROM dedup WHERE doc=?", (rowid,))
@@ -185,6 +187,8 @@ class DocumentsMixin(Connection):
     def _search_documents(self, found: list[Condition], limit: int, offset: int,
                           ) -> tuple[int, list[Any]]:
         """Any query: the conditions over `documents d`, sorted there."""
+        if any(isinstance(c, TextRuns) for c in found):
+            self.text.current()  # every committed document is found
         where, params = self._where(found)
         clause = " AND ".join(where) or "1"
         total = self.db.execute(f"SELECT count(*) FROM documents d WHERE {clause}",  # noqa: S608

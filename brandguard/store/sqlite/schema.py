@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from brandguard.neardup import REPOST_WINDOW as NEAR_DUP_WINDOW
+from brandguard.store.sqlite.text_index import QUEUE
 
 if TYPE_CHECKING:
 
@@ -16,10 +17,11 @@ if TYPE_CHECKING:
     from brandguard.document import Polarity
 
 
-SCHEMA_VERSION = 9  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,
+SCHEMA_VERSION = 10  # 6: substring-exact FTS terms (brandguard.store.fts); 7: evaluation log,
 # and each mention carries its document's source (a group's distinct sources from one index);
 # 8: stories (brandguard.story) and their members; 9: each story row carries the version it
-# was written at (cursor `stories`), in an index that answers the candidate lookup alone
+# was written at (cursor `stories`), in an index that answers the candidate lookup alone;
+# 10: the full-text index in a file of its own, filled from `fts_queue` (text_index.py)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   rowid INTEGER PRIMARY KEY,
@@ -95,9 +97,7 @@ CREATE TABLE IF NOT EXISTS story_members (
   PRIMARY KEY (brand, doc)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', columnsize=0,
-                                               tokenize='ascii');
-"""
+""" + QUEUE
 
 
 def _epoch(value: datetime) -> int:

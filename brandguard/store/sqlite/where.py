@@ -33,7 +33,8 @@ def _sql(condition: model.Condition, span: model.Published | None) -> tuple[str,
     """One condition as a WHERE term over `documents d`, and its parameters."""
     match condition:
         case model.TextRuns(runs):
-            return "d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [match_runs(runs)]
+            return ("d.rowid IN (SELECT rowid FROM textindex.fts WHERE fts MATCH ?)",
+                    [match_runs(runs)])
         case model.Mentions(brands, polarity):
             # Driven from the mentions index (brand, published_at, doc), with the time bounds
             # pushed in: a brand's week is a range scan there, where filtering the documents
