@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import os
 import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -138,12 +139,19 @@ class InProcess:
 # -- worker processes -----------------------------------------------------------------------
 
 _WORKER: tuple[Analyzer, Settings] | None = None  # set in each worker by _start
+WORKER_NICENESS = 10  # added to each worker's nice value
 
 
 def _start(build: Callable[[], tuple[Analyzer, Settings]]) -> None:
-    """A worker's initializer. Ctrl-C is the parent's to handle: it shuts the pool down."""
+    """A worker's initializer. Ctrl-C is the parent's to handle: it shuts the pool down.
+
+    Workers run at a lower priority than this process: N workers, the writer and its
+    indexer thread are more runnable threads than a 2-core machine has cores, and a core
+    the scheduler hands a worker while the one writer waits delays every batch behind it;
+    the workers are never short of work (2 × N batches in flight), the writer often is."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)
     _WORKER = build()
 
 

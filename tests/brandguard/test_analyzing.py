@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from brandguard import wiring
-from brandguard.analyzing import ANALYSIS_BATCH, Workers
+from brandguard.analyzing import ANALYSIS_BATCH, WORKER_NICENESS, Workers
 from brandguard.configuration.loader import load_config
 from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
@@ -123,6 +123,16 @@ def test_documents_from_a_collector_take_the_workers_too(config: Config,
         workers.close()
     assert report.accepted == len(docs)
     assert analyses == {d.id: analyzer.analyze(d).to_json() for d in docs}
+
+
+def test_workers_run_at_a_lower_priority_than_the_writer(config: Config) -> None:
+    """The one store writer gets a core whenever it can run (analyzing.WORKER_NICENESS)."""
+    workers = Workers(1, Analyzer.from_config(config), config)
+    try:
+        niceness = workers.pool.submit(os.nice, 0).result()
+    finally:
+        workers.close()
+    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)
 
 
 def _documents(config: Config, count: int, run: int = 0) -> list[Document]:
