@@ -234,3 +234,15 @@ def test_a_store_in_memory_indexes_in_line(config: Config, analyzer: Analyzer) -
         assert _found(store, "甲乙批次") == {doc.id}
     finally:
         store.close()
+
+
+def test_a_store_path_with_uri_characters_is_a_path(
+        tmp_path: Path, config: Config, analyzer: Analyzer) -> None:
+    path = tmp_path / "舆情 a#b?c%20.db"
+    ids = _stored(path, config, analyzer, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["舆情 a#b?c%20.db", "舆情 a#b?c%20.db-fts"]
+    store = SqliteStore(path, TZ)
+    try:
+        assert _found(store, "庚丁") == ids
+    finally:
+        store.close()

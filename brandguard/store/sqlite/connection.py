@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from brandguard.document_json import document_from_json
 from brandguard.store.fts import index_terms
 from brandguard.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
-from brandguard.store.sqlite.text_index import TextIndex, index_path
+from brandguard.store.sqlite.text_index import TextIndex, file_uri, index_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -33,7 +33,8 @@ class Connection:
         self.path = None if str(path) == ":memory:" else Path(path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db = sqlite3.connect(":memory:" if self.path is None else file_uri(self.path),
+                                  uri=True, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")

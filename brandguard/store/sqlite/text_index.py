@@ -69,8 +69,10 @@ def store_files(store: Path) -> list[Path]:
             for suffix in ("", "-wal", "-shm")]
 
 
-def _read_only(path: Path) -> str:
-    return "file:" + pathname2url(str(path.resolve())) + "?mode=ro"
+def file_uri(path: Path, read_only: bool = False) -> str:
+    """`path` as an SQLite URI (every connection of a store opens with `uri=True`, so an
+    ATTACH of a read-only URI works whatever the SQLite build's default)."""
+    return "file:" + pathname2url(str(path.resolve())) + ("?mode=ro" if read_only else "")
 
 
 class TextIndex:
@@ -90,13 +92,13 @@ class TextIndex:
             self._db = store_db
             return
         path = index_path(store_path)
-        self._db = sqlite3.connect(_read_only(store_path), uri=True, isolation_level=None,
-                                   check_same_thread=False)
-        self._db.execute("ATTACH ? AS textindex", (str(path),))
+        self._db = sqlite3.connect(file_uri(store_path, read_only=True), uri=True,
+                                   isolation_level=None, check_same_thread=False)
+        self._db.execute("ATTACH ? AS textindex", (file_uri(path),))
         self._db.execute("PRAGMA textindex.journal_mode=WAL")
         self._db.execute("PRAGMA textindex.synchronous=NORMAL")
         self._db.executescript(_INDEX)
-        store_db.execute("ATTACH ? AS textindex", (_read_only(path),))
+        store_db.execute("ATTACH ? AS textindex", (file_uri(path, read_only=True),))
 
     @property
     def inline(self) -> bool:
