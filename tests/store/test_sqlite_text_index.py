@@ -25,6 +25,8 @@ from tests.conftest import analyzed, make_doc
 from tests.reports.story import TZ
 
 if TYPE_CHECKING:
+    import pytest
+
     from brandguard.configuration.loader import Config
     from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
@@ -246,3 +248,22 @@ def test_a_store_path_with_uri_characters_is_a_path(
         assert _found(store, "庚丁") == ids
     finally:
         store.close()
+
+
+def test_a_handle_that_only_reads_takes_no_lock_on_the_index_file(
+        tmp_path: Path, config: Config, analyzer: Analyzer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """An API process opening, searching and closing the store while another process's
+    indexer holds the index file's write lock neither waits for it nor fails."""
+    path = tmp_path / "s.db"
+    ids = _stored(path, config, analyzer, 3)
+    holder = sqlite3.connect(index_path(path), timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # as an indexer's step does
+    try:
+        reader = SqliteStore(path, TZ)
+        assert _found(reader, "庚丁") == ids
+        reader.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "failed" not in caplog.text

@@ -100,12 +100,22 @@ class Connection:
                 self.text.rebuild(self._all_terms(), top, ident)
 
     def _store_ident(self) -> int:
-        """This store's random identity, made once: what its index file is built for."""
+        """This store's random identity, made once: what its index file is built for
+        (read first: opening a store while another process writes takes no write lock)."""
+        def read() -> int | None:
+            row = self.db.execute("SELECT value FROM cursors WHERE name='text index'"
+                                  ).fetchone()
+            return None if row is None else int(row[0])
+
+        known = read()
+        if known is not None:
+            return known
         with self._transaction() as db:
             db.execute("INSERT OR IGNORE INTO cursors (name, value) VALUES"
                        " ('text index', random() & 9223372036854775807)")
-            return int(db.execute("SELECT value FROM cursors WHERE name='text index'"
-                                  ).fetchone()[0])
+        made = read()
+        assert made is not None  # noqa: S101 - just written
+        return made
 
     def _queue_top(self) -> int:
         """The last queue entry ever made (AUTOINCREMENT keeps it after entries go)."""

@@ -54,6 +54,8 @@ INSERT OR IGNORE INTO textindex.fts_applied VALUES (0, 0, 0);
 _APPLY = ("INSERT INTO textindex.fts (fts, rowid, body)"  # op DELETE (0): FTS5's delete
           " SELECT CASE op WHEN 0 THEN 'delete' END, doc, terms FROM main.fts_queue"
           " WHERE seq > ? AND seq <= ? ORDER BY seq")
+_PENDING = ("SELECT (SELECT max(seq) FROM main.fts_queue)"
+            " > (SELECT seq FROM textindex.fts_applied)")
 _ADOPT = [  # the shadow tables are all an FTS5 table with columnsize=0 is
     (f"DELETE FROM textindex.{t}", f"INSERT INTO textindex.{t} SELECT * FROM main.{t}")  # noqa: S608 - fixed names
     for t in ("fts_data", "fts_idx", "fts_config")]
@@ -97,7 +99,9 @@ class TextIndex:
         self._db.execute("ATTACH ? AS textindex", (file_uri(path),))
         self._db.execute("PRAGMA textindex.journal_mode=WAL")
         self._db.execute("PRAGMA textindex.synchronous=NORMAL")
-        self._db.executescript(_INDEX)
+        if self._db.execute("SELECT 1 FROM textindex.sqlite_master"
+                            " WHERE name='fts_applied'").fetchone() is None:
+            self._db.executescript(_INDEX)  # a write: only for a new index file
         store_db.execute("ATTACH ? AS textindex", (file_uri(path, read_only=True),))
 
     @property
@@ -118,11 +122,9 @@ class TextIndex:
                 db.execute("UPDATE textindex.fts_applied SET seq = ?", (top,))
 
     def current(self) -> None:
-        """Before a text search: apply what is queued, if anything is."""
-        pending = self._store_db.execute(
-            "SELECT (SELECT max(seq) FROM main.fts_queue)"
-            " > (SELECT seq FROM textindex.fts_applied)").fetchone()[0]
-        if pending:
+        """Before a text search: apply what is queued, if anything is (a read, with no
+        lock taken, when nothing is)."""
+        if self._store_db.execute(_PENDING).fetchone()[0]:
             self.apply()
 
     def prune(self) -> None:
@@ -210,7 +212,10 @@ class TextIndex:
             self._thread.join()
             self._thread = None
         try:
-            self.apply()
+            with self.lock:
+                pending = self._db.execute(_PENDING).fetchone()[0]
+            if pending:  # a handle that only read writes nothing
+                self.apply()
         except sqlite3.Error:
             log.exception("full-text indexing failed at close; it is applied when the "
                           "store is next opened")
