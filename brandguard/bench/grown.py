@@ -47,14 +47,11 @@ def store_batches(path: Path, config: Config, items: Sequence[tuple[Document, An
 def held_store(folder: Path, config: Config, analyzer: Analyzer, texts: list[str],
                sample: Sequence[Document], held: int) -> Path:
     """A store holding `held` documents of the sample's week that are not the sample's
-    (the same generator, continued), checkpointed so a file copy is the whole store."""
+    (the same generator, continued), closed: its files (`store_files`) are the store."""
     more = list(documents(config, texts, len(sample) + held))[len(sample):]
     analysed = [a for batch in batches(more, BATCH) for a in analyzer.analyze_batch(batch)]
     path = folder / "held.db"
     store_batches(path, config, list(zip(more, analysed, strict=True)))
-    store = SqliteStore(path, config.settings.tz)
-    store.checkpoint()
-    store.close()
     return path
 
 

@@ -19,7 +19,7 @@ import hashlib
 import json
 from abc import ABC
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from brandguard.document_json import stored_time
 from brandguard.store.fts import index_terms_many
@@ -207,7 +207,7 @@ class Store(DocumentIndex, Figures, IncidentLog, DeliveryLog, SourceStates, Acce
     def close(self) -> None:
         """Release connections."""
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

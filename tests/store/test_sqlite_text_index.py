@@ -48,10 +48,9 @@ def _docs(config: Config, analyzer: Analyzer, count: int, word: str = "庚丁批
 
 def _stored(path: Path, config: Config, analyzer: Analyzer, count: int) -> set[str]:
     """A store at `path` holding `count` documents, closed; their ids."""
-    store = SqliteStore(path, TZ)
     batch = _docs(config, analyzer, count)
-    store.upsert(batch)
-    store.close()
+    with SqliteStore(path, TZ) as store:
+        store.upsert(batch)
     return {d.id for d, _ in batch}
 
 
@@ -109,12 +108,9 @@ def test_entries_left_by_a_process_that_died_are_applied_when_the_store_opens(
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path.cwd(), timeout=120,
                    env={**os.environ, "PYTHONPATH": str(Path.cwd())})
     assert _indexed_rowids(path, '"庚丁"') == []  # committed, queued, never indexed
-    store = SqliteStore(path, TZ)
-    try:
+    with SqliteStore(path, TZ) as store:
         assert len(_indexed_rowids(path, '"庚丁"')) == 1
         assert len(_found(store, "庚丁批次")) == 1
-    finally:
-        store.close()
 
 
 def died_config() -> tuple[Config, Analyzer]:
@@ -148,8 +144,7 @@ def test_a_schema_9_store_keeps_its_index_moved_into_the_index_file(
     path = tmp_path / "old.db"
     ids = _stored(path, config, analyzer, 5)
     _as_schema_9(path)
-    reopened = SqliteStore(path, TZ)
-    try:
+    with SqliteStore(path, TZ) as reopened:
         assert _found(reopened, "庚丁批次") == ids
         assert _indexed_rowids(path, '"zz"') == [999]  # copied, not rebuilt
         assert reopened.db.execute("SELECT 1 FROM main.sqlite_master WHERE name='fts'"
@@ -157,8 +152,6 @@ def test_a_schema_9_store_keeps_its_index_moved_into_the_index_file(
         more = _docs(config, analyzer, 2, word="甲乙丙丁")
         reopened.upsert(more)
         assert _found(reopened, "甲乙丙") == {d.id for d, _ in more}
-    finally:
-        reopened.close()
 
 
 def test_a_missing_index_file_is_rebuilt_from_the_documents(
@@ -167,14 +160,11 @@ def test_a_missing_index_file_is_rebuilt_from_the_documents(
     ids = _stored(path, config, analyzer, 5)
     for part in store_files(path)[3:]:
         part.unlink(missing_ok=True)
-    reopened = SqliteStore(path, TZ)
-    try:
+    with SqliteStore(path, TZ) as reopened:
         assert _found(reopened, "报告显示") == ids
         more = _docs(config, analyzer, 1)
         reopened.upsert(more)
         assert len(_found(reopened, "报告显示")) == 6
-    finally:
-        reopened.close()
     assert len(_indexed_rowids(path, '"报告"')) == 6  # the rebuild left no queue behind
 
 
@@ -214,19 +204,15 @@ def test_a_new_store_beside_an_old_index_file_does_not_inherit_it(
     _stored(path, config, analyzer, 30)
     for part in store_files(path)[:3]:  # the store's own file goes, its index file stays
         part.unlink(missing_ok=True)
-    fresh = SqliteStore(path, TZ)
-    try:
+    with SqliteStore(path, TZ) as fresh:
         batch = _docs(config, analyzer, 2, word="甲乙丙丁")
         fresh.upsert(batch)
         assert _found(fresh, "甲乙丙") == {d.id for d, _ in batch}
         assert _found(fresh, "庚丁") == set()  # the old store's entries are gone
-    finally:
-        fresh.close()
 
 
 def test_a_store_in_memory_indexes_in_line(config: Config, analyzer: Analyzer) -> None:
-    store = SqliteStore(":memory:", TZ)
-    try:
+    with SqliteStore(":memory:", TZ) as store:
         doc = make_doc("检验报告显示庚丁批次茶叶合格。", config=config, url="http://fts.example/m")
         store.upsert([analyzed(analyzer, doc)])
         assert _found(store, "庚丁批次") == {doc.id}
@@ -234,8 +220,6 @@ def test_a_store_in_memory_indexes_in_line(config: Config, analyzer: Analyzer) -
         store.upsert([analyzed(analyzer, changed)])
         assert _found(store, "庚丁批次") == set()
         assert _found(store, "甲乙批次") == {doc.id}
-    finally:
-        store.close()
 
 
 def test_a_store_path_with_uri_characters_is_a_path(
@@ -243,11 +227,8 @@ def test_a_store_path_with_uri_characters_is_a_path(
     path = tmp_path / "舆情 a#b?c%20.db"
     ids = _stored(path, config, analyzer, 2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["舆情 a#b?c%20.db", "舆情 a#b?c%20.db-fts"]
-    store = SqliteStore(path, TZ)
-    try:
+    with SqliteStore(path, TZ) as store:
         assert _found(store, "庚丁") == ids
-    finally:
-        store.close()
 
 
 def test_a_handle_that_only_reads_takes_no_lock_on_the_index_file(

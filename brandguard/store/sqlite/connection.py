@@ -150,11 +150,6 @@ class Connection:
                         (rowid, op, terms))
         self._queued = True
 
-    def checkpoint(self) -> None:
-        """Write both files' WALs back (a file copy is then the whole store)."""
-        self.db.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
-        self.text.checkpoint()
-
     def close(self) -> None:
         if self.path is not None:  # the indexer's connection is then the index file's last:
             with contextlib.suppress(sqlite3.OperationalError):  # (a statement still open)

@@ -162,11 +162,6 @@ class TextIndex:
         row = self._db.execute("SELECT store FROM textindex.fts_applied").fetchone()
         return bool(row[0] == store)
 
-    def checkpoint(self) -> None:
-        if not self.inline:
-            with self.lock:
-                self._db.execute("PRAGMA textindex.wal_checkpoint(TRUNCATE)")
-
     def adopt(self, applied: int, store: int) -> None:
         """Upgrade (schema 10): the index that lived in the store's file, copied into the
         index file whole, as of queue entry `applied`. Repeating it after a crash copies
