@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from brandguard.analyzing import InProcess, Outcome, kept
 from brandguard.errors import InputError, StoreUnavailable
+from brandguard.gc_paused import gc_paused
 from brandguard.spool import Spool
 from brandguard.store.base import UpsertResult, WriteForm
 
@@ -151,7 +152,7 @@ class Pipeline:
         if not batch.items:
             return
         try:
-            with self.writer:
+            with self.writer, gc_paused():  # its garbage goes by reference counting
                 self.drain(report)
                 self._store(batch.items, report, batch.lines, batch.write_forms())
         except StoreUnavailable as exc:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from brandguard.document import Analysis, DamageTag, Document, Mention, Polarity
+from brandguard.gc_paused import gc_paused
 from brandguard.nlp.batch_scoring import index_words, sentence_scores
 from brandguard.nlp.batch_scoring import keywords as batch_keywords
 from brandguard.nlp.brand_matcher import BrandHit, BrandMatcher
@@ -225,11 +226,12 @@ class Analyzer:
         as array operations over the whole batch (nlp/batch_scoring.py): what ingest,
         crawl and run use."""
         out: list[Analysis] = []
-        for chunk in _chunks(docs, CHUNK_CHARACTERS):
-            if len(chunk) == 1 and _size(chunk[0]) > CHUNK_CHARACTERS:
-                out.append(self.analyze(chunk[0]))  # too long for the keys' bit widths
-            else:
-                out += self._analyze_chunk(chunk)
+        with gc_paused():  # a batch's garbage goes by reference counting (gc_paused.py)
+            for chunk in _chunks(docs, CHUNK_CHARACTERS):
+                if len(chunk) == 1 and _size(chunk[0]) > CHUNK_CHARACTERS:
+                    out.append(self.analyze(chunk[0]))  # too long for the keys' bit widths
+                else:
+                    out += self._analyze_chunk(chunk)
         return out
 
     def _analyze_chunk(self, docs: Sequence[Document]) -> list[Analysis]:
