@@ -6,13 +6,15 @@ behind the alias `<prefix>-docs`, so retention is dropping old months and a mont
 stay a manageable size. Everything else (incidents, the event outbox, deliveries, source
 states, credentials, users, counters) lives in one small index `<prefix>-state`.
 
-The test node is the integ-test distribution with core analyzers only (ARCHITECTURE §5), so
-Chinese is served twice: `text` under the standard analyzer (one token per Han character,
-which makes a phrase query an exact substring match, like the SQLite store's bigrams), and
-`tokens`, the jieba words the application segmented, as keywords. A production cluster with
-the IK plugin may set `elasticsearch.text_analyzer: ik_max_word` (README: search then follows
-IK's words rather than exact substrings). Raw document and analysis JSON are kept but not indexed
-(`enabled: false`), so a field an upstream source invents can never conflict.
+Search filters on `terms`, the bigram terms the application computes (the SQLite index's),
+queried as phrases, so both backends find exactly the same substrings whatever analyzers a
+cluster has. The full text is also indexed as `text` under the standard analyzer and the
+jieba words the application segmented as `tokens` keywords, for Kibana; no brandguard query
+reads them, and a cluster with the IK plugin may set `elasticsearch.text_analyzer:
+ik_max_word` for `text`. Measured on one 2-core node (README, Benchmarks), those two fields
+are about a fifth of the node's CPU per document. Raw document and analysis JSON are kept
+but not indexed (`enabled: false`), so a field an upstream source invents can never
+conflict.
 """
 
 from __future__ import annotations
