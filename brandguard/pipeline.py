@@ -152,7 +152,7 @@ class Pipeline:
         if not batch.items:
             return
         try:
-            with self.writer, gc_paused():  # its garbage goes by reference counting
+            with self.writer:
                 self.drain(report)
                 self._store(batch.items, report, batch.lines, batch.write_forms())
         except StoreUnavailable as exc:
@@ -166,15 +166,19 @@ class Pipeline:
 
     def _store(self, batch: Sequence[tuple[Document, Analysis]], report: IngestReport,
                lines: dict[str, int], forms: Sequence[WriteForm] | None = None) -> None:
-        result = self.store.upsert(batch, forms)
-        report.stored = report.stored + replace(result, changed=(), rejected=())
-        report.rejected += [Rejection(lines.get(doc_id, 0), reason)
-                            for doc_id, reason in result.rejected]
-        changed = set(result.changed)
-        refused = {doc_id for doc_id, _ in result.rejected}
-        if self.stories is not None:  # the whole batch: membership makes it idempotent
-            self._group(self.stories, [item for item in batch if item[0].id not in refused],
-                        dict(result.reposts), report)
+        # the write's garbage goes by reference counting (brandguard/gc_paused.py); the
+        # hooks run after, since a channel's delivery may wait on the network
+        with gc_paused():
+            result = self.store.upsert(batch, forms)
+            report.stored = report.stored + replace(result, changed=(), rejected=())
+            report.rejected += [Rejection(lines.get(doc_id, 0), reason)
+                                for doc_id, reason in result.rejected]
+            changed = set(result.changed)
+            refused = {doc_id for doc_id, _ in result.rejected}
+            if self.stories is not None:  # the whole batch: membership makes it idempotent
+                self._group(self.stories, [item for item in batch
+                                           if item[0].id not in refused],
+                            dict(result.reposts), report)
         fresh = [item for item in batch if item[0].id in changed]
         for hook in self.hooks:  # an unchanged document was judged when first stored
             if fresh:

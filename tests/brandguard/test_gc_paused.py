@@ -10,13 +10,18 @@ from typing import TYPE_CHECKING
 import pytest
 
 from brandguard.gc_paused import gc_paused
-from tests.conftest import make_doc
+from brandguard.pipeline import Pipeline
+from brandguard.store.sqlite import SqliteStore
+from tests.conftest import jsonl, make_doc
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     from brandguard.configuration.loader import Config
+    from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
+    from brandguard.store.base import UpsertResult, WriteForm
 
 
 @pytest.fixture(autouse=True)
@@ -85,4 +90,39 @@ def test_a_batch_is_analysed_with_collection_paused(analyzer: Analyzer, config: 
     analyzer.analyze_batch([make_doc("八马茶业被曝质量问题。", config=config)])
     assert states
     assert not any(states)
+    assert gc.isenabled()
+
+
+class WatchedStore(SqliteStore):
+    """A real store that notes whether collection was on while it wrote."""
+
+    states: list[bool]
+
+    def upsert(self, items: Sequence[tuple[Document, Analysis]],
+               forms: Sequence[WriteForm] | None = None) -> UpsertResult:
+        self.states.append(gc.isenabled())
+        return super().upsert(items, forms)
+
+
+class Hook:
+    def __init__(self) -> None:
+        self.states: list[bool] = []
+
+    def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None:
+        self.states.append(gc.isenabled())
+
+
+def test_a_store_write_is_held_and_the_hooks_are_not(analyzer: Analyzer, config: Config,
+                                                     tmp_path: Path) -> None:
+    """Alert delivery runs in a hook and may wait on the network: never inside a hold."""
+    hook = Hook()
+    lines = list(enumerate(jsonl({"url": "http://news.example/1",
+                                  "text": "八马茶业被曝质量问题。"}).encode().splitlines(),
+                           start=1))
+    with WatchedStore(tmp_path / "s.db", config.settings.tz) as store:
+        store.states = []
+        report = Pipeline(analyzer, store, config.settings, hooks=[hook]).ingest(lines)
+    assert report.accepted == 1
+    assert store.states == [False]
+    assert hook.states == [True]
     assert gc.isenabled()
