@@ -10,13 +10,14 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brandguard.batching import batches
 from brandguard.document_json import document_from_json
-from brandguard.store.fts import index_terms
+from brandguard.store.fts import index_terms_many
 from brandguard.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 from brandguard.store.sqlite.text_index import TextIndex, file_uri, index_path
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
     from datetime import tzinfo
 
 
@@ -123,11 +124,15 @@ class Connection:
                               ).fetchone()
         return int(row[0]) if row else 0
 
-    def _all_terms(self) -> Iterable[tuple[int, str]]:
+    def _all_terms(self) -> Iterator[tuple[int, str]]:
+        """Every document's (rowid, terms), a batch at a time through `index_terms_many`
+        (about a fifth of the per-text cost: a rebuild reads every document)."""
         rows = self.db.execute("SELECT rowid, doc FROM documents")
-        return ((rowid, index_terms(document_from_json(json.loads(doc), self.tz,
-                                                       stored=True).full_text))
-                for rowid, doc in rows)
+        for batch in batches(rows, 1000):
+            texts = [document_from_json(json.loads(doc), self.tz, stored=True).full_text
+                     for _, doc in batch]
+            yield from zip((rowid for rowid, _ in batch), index_terms_many(texts),
+                           strict=True)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
