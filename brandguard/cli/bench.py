@@ -26,6 +26,7 @@ from brandguard.bench import alert_latency, feed_corpus, grown
 from brandguard.bench import crawl as crawl_bench
 from brandguard.bench import discover as discover_bench
 from brandguard.bench import extract as extract_bench
+from brandguard.bench import flood as flood_bench
 from brandguard.bench import poll as poll_bench
 from brandguard.bench import risk as risk_bench
 from brandguard.bench.corpus import bench_config, documents, last_published, source_texts
@@ -132,9 +133,11 @@ def _analyze_all(analyzer: Analyzer, sample: list[Document]) -> list[Analysis]:
 @click.option("--held", default=18_000, show_default=True,
               help="Also store the sample into a store already holding N more documents of "
                    "its week, as a running deployment does (0: skip).")
+@click.option("--flood", default=4_000, show_default=True,
+              help="Also store N copies of one long text, a story reposted N times (0: skip).")
 def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
                  corpus: Path | None, store_url: str | None, search_docs: int,
-                 db: Path, workers: int, held: int) -> None:
+                 db: Path, workers: int, held: int, flood: int) -> None:
     """ingest into SQLite (analysis + store): target >= 2,000 docs/s on one core; with
     --store http://…, into Elasticsearch too (target >= 3,000 docs/s bulk) and search p95 on
     a 1 M-document index beside SQLite's (target <= 50 ms)."""
@@ -159,6 +162,8 @@ def bench_ingest(brands: int, docs: int, repeat: int, baseline_docs: int,
     click.echo(writes_only.line())
     if held:
         _bench_held(config, analyzer, corpus, analyzed, held, repeat, folder)
+    if flood:
+        _bench_flood(config, analyzed, flood, repeat, folder, store_only)
     _bench_judging(config, analyzer, sample, repeat, folder)
     if workers:
         _bench_workers(config, analyzer, sample, repeat, workers, folder)
@@ -181,6 +186,22 @@ def _bench_held(config: Config, analyzer: Analyzer, corpus: Path | None,
                              analyzed, repeat, stories=False)
     click.echo(both.line())
     click.echo(writes.line())
+
+
+def _bench_flood(config: Config, analyzed: list[tuple[Document, Analysis]], count: int,
+                 repeat: int, folder: Path, sample: Measure) -> None:
+    """Store writes and story grouping of `count` copies of one text (bench/flood.py),
+    beside the sample's line above: their ratio stays near 1 while the repost probe is
+    bounded, and falls as the flood grows if it is not."""
+    items = flood_bench.copies(analyzed, count)
+    runs = itertools.count()
+    reposted = rate(f"  store writes and story grouping, {count:,} reposts", len(items),
+                    lambda: grown.store_batches(folder / f"flood{next(runs)}.db", config,
+                                                items), repeat)
+    click.echo(reposted.line())
+    ratio = reposted.value / sample.value
+    click.echo(f"  a story reposted {count:,} times is stored at x{ratio:.2f} the rate of the "
+               "sample's different texts")
 
 
 def _lines(sample: list[Document]) -> list[tuple[int, bytes]]:

@@ -8,7 +8,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brandguard.neardup import MIN_CHARS, REPOST_WINDOW, Candidate, first_copy, foldable
+from brandguard.neardup import (
+    MIN_CHARS,
+    PROBE_PER_KEY,
+    REPOST_WINDOW,
+    Candidate,
+    earliest_in_window,
+    first_copy,
+    foldable,
+)
 
 T0 = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -60,3 +68,15 @@ def test_the_winner_is_the_lowest_order_among_those_similar_enough(
     similar = [c for c in candidates if c.signature == signature(0)]
     expected = min(similar, key=lambda c: c.order).id if similar else None
     assert first_copy("new", signature(0), T0, candidates, 0.7) == expected
+
+
+@given(st.lists(st.integers(-40, 40), max_size=60), st.integers(-5, 5))
+def test_earliest_in_window_keeps_order_and_reads_at_most_the_probe_limit(
+        days: list[int], at: int) -> None:
+    """The first PROBE_PER_KEY candidates in the window, in the order given (earliest
+    written first), nothing else."""
+    candidates = [Candidate(f"d{i}", T0 + timedelta(days=d), signature(i), None, order=i)
+                  for i, d in enumerate(days)]
+    published = T0 + timedelta(days=at)
+    expected = [c for c in candidates if abs(c.published - published) <= REPOST_WINDOW]
+    assert list(earliest_in_window(candidates, published)) == expected[:PROBE_PER_KEY]

@@ -1,5 +1,5 @@
-"""`bench ingest` runs end to end on the bundled sample and prints the judging line and the
-writes into a store that already holds documents.
+"""`bench ingest` runs end to end on the bundled sample and prints the judging line, the
+writes into a store that already holds documents, and a repost flood's writes.
 
 A small run (20 brands, 60 documents, one repeat): the figures are the benchmark's business;
 this checks that every line the README quotes is printed and that its numbers parse.
@@ -27,12 +27,15 @@ def test_bench_ingest_prints_judging_beside_plain_ingest(monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["bench", "ingest", "--brands", "20", "--docs", "60",
                                       "--repeat", "1", "--baseline-docs", "3",
-                                      "--held", "90"])
+                                      "--held", "90", "--flood", "120"])
     assert result.exit_code == 0, result.output
     rates = dict(re.findall(r"^ *(\S.*?)\s{2,}([\d,.]+) docs/s", result.output, re.M))
     assert {"ingest of JSONL lines, no judging",
             "ingest of JSONL lines with judging (as `ingest`)",
             "store writes and story grouping, 90 held",
-            "store writes alone, 90 held"} <= set(rates), result.output
+            "store writes alone, 90 held",
+            "store writes and story grouping, 120 reposts"} <= set(rates), result.output
     assert all(float(v.replace(",", "")) > 0 for v in rates.values())
     assert re.search(r"^judging takes -?\d+% of ingest time", result.output, re.M)
+    assert re.search(r"^  a story reposted 120 times is stored at x\d+\.\d\d the rate",
+                     result.output, re.M)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from brandguard.neardup import PROBE_PER_KEY, Candidate, first_copy
 from brandguard.store.base import SearchQuery, Store
 from tests.conftest import analyzed, make_doc
 
@@ -141,6 +142,42 @@ def test_within_a_batch_the_earliest_published_copy_is_the_first(
     assert store.upsert([analyzed(analyzer, d) for d in batch]).near_duplicates == 2
     assert [store.get(d.id).duplicate_of for d in copies] == [  # type: ignore[union-attr]
         None, copies[0].id, copies[0].id]
+
+
+def test_a_repost_flood_reads_a_bounded_number_of_earlier_copies(
+        make_store: MakeStore, analyzer: Analyzer, config: Config,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story copied thousands of times must not make each new copy read every earlier
+    one (that made ingest quadratic): every copy still links to the original, and none
+    is compared with more than the earliest `PROBE_PER_KEY` per band key (the stored ones
+    and, on Elasticsearch, this process's unrefreshed ones). A spy counts what the real
+    decision is handed."""
+    store = make_store()
+    handed: list[int] = []
+
+    def counted(doc_id: str, signature: bytes, published: datetime,
+                candidates: Iterable[Candidate], threshold: float) -> str | None:
+        candidates = list(candidates)
+        handed.append(len(candidates))
+        return first_copy(doc_id, signature, published, candidates, threshold)
+
+    for backend in ("brandguard.store.sqlite.documents", "brandguard.store.es.store"):
+        monkeypatch.setattr(f"{backend}.first_copy", counted)
+    copies = [make_doc(STORY, config=config, title="八马茶业抽检不合格",
+                       url=f"http://flood.example/{i}",
+                       published_at=(datetime(2026, 11, 20, 9, tzinfo=TZ)
+                                     + timedelta(minutes=i)).isoformat())
+              for i in range(2 * PROBE_PER_KEY + 12)]
+    for start in range(0, len(copies), 10):
+        result = store.upsert([analyzed(analyzer, d) for d in copies[start:start + 10]])
+        assert result.inserted == len(copies[start:start + 10])
+        store.search(SearchQuery(brands=("bama",)))  # a read: Elasticsearch refreshes
+    assert [store.get(d.id).duplicate_of for d in copies[1:]] == (  # type: ignore[union-attr]
+        [copies[0].id] * (len(copies) - 1))
+    assert store.search(SearchQuery(brands=("bama",))).total == 1
+    assert len(handed) == len(copies)
+    assert max(handed) <= 2 * PROBE_PER_KEY
+    assert handed[PROBE_PER_KEY + 1] >= PROBE_PER_KEY  # the earliest ones are all read
 
 
 def test_short_identical_reviews_are_not_folded(

@@ -14,8 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from brandguard.neardup import earliest_in_window
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
 
     from brandguard.neardup import Candidate
 
@@ -26,7 +29,7 @@ LIMIT = 5000
 class RecentWrites:
     stored: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (index, digest)
     texts: dict[str, Candidate] = field(default_factory=dict)
-    by_key: dict[int, set[str]] = field(default_factory=dict)
+    by_key: dict[int, dict[str, None]] = field(default_factory=dict)  # ids in write order
 
     def __len__(self) -> int:
         return len(self.stored)
@@ -37,18 +40,24 @@ class RecentWrites:
         if text is not None:
             self.texts[doc_id] = text
             for key in text.keys:
-                self.by_key.setdefault(key, set()).add(doc_id)
+                self.by_key.setdefault(key, {})[doc_id] = None
 
     def forget(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
             self.stored.pop(doc_id, None)
             old = self.texts.pop(doc_id, None)
             for key in old.keys if old else ():
-                self.by_key[key].discard(doc_id)
+                self.by_key[key].pop(doc_id, None)
 
-    def sharing(self, keys: Iterable[int]) -> list[Candidate]:
-        ids = set().union(*(self.by_key.get(k, set()) for k in keys))
-        return [self.texts[i] for i in ids]
+    def sharing(self, keys: Iterable[int], published: datetime) -> list[Candidate]:
+        """Per band key, the earliest written texts within the repost window of
+        `published` (brandguard.neardup `earliest_in_window`): in a repost flood this
+        memory holds thousands of copies sharing every key, and a new one reads a few."""
+        found: dict[str, Candidate] = {}
+        for key in keys:
+            written = map(self.texts.__getitem__, self.by_key.get(key, {}))
+            found.update((c.id, c) for c in earliest_in_window(written, published))
+        return list(found.values())
 
     def clear(self) -> None:
         self.stored.clear()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from elasticsearch import BadRequestError, Elasticsearch
 
 from brandguard.errors import StoreRejected, StoreUnavailable
-from brandguard.neardup import REPOST_WINDOW, Candidate, first_copy
+from brandguard.neardup import REPOST_WINDOW, Candidate, earliest_in_window, first_copy
 from brandguard.store.base import (
     KEYWORD_SAMPLE,
     CountRow,
@@ -258,11 +258,14 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
 
     def _first_copy(self, doc_id: str, analysis: Analysis, published: datetime,
                     keys: frozenset[int], stored: dict[int, list[Candidate]]) -> str | None:
-        """The candidates: stored texts sharing a band, and this process's unrefreshed ones."""
+        """The candidates: per band key, the earliest stored texts sharing it, and this
+        process's unrefreshed ones (brandguard.neardup `PROBE_PER_KEY`)."""
         if not keys:
             return None
-        found = {c.id: c for k in keys for c in stored.get(k, ())}
-        found.update((c.id, c) for c in self._recent.sharing(keys))
+        found: dict[str, Candidate] = {}
+        for key in keys:  # stored lists are in insertion order (the batch probe sorts by seq)
+            found.update((c.id, c) for c in earliest_in_window(stored.get(key, ()), published))
+        found.update((c.id, c) for c in self._recent.sharing(keys, published))
         return first_copy(doc_id, analysis.fingerprint, published, found.values(),
                           self.similarity)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ import orjson
 
 from brandguard.document import Analysis, Document
 from brandguard.document_json import document_from_json
-from brandguard.neardup import Candidate, first_copy, foldable
+from brandguard.neardup import PROBE_PER_KEY, Candidate, first_copy, foldable
 from brandguard.store.base import (
     SearchQuery,
     SearchResult,
@@ -41,6 +42,18 @@ from brandguard.store.sqlite.where import _sql, mentions_only
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Iterator, Sequence
+
+
+@functools.lru_cache(maxsize=8)
+def _probe(keys: int) -> str:
+    """The repost probe for a text with `keys` band keys (?1, ?2: the window; ?3: the
+    per-key limit; ?4…: the keys). Each key's rows are walked in primary-key order
+    (key, published_at) and stop at the limit: no sort, however many texts share a key."""
+    per_key = ("SELECT doc FROM (SELECT doc FROM dedup WHERE key=?{} AND published_at"
+               " BETWEEN ?1 AND ?2 ORDER BY published_at LIMIT ?3)")
+    union = " UNION ALL ".join(per_key.format(i + 4) for i in range(keys))
+    return ("SELECT d.id, d.published_at, d.minhash, d.duplicate_of, d.rowid FROM documents d"  # noqa: S608
+            f" WHERE d.rowid IN ({union})")  # only placeholders are formatted in
 
 
 class DocumentsMixin(Connection):
@@ -138,15 +151,15 @@ class DocumentsMixin(Connection):
         self.db.execute("DELETE FROM documents WHERE rowid=?", (rowid,))
 
     def _first_copy(self, doc: Document, analysis: Analysis, published: int) -> str | None:
-        """The candidates: stored texts sharing a band key, found by index probes."""
+        """The candidates: per band key, the `PROBE_PER_KEY` earliest stored texts in the
+        window sharing it (brandguard.neardup), each found by a bounded walk of the
+        `dedup` key's index, all in one statement."""
         if not foldable(doc.full_text, analysis.dedup_keys):
             return None
-        marks = ",".join("?" * len(analysis.dedup_keys))
         rows = self.db.execute(
-            "SELECT d.id, d.published_at, d.minhash, d.duplicate_of, d.rowid FROM documents d"  # noqa: S608
-            f" WHERE d.rowid IN (SELECT doc FROM dedup WHERE key IN ({marks})"
-            " AND published_at BETWEEN ? AND ?)",
-            [*analysis.dedup_keys, published - REPOST_WINDOW, published + REPOST_WINDOW])
+            _probe(len(analysis.dedup_keys)),
+            [published - REPOST_WINDOW, published + REPOST_WINDOW, PROBE_PER_KEY,
+             *analysis.dedup_keys])
         found = (Candidate(other_id, datetime.fromtimestamp(at, UTC), bytes(sig or b""), dup,
                            rowid) for other_id, at, sig, dup, rowid in rows)
         return first_copy(doc.id, analysis.fingerprint, datetime.fromtimestamp(published, UTC),
