@@ -170,8 +170,8 @@ class RiskEngine:
                                                           signal.at)])
 
     def _update(self, current: Incident, level: Level | None, signal: Signal) -> Incident:
-        new_ids = [h.document.id for h in signal.evidence if h.document.id not in
-                   current.evidence]
+        known = set(current.evidence)  # a long crisis holds thousands: no tuple scans
+        new_ids = [h.document.id for h in signal.evidence if h.document.id not in known]
         # only an anomaly keeps an incident alive: ordinary complaints at the brand's usual
         # rate join the evidence but do not restart the quiet period
         anomalous = signal.p_value <= self.rules.p_value
