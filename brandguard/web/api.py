@@ -26,6 +26,7 @@ from brandguard.risk.actions import IncidentActions
 from brandguard.store.base import SearchQuery
 from brandguard.web.auth import CSRF_HEADER, Caller, csrf_ok
 from brandguard.web.context import WebContext
+from brandguard.web.query_model import openapi_parameters, read_query
 from brandguard.web.schemas import (
     ActionIn,
     BrandOut,
@@ -35,7 +36,7 @@ from brandguard.web.schemas import (
     IncidentDetail,
     IncidentOut,
     Me,
-    PolarityName,
+    MentionsQuery,
     SearchOut,
     Series,
     SeriesPoint,
@@ -162,36 +163,31 @@ def brand(brand_id: BrandId, scope: View) -> BrandOut:
     return _brand_out(_visible(lambda: scope.brand(brand_id)), scope)
 
 
-@router.get("/mentions", response_model=SearchOut)
-async def mentions(scope: View, ctx: Ctx,
-             q: Annotated[str | None, Query(max_length=200, description="Text to find")] = None,
-             brand: Annotated[list[str] | None, Query()] = None,
-             since: Since = None, until: Until = None,
-             polarity: PolarityName | None = None,
-             category: Annotated[str | None, Query(max_length=100)] = None,
-             source: Annotated[str | None, Query(max_length=200)] = None,
-             kind: Annotated[str | None, Query(max_length=40,
-                                               description="news, review, social …")] = None,
-             author: Annotated[str | None, Query(max_length=200)] = None,
-             min_reach: Annotated[int | None, Query(ge=0, description=(
-                 "Social posts with followers + 10 × (reposts + comments) + likes at least "
-                 "this"))] = None,
-             include_duplicates: bool = False,
-             limit: Annotated[int, Query(ge=1, le=100)] = 20,
-             offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> Response:
-    query = SearchQuery(text=q, brands=tuple(brand or ()),
-                        since=_when(since, ctx) if since else None,
-                        until=_when(until, ctx) if until else None, polarity=polarity,
-                        category=category, source=source, kind=kind, author=author,
-                        min_reach=min_reach, include_duplicates=include_duplicates,
-                        limit=limit, offset=offset)
+@router.get("/mentions", response_model=SearchOut,
+            openapi_extra={"parameters": openapi_parameters(MentionsQuery)})
+async def mentions(request: Request) -> Response:
+    """The busiest route, so it reads its parameters with one model and resolves the
+    caller without FastAPI's dependency chain (web/query_model.py says what that saves);
+    the answers, the 401, 404 and 422 ones included, are those of the other routes."""
+    ctx = await web(request)
+    scope = ctx.view((await caller(request, ctx)).organization)
+    asked = read_query(MentionsQuery, request)
+    query = SearchQuery(text=asked.q, brands=tuple(asked.brand or ()),
+                        since=_when(asked.since, ctx) if asked.since else None,
+                        until=_when(asked.until, ctx) if asked.until else None,
+                        polarity=asked.polarity, category=asked.category,
+                        source=asked.source, kind=asked.kind, author=asked.author,
+                        min_reach=asked.min_reach,
+                        include_duplicates=asked.include_duplicates,
+                        limit=asked.limit, offset=asked.offset)
     total, hits = await on_store(ctx, lambda: _visible(lambda: scope.search_json(query)),
                                  heavy=query.text is not None)
     # Returned as a Response: FastAPI then skips re-validating and re-encoding every hit
     # (the hits are built from the stored JSON, and tests hold them to the schema); the
     # model still documents the route. orjson encodes it several times faster than json.
-    return Response(orjson.dumps({"total": total, "limit": limit, "offset": offset,
-                                  "hits": hits}), media_type="application/json")
+    return Response(orjson.dumps({"total": total, "limit": asked.limit,
+                                  "offset": asked.offset, "hits": hits}),
+                    media_type="application/json")
 
 
 @router.get("/mentions/{doc_id}", response_model=DocumentOut)

@@ -69,6 +69,29 @@ class DocumentOut(BaseModel):
     duplicate_of: str | None = None
 
 
+class MentionsQuery(BaseModel):
+    """`/api/v1/mentions`' query parameters, read in one validation (web/query_model.py)."""
+
+    q: str | None = Field(None, max_length=200, description="Text to find")
+    brand: list[str] | None = Field(None, description=(
+        "品牌 ID，可重复 / brand id; repeat for several"))
+    since: str | None = Field(None, max_length=64, description=(
+        "起始（含）：ISO 8601（无时区按配置时区）或时长如 7d、24h / start, inclusive: ISO 8601 "
+        "or an age such as 7d"))
+    until: str | None = Field(None, max_length=64, description=(
+        "截止（不含）：同上 / end, exclusive: ISO 8601 or an age"))
+    polarity: PolarityName | None = None
+    category: str | None = Field(None, max_length=100)
+    source: str | None = Field(None, max_length=200)
+    kind: str | None = Field(None, max_length=40, description="news, review, social …")
+    author: str | None = Field(None, max_length=200)
+    min_reach: int | None = Field(None, ge=0, description=(
+        "Social posts with followers + 10 × (reposts + comments) + likes at least this"))
+    include_duplicates: bool = False
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
 class SearchOut(BaseModel):
     total: int
     limit: int
