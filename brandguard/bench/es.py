@@ -23,13 +23,15 @@ from brandguard.store.es.mappings import drop
 from brandguard.store.es.store import ElasticsearchStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import datetime
 
     from brandguard.configuration.loader import Config
     from brandguard.document import Analysis, Document
     from brandguard.nlp.analyzer import Analyzer
     from brandguard.store.base import Store
+
+    Batch = Sequence[tuple[Document, Analysis]]
 
 SEARCH_PREFIX = "bench-search"
 
@@ -41,18 +43,24 @@ def open_es(url: str, config: Config, prefix: str) -> ElasticsearchStore:
 
 def ingest_rate(name: str, url: str, config: Config, analyzer: Analyzer,
                 sample: list[Document], repeat: int,
-                analysed: list[tuple[Document, Analysis]] | None = None) -> Measure:
+                analysed: list[tuple[Document, Analysis]] | None = None,
+                hook: Callable[[ElasticsearchStore], Callable[[Batch], object]] | None = None,
+                ) -> Measure:
     """Documents/s into a fresh prefix, median of `repeat` runs. Creating the indices is
     left out of the timing (it happens once per deployment); the final refresh that makes
-    the documents searchable is in."""
+    the documents searchable is in. `hook(store)`, if given, is called with every stored
+    batch, as the pipeline calls its hooks (the risk engine's judging)."""
     runs = []
     for _ in range(repeat):
         store = open_es(url, config, f"bench-{uuid.uuid4().hex[:8]}")
         try:
+            after = hook(store) if hook else None
             started = time.perf_counter()
             items = analysed or list(zip(sample, analyzer.analyze_batch(sample), strict=True))
             for i in range(0, len(items), 500):
                 store.upsert(items[i:i + 500])
+                if after is not None:
+                    after(items[i:i + 500])
             store.client.indices.refresh(index=store.alias)
             runs.append(len(sample) / (time.perf_counter() - started))
         finally:
