@@ -28,6 +28,8 @@ from brandguard.web.auth import CSRF_HEADER, Caller, csrf_ok
 from brandguard.web.context import WebContext
 from brandguard.web.query_model import openapi_parameters, read_query
 from brandguard.web.schemas import (
+    SINCE_HELP,
+    UNTIL_HELP,
     ActionIn,
     BrandOut,
     CategoryPoint,
@@ -98,11 +100,8 @@ Who = Annotated[Caller, Depends(caller)]
 Ctx = Annotated[WebContext, Depends(web)]
 BrandId = Annotated[str, Path(max_length=100)]
 IncidentId = Annotated[str, Path(max_length=200)]
-Since = Annotated[str | None, Query(max_length=64, description=(
-    "起始（含）：ISO 8601（无时区按配置时区）或时长如 7d、24h / start, inclusive: ISO 8601 "
-    "or an age such as 7d"))]
-Until = Annotated[str | None, Query(max_length=64, description=(
-    "截止（不含）：同上 / end, exclusive: ISO 8601 or an age"))]
+Since = Annotated[str | None, Query(max_length=64, description=SINCE_HELP)]
+Until = Annotated[str | None, Query(max_length=64, description=UNTIL_HELP)]
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -170,7 +169,7 @@ async def mentions(request: Request) -> Response:
     caller without FastAPI's dependency chain (web/query_model.py says what that saves);
     the answers, the 401, 404 and 422 ones included, are those of the other routes."""
     ctx = await web(request)
-    scope = ctx.view((await caller(request, ctx)).organization)
+    scope = await view(ctx, await caller(request, ctx))
     asked = read_query(MentionsQuery, request)
     query = SearchQuery(text=asked.q, brands=tuple(asked.brand or ()),
                         since=_when(asked.since, ctx) if asked.since else None,

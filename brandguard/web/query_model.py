@@ -33,12 +33,13 @@ def read_query(model: type[M], request: Request) -> M:
     """`request`'s query parameters as `model`; unknown parameters are ignored, as FastAPI
     ignores undeclared ones."""
     params = request.query_params
+    lists, scalars = _fields(model)
     data: dict[str, Any] = {}
-    for name in _list_fields(model):
+    for name in lists:
         values = params.getlist(name)
         if values:
             data[name] = values
-    for name in model.model_fields.keys() - _list_fields(model):
+    for name in scalars:
         value = params.get(name)  # Starlette keeps the last of repeated values, as FastAPI
         if value is not None:
             data[name] = value
@@ -50,9 +51,11 @@ def read_query(model: type[M], request: Request) -> M:
 
 
 @functools.cache
-def _list_fields(model: type[BaseModel]) -> frozenset[str]:
-    return frozenset(name for name, field in model.model_fields.items()
-                     if _is_list(field.annotation))
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The model's list fields and its scalar fields, in declaration order (once per model,
+    not per request)."""
+    lists = tuple(n for n, f in model.model_fields.items() if _is_list(f.annotation))
+    return lists, tuple(n for n in model.model_fields if n not in lists)
 
 
 def _is_list(annotation: Any) -> bool:

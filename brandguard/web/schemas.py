@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from brandguard.configuration.models import BrandKind
 
 PolarityName = Literal["positive", "neutral", "negative"]
+SINCE_HELP = ("起始（含）：ISO 8601（无时区按配置时区）或时长如 7d、24h / start, inclusive: "
+              "ISO 8601 or an age such as 7d")
+UNTIL_HELP = "截止（不含）：同上 / end, exclusive: ISO 8601 or an age"
 
 
 class Me(BaseModel):
@@ -75,11 +78,8 @@ class MentionsQuery(BaseModel):
     q: str | None = Field(None, max_length=200, description="Text to find")
     brand: list[str] | None = Field(None, description=(
         "品牌 ID，可重复 / brand id; repeat for several"))
-    since: str | None = Field(None, max_length=64, description=(
-        "起始（含）：ISO 8601（无时区按配置时区）或时长如 7d、24h / start, inclusive: ISO 8601 "
-        "or an age such as 7d"))
-    until: str | None = Field(None, max_length=64, description=(
-        "截止（不含）：同上 / end, exclusive: ISO 8601 or an age"))
+    since: str | None = Field(None, max_length=64, description=SINCE_HELP)
+    until: str | None = Field(None, max_length=64, description=UNTIL_HELP)
     polarity: PolarityName | None = None
     category: str | None = Field(None, max_length=100)
     source: str | None = Field(None, max_length=200)
