@@ -10,8 +10,10 @@ the level rises, gaining the checklist steps its new level calls for (risk/plans
 evidence that is still anomalous restarts its quiet period.
 `tick` reports overdue checklist steps and resolves incidents quiet for `quiet_period`.
 Most reports arrive where nothing can open (a quiet brand, a window short of evidence): a
-signal that can say so from one count (`Screening`) spares the engine the signal's searches
-there, with the same outcome; with an incident open, the signal is always computed.
+signal that can say so from a count (`Screening`) spares the engine the signal's searches
+there, with the same outcome; with an incident open, the signal is always computed. A batch's
+screens are counted together and its brands' open incidents read once (`OpenIncidents`):
+on Elasticsearch every read is a round trip, and a batch asks hundreds of them.
 Every transition is saved with its event in one transaction; a concurrent change is re-read
 and re-applied. What people do to an incident (acknowledge, silence, check a step, resolve) is
 `brandguard.risk.actions`.
@@ -28,9 +30,10 @@ from brandguard import events
 from brandguard.durations import duration_zh
 from brandguard.incident import ConcurrentUpdate, Event, Incident, TimelineEntry
 from brandguard.risk import levels
+from brandguard.risk.open_incidents import OpenIncidents
 from brandguard.risk.plans import overdue, steps_for
 from brandguard.risk.signals import configured
-from brandguard.risk.signals.base import Screening, SignalStore
+from brandguard.risk.signals.base import Ask, Screening, SignalStore
 from brandguard.risk.transitions import SYSTEM, event_for, resolve
 from brandguard.store.ports import IncidentLog
 
@@ -69,9 +72,9 @@ class RiskEngine:
     def on_batch_stored(self, items: Sequence[tuple[Document, Analysis]]) -> None:
         now = self.clock()
         ordered = sorted(items, key=lambda item: item[0].published_at or now)
-        for doc, analysis in ordered:
-            for brand, category in self._reports(analysis):
-                self.evaluate(brand, category, min(doc.published_at or now, now))
+        asks = [ask for doc, analysis in ordered for brand, category in self._reports(analysis)
+                for ask in self._asks(brand, category, min(doc.published_at or now, now))]
+        self._judge_all(asks)
 
     def _reports(self, analysis: Analysis) -> list[tuple[str, str]]:
         """What each configured signal asks to judge, once each, peers left out."""
@@ -91,11 +94,36 @@ class RiskEngine:
         brand, whose signal rolls up the members' reports (`rollup_weight`)."""
         if not self._judged(brand):
             return None
-        result = self._evaluate_retrying(brand, category, at)
+        return self._judge_all(self._asks(brand, category, at))[0]
+
+    def _asks(self, brand: str, category: str, at: datetime) -> list[Ask]:
+        """The report's own judgement, then its regional brand's."""
+        asks = [Ask(brand, category, at, self._members(brand))]
         parent = self._parent(brand)
         if parent is not None and self.rules.rollup_weight > 0:
-            self._evaluate_retrying(parent, category, at)
-        return result
+            asks.append(Ask(parent, category, at, self._members(parent)))
+        return asks
+
+    def _judge_all(self, asks: Sequence[Ask]) -> list[Incident | None]:
+        """Each ask in order, against the batch's open incidents read once and its screens
+        counted together (`OpenIncidents`, `Screening`): the same outcomes as asking the
+        store before every judgement, in a few round trips instead of two per report."""
+        incidents = OpenIncidents(self.store, {a.brand for a in asks})
+        screened = self._screens(asks)
+        return [self._evaluate_retrying(ask, incidents, screened[n])
+                for n, ask in enumerate(asks)]
+
+    def _screens(self, asks: Sequence[Ask]) -> list[bool]:
+        """True where a judgement could open an incident (or its signal cannot tell)."""
+        could = [True] * len(asks)
+        for judge in self.signals:
+            if not isinstance(judge, Screening):
+                continue
+            mine = [n for n, a in enumerate(asks) if self._signal(a.category) is judge]
+            for n, verdict in zip(mine, judge.screen(self.store, [asks[n] for n in mine]),
+                                  strict=True):
+                could[n] = verdict
+        return could
 
     def _parent(self, brand_id: str) -> str | None:
         brand = self.config.brand(brand_id)
@@ -110,25 +138,31 @@ class RiskEngine:
         found = (self.store.open_incident_for(m, category) for m in self._members(brand_id))
         return tuple(i.id for i in found if i is not None)
 
-    def _evaluate_retrying(self, brand: str, category: str, at: datetime) -> Incident | None:
+    def _evaluate_retrying(self, ask: Ask, incidents: OpenIncidents,
+                           could_open: bool) -> Incident | None:
         for _ in range(RETRIES):
             try:
-                return self._evaluate_once(brand, category, at)
+                result = self._evaluate_once(ask, incidents.get(ask.brand, ask.category),
+                                             could_open)
             except ConcurrentUpdate:
-                log.info("incident for %s/%s changed concurrently; re-evaluating", brand,
-                         category)
-        raise RuntimeError(f"incident for {brand}/{category} kept changing; giving up")
+                log.info("incident for %s/%s changed concurrently; re-evaluating", ask.brand,
+                         ask.category)
+                incidents.forget(ask.brand, ask.category)
+                continue
+            if result is not None:
+                incidents.saw(result)
+            return result
+        raise RuntimeError(f"incident for {ask.brand}/{ask.category} kept changing; giving up")
 
-    def _evaluate_once(self, brand: str, category: str, at: datetime) -> Incident | None:
-        judge = self._signal(category)
+    def _evaluate_once(self, ask: Ask, current: Incident | None,
+                       could_open: bool) -> Incident | None:
+        judge = self._signal(ask.category)
         if judge is None:
             return None  # a category whose signal is no longer configured
-        current = self.store.open_incident_for(brand, category)
-        members = self._members(brand)
-        if current is None and isinstance(judge, Screening) \
-                and not judge.could_open(self.store, brand, category, at, members):
-            return None  # the same answer as computing the signal, from one count
-        signal = judge.compute(self.store, brand, category, at, members=members)
+        if current is None and not could_open:
+            return None  # the same answer as computing the signal, from the batch's counts
+        signal = judge.compute(self.store, ask.brand, ask.category, ask.at,
+                               members=ask.members)
         texts = [h.document.full_text for h in signal.evidence]
         triggers = levels.triggered(self.rules, texts, [h.document.source or ""
                                                          for h in signal.evidence])
@@ -138,7 +172,7 @@ class RiskEngine:
             if level is None or signal.count < self._min_evidence(signal) \
                     or signal.p_value > self.rules.p_value:
                 return None
-            return self._open(brand, category, level, signal)
+            return self._open(ask.brand, ask.category, level, signal)
         return self._update(current, level, signal)
 
     def _min_evidence(self, signal: Signal) -> int:

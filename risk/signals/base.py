@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 from brandguard.store.ports import DocumentReader, Figures
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from brandguard.configuration.rules import Rules
     from brandguard.configuration.signals import SignalOptions
     from brandguard.document import Analysis
@@ -69,13 +71,29 @@ class SignalType(Protocol):
                 members: tuple[str, ...] = ()) -> Signal: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One judgement the engine is about to make: a (brand, category) at a report's time,
+    with the members whose reports roll up into the brand's signal."""
+
+    brand: str
+    category: str
+    at: datetime
+    members: tuple[str, ...] = ()
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        return (self.brand, *self.members)
+
+
 @runtime_checkable
 class Screening(Protocol):
-    """A signal that can tell, cheaply, that no incident could open at `at`.
+    """A signal that can tell, cheaply, that no incident could open for an ask.
 
-    Optional: a signal without it is always computed. `could_open` must be False only where
-    `compute` would give a signal short of what opens an incident (the engine then skips it
-    with no open incident); it may be True where compute then finds nothing."""
+    Optional: a signal without it is always computed. `screen` answers a whole stored batch's
+    asks at once (one count from the store, not one per report: on Elasticsearch each count
+    is a round trip). An answer must be False only where `compute` would give a signal short
+    of what opens an incident (the engine then skips it with no open incident); it may be
+    True where compute then finds nothing."""
 
-    def could_open(self, store: SignalStore, brand: str, category: str, at: datetime,
-                   members: tuple[str, ...] = ()) -> bool: ...
+    def screen(self, store: SignalStore, asks: Sequence[Ask]) -> list[bool]: ...

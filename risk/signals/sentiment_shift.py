@@ -25,15 +25,18 @@ from pydantic import Field
 
 from brandguard.configuration.models import Duration
 from brandguard.configuration.signals import SignalOptions
+from brandguard.risk.signals import screen
 from brandguard.risk.signals.base import Signal
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
     from datetime import datetime
 
     from brandguard.configuration.rules import Rules
     from brandguard.document import Analysis
-    from brandguard.risk.signals.base import SignalStore
+    from brandguard.risk.signals.base import Ask, SignalStore
+    from brandguard.risk.signals.screen import Row
 
 CATEGORY = "sentiment"
 EVIDENCE_LIMIT = 200
@@ -102,14 +105,17 @@ class SentimentShift:
                       history=o.baseline if before else timedelta(0),
                       mentions=mentions, negative=negative)
 
-    def could_open(self, store: SignalStore, brand: str, category: str, at: datetime,
-                   members: tuple[str, ...] = ()) -> bool:
+    def screen(self, store: SignalStore, asks: Sequence[Ask]) -> list[bool]:
         """Fewer than `min_mentions` in the window never fires (p-value 1, above any
-        configured `p_value`): one count instead of the figures and the evidence search."""
-        o = self.options
-        rows = store.counts([brand, *members], at - o.window, at + timedelta(seconds=1),
-                            o.window)
-        return sum(r.count for r in rows) >= o.min_mentions
+        configured `p_value`): a few counts per batch instead of the figures and the
+        evidence search per report."""
+        def count(brands: list[str], since: datetime, until: datetime,
+                  bucket: timedelta) -> Iterator[Row]:
+            return ((r.brand, r.bucket, r.count)
+                    for r in store.counts(brands, since, until, bucket))
+
+        found = screen.bounds(asks, self.options.window, count, lambda _, brand: brand)
+        return [n >= self.options.min_mentions for n in found]
 
     def _score(self, share: float, share0: float) -> float:
         """Level IV's threshold at `lift` x the baseline share, growing with the lift, and

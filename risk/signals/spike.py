@@ -30,13 +30,17 @@ from brandguard import engagement
 from brandguard.configuration.signals import SignalOptions
 from brandguard.risk.baseline import expected, hourly_profile
 from brandguard.risk.poisson import tail
+from brandguard.risk.signals import screen
 from brandguard.risk.signals.base import Signal
 from brandguard.store.base import SearchQuery
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
     from brandguard.configuration.rules import HardTrigger, Rules
     from brandguard.document import Analysis
-    from brandguard.risk.signals.base import SignalStore
+    from brandguard.risk.signals.base import Ask, SignalStore
+    from brandguard.risk.signals.screen import Row
     from brandguard.store.base import StoredDocument
 
 EVIDENCE_LIMIT = 500
@@ -67,17 +71,19 @@ class Spike:
                 members: tuple[str, ...] = ()) -> Signal:
         return compute(store, self.rules, brand, category, at, members=members)
 
-    def could_open(self, store: SignalStore, brand: str, category: str, at: datetime,
-                   members: tuple[str, ...] = ()) -> bool:
+    def screen(self, store: SignalStore, asks: Sequence[Ask]) -> list[bool]:
         """Whether the widest window could hold `min_evidence` reports. Every report counted
         is a non-duplicate document of the category mentioning one of the group, so that
-        count over the widest window bounds every window's count from above: one
-        aggregation instead of three windows' searches and figures."""
-        widest = max(self.rules.windows)
-        rows = store.damage_counts([brand, *members], at - widest, at + timedelta(seconds=1),
-                                   widest)
-        bound = sum(r.count for r in rows if r.category == category)
-        return bound >= self.rules.min_evidence
+        count over the widest window bounds every window's count from above: a few
+        aggregations per batch instead of three windows' searches and figures per report."""
+        def count(brands: list[str], since: datetime, until: datetime,
+                  bucket: timedelta) -> Iterator[Row]:
+            return (((r.brand, r.category), r.bucket, r.count)
+                    for r in store.damage_counts(brands, since, until, bucket))
+
+        found = screen.bounds(asks, max(self.rules.windows), count,
+                              lambda ask, brand: (brand, ask.category))
+        return [n >= self.rules.min_evidence for n in found]
 
 
 def _first_seen(store: SignalStore, brands: tuple[str, ...], start: datetime,

@@ -1,4 +1,4 @@
-"""The signals' screen (`could_open`): one count that spares the engine a signal's searches.
+"""The signals' screen (`screen`): a batch's counts that spares the engine a signal's searches.
 
 The screen may only say "no" where computing the signal would open nothing, so the engine's
 incidents and events are the same with it as without it; and it must say "no" often enough
@@ -21,11 +21,13 @@ from brandguard.nlp.analyzer import Analyzer
 from brandguard.pipeline import Pipeline
 from brandguard.risk.engine import RiskEngine
 from brandguard.risk.signals import configured
-from brandguard.risk.signals.base import Screening, SignalStore
+from brandguard.risk.signals.base import Ask, Screening, SignalStore
 from brandguard.store.sqlite import SqliteStore
 from tests.conftest import BRANDS_YAML, jsonl, write_config
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from brandguard.configuration.signals import SignalOptions
     from brandguard.document import Analysis
     from brandguard.risk.signals.base import Signal, SignalType
@@ -73,10 +75,9 @@ class Unscreened:
 class Counted(Unscreened):
     """The same signal, screen kept, counting what still gets computed."""
 
-    def could_open(self, store: SignalStore, brand: str, category: str, at: datetime,
-                   members: tuple[str, ...] = ()) -> bool:
+    def screen(self, store: SignalStore, asks: Sequence[Ask]) -> list[bool]:
         assert isinstance(self.inner, Screening)
-        return self.inner.could_open(store, brand, category, at, members)
+        return self.inner.screen(store, asks)
 
 
 def stream(picks: list[tuple[int, str, int, bool]]) -> list[dict[str, object]]:
