@@ -86,18 +86,21 @@ def run_ingest(app: AppContext, source: str, model: Path | None = None,
 
 
 def print_report(report: IngestReport) -> None:
+    """Chinese first, the English term after each figure (as the demo prints)."""
     s = report.stored
-    click.echo(f"read {report.read}: accepted {report.accepted} (new {s.inserted}, "
-               f"updated {s.updated}), duplicates {s.unchanged}, near-duplicates linked "
-               f"{s.near_duplicates}, no configured brand {report.unmatched}, "
-               f"rejected {len(report.rejected)}")
+    click.echo(f"读取 read {report.read}：接收 accepted {report.accepted}（新增 new {s.inserted}，"
+               f"更新 updated {s.updated}），重复 duplicates {s.unchanged}，"
+               f"转载关联 near-duplicates linked {s.near_duplicates}，"
+               f"未提及已配置品牌 no configured brand {report.unmatched}，"
+               f"拒收 rejected {len(report.rejected)}")
     if report.queued:
-        click.echo(f"queued {report.queued} while the store was unreachable: they are stored "
-                   f"by the next ingest or by `brandguard run` once it answers", err=True)
+        click.echo(f"存储不可达，已暂存 {report.queued} 条：存储恢复后由下一次 ingest 或 "
+                   f"`brandguard run` 写入 (queued while the store was unreachable)", err=True)
     if report.ungrouped:
-        click.echo(f"story grouping failed for {report.ungrouped} stored document(s) (see the "
-                   f"log); they were judged and are grouped when ingested again", err=True)
+        click.echo(f"{report.ungrouped} 条已存文档事件聚类失败（见日志）：已研判，再次导入时聚类 "
+                   f"(story grouping failed; grouped when ingested again)", err=True)
     for rejection in report.rejected[:50]:
-        click.echo(f"  line {rejection.line}: {rejection.reason}", err=True)
+        click.echo(f"  第 {rejection.line} 行 line {rejection.line}: {rejection.reason}",
+                   err=True)
     if len(report.rejected) > 50:
-        click.echo(f"  … and {len(report.rejected) - 50} more rejections", err=True)
+        click.echo(f"  …… 另有 {len(report.rejected) - 50} 条拒收 (more rejections)", err=True)

@@ -74,8 +74,9 @@ def test_ingest_counts_and_reingest_changes_nothing(workspace: dict[str, str]) -
     again = json.loads(bg(workspace, "ingest", workspace["docs"], "--json").stdout)
     assert (again["accepted"], again["duplicates"]) == (0, 2)
     human = bg(workspace, "ingest", workspace["docs"])
-    assert "duplicates 2" in human.stdout
-    assert "line 4: malformed JSON" in human.stderr
+    assert "重复 duplicates 2" in human.stdout  # Chinese first, the English term after
+    assert human.stdout.startswith("读取 read 5：接收 accepted 0")
+    assert "第 4 行 line 4: malformed JSON" in human.stderr
 
 
 def test_search_finds_by_chinese_word_brand_and_time(workspace: dict[str, str]) -> None:
