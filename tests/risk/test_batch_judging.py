@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from brandguard import events
 from brandguard.configuration.loader import load_config
 from brandguard.incident import ConcurrentUpdate
 from brandguard.nlp.analyzer import Analyzer
@@ -88,6 +89,25 @@ def test_a_persons_change_while_a_batch_is_judged_is_kept(
     assert now.status == "acknowledged"
     assert [t.actor for t in now.timeline if t.action == "acknowledged"] == ["王秘书"]
     assert len(now.evidence) > len(opened.evidence)
+
+
+def test_two_processes_opening_one_burst_make_one_incident(
+        make_store: Callable[[], Store], staffed_config: Config, analyzer: Analyzer) -> None:
+    """Another process opens the incident while this one judges the same burst from its
+    batch read: this one's opening is refused, and it joins the other's incident."""
+    store, engine, _ = setup(make_store, staffed_config, analyzer)
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=TZ)
+    other = RiskEngine(store, staffed_config, clock=engine.clock)
+    last = start + timedelta(minutes=30)
+    watched = Watched(store, lambda: other.evaluate("bama", "quality_safety", last))
+    feed(judged_by(watched, staffed_config, analyzer, engine.clock), reports(start, 4))
+    [incident] = [i for i in store.list_incidents(["bama"]) if i.category == "quality_safety"]
+    assert watched.refused >= 1
+    assert incident.opened_at == last  # the other process's, joined, not replaced
+    opened = [e for e in store.events(limit=1000) if e.type == events.INCIDENT_OPENED
+              and e.incident.startswith(f"{last:%Y%m%d-%H%M}-bama-")]
+    assert len(opened) == 1
+    assert len(incident.evidence) >= 4
 
 
 def test_a_quiet_batch_is_judged_in_a_few_reads_not_two_per_report(

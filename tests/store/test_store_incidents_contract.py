@@ -58,6 +58,23 @@ def test_one_open_incident_per_pair_and_queries(make_store: Callable[[], Store])
     assert [i.status for i in store.list_incidents(status="resolved")] == ["resolved"]
 
 
+def test_a_second_open_incident_for_a_pair_is_refused_and_the_first_kept(
+        make_store: Callable[[], Store]) -> None:
+    """Two processes judging the same burst may each decide to open (their ids differ by
+    the report's time): the second save is refused, never a silent replacement."""
+    store = make_store()
+    first = store.save_incident(incident())
+    opened_later = incident(id="bama-quality_safety-later", opened_at=T0 + timedelta(minutes=5))
+    with pytest.raises(ConcurrentUpdate, match="already open"):
+        store.save_incident(opened_later)
+    assert store.get_incident(first.id) == first
+    assert store.get_incident(opened_later.id) is None
+    assert store.open_incident_for("bama", "quality_safety") == first
+    store.save_incident(replace(first, status="resolved", resolved_at=T0))
+    reopened = store.save_incident(opened_later)  # once the first is resolved, it may open
+    assert store.open_incident_for("bama", "quality_safety") == reopened
+
+
 def test_events_are_appended_once_in_order(make_store: Callable[[], Store]) -> None:
     store = make_store()
     item = incident()

@@ -69,9 +69,17 @@ class IncidentsMixin(Connection):
             if (row[0] if row else 0) != incident.version:
                 raise ConcurrentUpdate(f"incident {incident.id} changed (stored version "
                                        f"{row[0] if row else 0}, given {incident.version})")
+            if saved.status != "resolved":
+                self._refuse_second_open(saved)
+            # an upsert by id: INSERT OR REPLACE would also delete the row another open
+            # incident of the pair holds in incidents_one_open
             self.db.execute(
-                "INSERT OR REPLACE INTO incidents (id, brand, category, status, opened_at,"
-                " last_evidence_at, version, body) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO incidents (id, brand, category, status, opened_at,"
+                " last_evidence_at, version, body) VALUES (?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET brand=excluded.brand,"
+                " category=excluded.category, status=excluded.status,"
+                " opened_at=excluded.opened_at, last_evidence_at=excluded.last_evidence_at,"
+                " version=excluded.version, body=excluded.body",
                 (saved.id, saved.brand, saved.category, saved.status,
                  _epoch(saved.opened_at), _epoch(saved.last_evidence_at), saved.version, body))
             self.db.executemany(
@@ -80,6 +88,17 @@ class IncidentsMixin(Connection):
                 [(e.key, e.type, e.incident, _epoch(e.at),
                   json.dumps(e.payload, ensure_ascii=False)) for e in events])
         return saved
+
+    def _refuse_second_open(self, incident: Incident) -> None:
+        """One open incident per (brand, category): two processes judging one burst may
+        each decide to open, and the later is refused as a concurrent change (the engine
+        re-reads and joins the first), as the Elasticsearch store's lock does."""
+        other = self.db.execute(
+            "SELECT id FROM incidents WHERE brand=? AND category=? AND status != 'resolved'"
+            " AND id != ?", (incident.brand, incident.category, incident.id)).fetchone()
+        if other is not None:
+            raise ConcurrentUpdate(f"{other[0]} is already open for ({incident.brand}, "
+                                   f"{incident.category})")
 
     def has_event(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM events WHERE key=?", (key,)).fetchone() is not None
