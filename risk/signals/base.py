@@ -91,8 +91,8 @@ class Screening(Protocol):
     """A signal that can tell, cheaply, that no incident could open for an ask.
 
     Optional: a signal without it is always computed. `screen` answers a whole stored batch's
-    asks at once (one count from the store, not one per report: on Elasticsearch each count
-    is a round trip). An answer must be False only where `compute` would give a signal short
+    asks at once (a few counts from the store, not one per report: on Elasticsearch each
+    count is a round trip). An answer must be False only where `compute` would give a signal short
     of what opens an incident (the engine then skips it with no open incident); it may be
     True where compute then finds nothing."""
 
