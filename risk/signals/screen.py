@@ -40,7 +40,8 @@ def bucket_for(window: timedelta) -> timedelta:
 
 def runs(asks: Sequence[Ask], window: timedelta) -> Iterator[list[int]]:
     """Indices of `asks` in time order, cut where a run would span more than RUN windows or
-    name more brands than PAIRS allows over its buckets."""
+    name more brands than PAIRS allows over its buckets (asks about brands already in the
+    run, such as a regional brand's roll-ups, always join it)."""
     most = max(1, PAIRS // ((RUN + 1) * SLICES + 2))
     order = sorted(range(len(asks)), key=lambda i: asks[i].at)
     run: list[int] = []
@@ -48,7 +49,7 @@ def runs(asks: Sequence[Ask], window: timedelta) -> Iterator[list[int]]:
     for i in order:
         group = set(asks[i].group)
         if run and (asks[i].at - asks[run[0]].at > RUN * window
-                    or len(brands | group) > most):
+                    or (not group <= brands and len(brands | group) > most)):
             yield run
             run, brands = [], set()
         run.append(i)
@@ -62,18 +63,27 @@ def bounds(asks: Sequence[Ask], window: timedelta, count: Count,
     """For each ask, an upper bound on what `count` finds over [at - window, at + 1 s) for
     the ask's group: `count(brands, since, until, bucket)` gives (key, bucket start, n) rows,
     `key(ask, brand)` names the rows an ask sums (a brand, or a brand and category)."""
-    bucket = bucket_for(window)
     found = [0] * len(asks)
     for run in runs(asks, window):
         picked = [asks[i] for i in run]
         brands = sorted({b for a in picked for b in a.group})
         since = min(a.at for a in picked) - window
         until = max(a.at for a in picked) + STEP
+        bucket = _coarse_enough(bucket_for(window), until - since, len(brands))
         table = _table(count(brands, since, until, bucket))
         for i, ask in zip(run, picked, strict=True):
             found[i] = sum(_overlapping(table.get(key(ask, b)), ask.at - window - bucket,
                                         ask.at + STEP) for b in ask.group)
     return found
+
+
+def _coarse_enough(bucket: timedelta, span: timedelta, brands: int) -> timedelta:
+    """`bucket`, or wider where one ask's group alone names more brands than PAIRS allows
+    at that width (a regional brand with hundreds of members): fewer, wider buckets keep
+    the count under the limit, at the price of a looser bound for that run."""
+    allowed = max(1, PAIRS // brands - 2)  # a span of n buckets can touch n + 2
+    needed = -(-int(span.total_seconds()) // allowed)  # ceiling: whole seconds
+    return max(bucket, timedelta(seconds=needed))
 
 
 def _table(rows: Iterable[Row]) -> dict[Hashable, tuple[list[float], list[int]]]:

@@ -169,3 +169,29 @@ def test_a_batch_bound_is_never_below_the_asks_own_count(
         assert exact <= bound <= within(ask.at - window - slack - screen.bucket_for(window),
                                         ask.at + screen.STEP + slack)
 
+
+
+@given(minutes=st.lists(st.integers(0, 2 * 24 * 60), min_size=1, max_size=20),
+       docs=st.lists(st.tuples(st.integers(0, 299), st.integers(0, 3 * 24 * 60)),
+                     max_size=200))
+def test_a_regional_brand_with_hundreds_of_members_is_counted_once_within_the_limit(
+        minutes: list[int], docs: list[tuple[int, int]]) -> None:
+    """Roll-up asks of one 300-brand cluster share one count, in buckets wide enough that
+    brands x buckets stays within the budget (`bucketed` asserts it), and still bound."""
+    members = tuple(f"m{n}" for n in range(1, 300))
+    made = [Ask("m0", "c", ORIGIN + timedelta(minutes=m), members) for m in minutes]
+    calls: list[int] = []
+    count = bucketed([(f"m{b}", m) for b, m in docs], 8 * 3600)
+
+    def counted(brands: list[str], since: datetime, until: datetime,
+                bucket: timedelta) -> list[tuple[Hashable, datetime, int]]:
+        calls.append(len(brands))
+        return count(brands, since, until, bucket)
+
+    window = timedelta(days=1)
+    found = screen.bounds(made, window, counted, lambda _, brand: brand)
+    assert calls == [300]  # asks within RUN windows of one group: one count
+    for ask, bound in zip(made, found, strict=True):
+        exact = sum(1 for _, m in docs
+                    if ask.at - window <= ORIGIN + timedelta(minutes=m) < ask.at + screen.STEP)
+        assert bound >= exact
