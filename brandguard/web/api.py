@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -212,18 +212,46 @@ Members = Annotated[bool, Query(description=(
     "once per brand: these are mentions, not documents)"))]
 
 
+SeriesRow: TypeAlias = "tuple[datetime, int, int, int, int, float | None]"
+
+
 @router.get("/brands/{brand_id}/timeseries", response_model=Series)
 async def timeseries(brand_id: BrandId, scope: View, ctx: Ctx, since: Since = None,
                      until: Until = None, bucket: Bucket = "1d", members: Members = False,
-                     ) -> Series:
-    """Mention volume and sentiment per time bucket."""
-    return await on_store(ctx, lambda: series(brand_id, scope, ctx, since, until, bucket,
-                                              members))
+                     ) -> Response:
+    """Mention volume and sentiment per time bucket.
+
+    Encoded here, as `/mentions` is: validating and serialising 90 points through the
+    model took a fifth of the route's CPU (`bench api`); the model still documents the
+    route, and tests hold the answer to it (UTC offsets as "Z", as pydantic writes them)."""
+    found = await on_store(
+        ctx, lambda: _series_points(brand_id, scope, ctx, since, until, bucket, members))
+    return Response(series_json(*found), media_type="application/json")
+
+
+def series_json(brand: str, seconds: int, points: list[SeriesRow]) -> bytes:
+    """The `Series` model's JSON, written directly."""
+    return orjson.dumps({"brand": brand, "bucket_seconds": seconds, "points": [
+        {"bucket": when, "total": total, "positive": pos, "neutral": neu, "negative": neg,
+         "sentiment_index": index} for when, total, pos, neu, neg, index in points]},
+        option=orjson.OPT_UTC_Z)
 
 
 def series(brand_id: str, scope: OrgView, ctx: WebContext, since: str | None,
            until: str | None, bucket: str, members: bool) -> Series:
-    """The time series route's work, also what the overview page charts."""
+    """The time series as the overview page charts it."""
+    brand, seconds, points = _series_points(brand_id, scope, ctx, since, until, bucket,
+                                            members)
+    return Series(brand=brand, bucket_seconds=seconds, points=[
+        SeriesPoint(bucket=when, total=total, positive=pos, neutral=neu, negative=neg,
+                    sentiment_index=index) for when, total, pos, neu, neg, index in points])
+
+
+def _series_points(brand_id: str, scope: OrgView, ctx: WebContext, since: str | None,
+                   until: str | None, bucket: str, members: bool,
+                   ) -> tuple[str, int, list[SeriesRow]]:
+    """The brand, the bucket in seconds and per bucket (bucket start, total, positive,
+    neutral, negative, sentiment index): the time series route's work."""
     scope_brand = _visible(lambda: scope.brand(brand_id))
     ids = _with_members(scope, brand_id) if members else [scope_brand.id]
     size = _bucket(bucket)
@@ -233,15 +261,14 @@ def series(brand_id: str, scope: OrgView, ctx: WebContext, since: str | None,
     per: dict[datetime, dict[str, int]] = defaultdict(dict)
     for row in scope.counts(ids, start, end, size):
         per[row.bucket][row.polarity] = per[row.bucket].get(row.polarity, 0) + row.count
-    points = []
+    points: list[SeriesRow] = []
     for when in _buckets(start, end, size):
         c = per.get(when, {})
         pos, neu, neg = c.get("positive", 0), c.get("neutral", 0), c.get("negative", 0)
         total = pos + neu + neg
-        points.append(SeriesPoint(bucket=when, total=total, positive=pos, neutral=neu,
-                                  negative=neg,
-                                  sentiment_index=round((pos - neg) / total, 4) if total else None))
-    return Series(brand=scope_brand.id, bucket_seconds=int(size.total_seconds()), points=points)
+        points.append((when, total, pos, neu, neg,
+                       round((pos - neg) / total, 4) if total else None))
+    return scope_brand.id, int(size.total_seconds()), points
 
 
 def _buckets(start: datetime, end: datetime, size: timedelta) -> list[datetime]:
