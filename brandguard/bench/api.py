@@ -157,6 +157,38 @@ class Queries:
                 {"since": since.isoformat(), "until": until.isoformat(), "bucket": "1d"})
 
 
+class Dashboard:
+    """The overview's figures as an organisation's staff reload them: one of its ten brands,
+    its 90-day daily series, 30-day hot words or top sources, each window ending at a clock
+    that runs from the store's last day, as "now" does. Nothing is written meanwhile, as
+    between two ingest polls: what the figure cache (`settings.figure_cache`) can keep."""
+
+    ENDPOINTS = (("timeseries", 90, {"bucket": "1d"}), ("keywords", 30, {"limit": "40"}),
+                 ("sources", 30, {"limit": "10"}))
+
+    def __init__(self, config: Config, end: datetime, brands: int = 10, seed: int = 13) -> None:
+        self.rng = random.Random(seed)
+        self.brands = [b.id for b in config.brands][:brands]
+        self.end = end
+        self.started = time.perf_counter()
+
+    def request(self) -> tuple[str, dict[str, str]]:
+        now = self.end + timedelta(seconds=time.perf_counter() - self.started)
+        name, days, extra = self.rng.choice(self.ENDPOINTS)
+        return (f"/api/v1/brands/{self.rng.choice(self.brands)}/{name}",
+                {"since": (now - timedelta(days=days)).isoformat(), "until": now.isoformat(),
+                 **extra})
+
+
+def without_figure_cache(config_dir: Path, into: Path) -> Path:
+    """A copy of the bench configuration with `figure_cache: 0`: the same run's baseline."""
+    into.mkdir(parents=True, exist_ok=True)
+    for name in ("brands.yaml", "lexicon.yaml"):
+        (into / name).write_bytes((config_dir / name).read_bytes())
+    (into / "settings.yaml").write_text("figure_cache: 0\n", encoding="utf-8")
+    return into
+
+
 def store_baseline(path: Path, config: Config, queries: Queries, requests: int,
                    ) -> tuple[Latency, Latency]:
     """The same queries on the store directly, one at a time."""

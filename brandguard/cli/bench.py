@@ -519,6 +519,35 @@ def bench_api(docs: int, brands: int, clients: str, seconds: float, db: Path, po
     finally:
         server.terminate()
         server.wait(30)
+    _dashboard_loads(root, db, port, workers, token, config, end, counts, seconds)
+
+
+def _dashboard_loads(root: Path, db: Path, port: int, workers: int, token: str,
+                     config: Config, end: datetime, counts: list[int],
+                     seconds: float) -> None:
+    """The overview's figures reloaded, by a server without the figure cache (the
+    baseline) and then by one with it, alternating per client count."""
+    from brandguard.bench import api as api_bench
+
+    uncached = api_bench.without_figure_cache(root, root.parent / f"{root.name}-uncached")
+    click.echo("  the overview's figures (series 90 d, hot words and sources 30 d) of 10 "
+               "brands, windows ending at a running clock, nothing written meanwhile:")
+    for count in counts:
+        measured: dict[str, Latency] = {}
+        for label, config_dir in (("figure_cache: 0", uncached), ("figure cache", root)):
+            server = api_bench.start_server(config_dir, db, port, workers)
+            try:
+                measured[label] = _api_load(
+                    f"http://127.0.0.1:{port}", token, server.pid,
+                    f"dashboard, {label}, {count}", api_bench.Dashboard(config, end).request,
+                    count, seconds, None)
+            finally:
+                server.terminate()
+                server.wait(30)
+        off, on = measured["figure_cache: 0"], measured["figure cache"]
+        click.echo(f"      with the cache: p95 {on.p95 / off.p95:.2f}x, "
+                   f"{on.rate / off.rate:.2f}x the requests per second of the same run "
+                   "without it")
 
 
 def _client_counts(text: str) -> list[int]:
@@ -554,7 +583,7 @@ def _fill_api_store(config: Config, db: Path, docs: int, end: datetime,
 
 def _api_load(url: str, token: str, pid: int, name: str,
               make: Callable[[], tuple[str, dict[str, str]]], clients: int, seconds: float,
-              base: Latency) -> None:
+              base: Latency | None) -> Latency:
     """One closed-loop load; prints latency, rate, the server's CPU per request and the
     p95's ratio to the store alone (the 20-client search carries the issue's target)."""
     import asyncio
@@ -567,8 +596,8 @@ def _api_load(url: str, token: str, pid: int, name: str,
     target = 50.0 if clients == 20 and "mentions" in name else None
     click.echo("  " + result.line(target))
     count = len(result.samples) or 1
-    click.echo(f"      server CPU {cpu / count * 1000:.2f} ms/request; p95 "
-               f"{result.p95 / base.p95:.1f}x the store alone"
+    click.echo(f"      server CPU {cpu / count * 1000:.2f} ms/request"
+               + (f"; p95 {result.p95 / base.p95:.1f}x the store alone" if base else "")
                + (f"; ≥ 500 req/s: {'met' if result.rate >= 500 else 'NOT met'}"
                   if target else ""))
     # the load generator runs on the same cores: what it takes is not the server's
@@ -577,6 +606,7 @@ def _api_load(url: str, token: str, pid: int, name: str,
                f"{os.cpu_count() or 1} cores")
     if errors:
         click.echo(f"      {len(errors)} non-200 answers, e.g. {errors[0]}")
+    return result
 
 
 @bench.command("report")

@@ -14,7 +14,7 @@ from abc import abstractmethod
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Hashable, Iterator, Sequence
     from datetime import datetime, timedelta
 
     from brandguard.access import Credential, CredentialKind, User
@@ -73,6 +73,18 @@ class DocumentIndex(DocumentReader, Protocol):
 
 class Figures(Protocol):
     """The aggregations that signals, reports and the dashboard read."""
+
+    def change_mark(self) -> Hashable | None:
+        """A value that differs after any commit to the store, by this handle or another
+        process, and costs next to nothing to read; None when the backend cannot tell
+        cheaply (then nothing is cached: `brandguard.store.figure_cache`)."""
+        return None
+
+    @abstractmethod
+    def any_mention(self, brands: Sequence[str], since: datetime, until: datetime) -> bool:
+        """Whether any document mentioning `brands`, near-duplicates included, is published
+        in [since, until): whether moving a window's edge over that span can change a
+        figure."""
 
     @abstractmethod
     def counts(self, brands: Sequence[str], since: datetime, until: datetime,

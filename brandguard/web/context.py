@@ -39,7 +39,7 @@ class WebContext:
     def view(self, organization: str) -> OrgView:
         """The caller's organisation's view of this thread's store."""
         return OrgView(self.pool.get, self.config, organization,
-                       self.org_brands.get(organization, {}))
+                       self.org_brands.get(organization, {}), self.pool.figures)
 
     @classmethod
     def create(cls, config: Config, store_url: str, *, secure_cookies: bool = False,

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
@@ -36,6 +36,23 @@ class IncidentCollector(Collector):
         yield gauge
 
 
+class FigureCacheCollector(Collector):
+    """How many dashboard aggregates came from the figure cache (`settings.figure_cache`)
+    and how many from the store: whether the cache earns its memory."""
+
+    def __init__(self, ctx: WebContext) -> None:
+        self.ctx = ctx
+
+    def collect(self) -> Iterator[Metric]:
+        counter = CounterMetricFamily("brandguard_figure_cache_answers",
+                                      "Aggregate answers, by where they came from",
+                                      labels=["outcome"])
+        hits, misses = self.ctx.pool.figure_answers()
+        counter.add_metric(["hit"], hits)
+        counter.add_metric(["miss"], misses)
+        yield counter
+
+
 class Metrics:
     def __init__(self, ctx: WebContext) -> None:
         self.registry = CollectorRegistry()
@@ -45,6 +62,7 @@ class Metrics:
                                  ["method", "route"], registry=self.registry,
                                  buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
         self.registry.register(IncidentCollector(ctx))
+        self.registry.register(FigureCacheCollector(ctx))
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
         """Pure ASGI middleware: time each request, count it by route template."""

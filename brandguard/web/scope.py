@@ -10,12 +10,12 @@ mentions of other organisations' brands removed.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from brandguard.store.base import SearchQuery, SearchResult, StoredDocument
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Hashable, Sequence
     from datetime import datetime, timedelta
 
     from brandguard.configuration.loader import Config
@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from brandguard.evaluation.records import EvaluationEntry
     from brandguard.incident import Incident
     from brandguard.store.base import CountRow, DamageCountRow, Store
+    from brandguard.store.figure_cache import FigureCache
     from brandguard.story import Story
+
+
+T = TypeVar("T")
 
 
 class NotVisible(LookupError):
@@ -34,8 +38,10 @@ class NotVisible(LookupError):
 
 class OrgView:
     def __init__(self, stores: Callable[[], Store], config: Config, organization: str,
-                 brands: dict[str, Brand]) -> None:
+                 brands: dict[str, Brand],
+                 figures: FigureCache | None = None) -> None:
         self._stores = stores
+        self._figures = figures  # the server's kept aggregate answers, if any
         self.config = config
         self.org_id = organization
         self.brands = brands  # this organisation's, by id (WebContext groups them once)
@@ -98,35 +104,59 @@ class OrgView:
             return hit
         return replace(hit, analysis=replace(hit.analysis, mentions=mentions))
 
+    def change_mark(self) -> Hashable | None:
+        return self.store.change_mark()
+
+    def any_mention(self, brands: Sequence[str], since: datetime, until: datetime) -> bool:
+        return self.store.any_mention(self.brand_ids(brands), since, until)
+
+    def _figure(self, name: str, brands: Sequence[str], since: datetime, until: datetime,
+                extra: tuple[Any, ...], ask: Callable[[Store, tuple[str, ...]], T]) -> T:
+        """An aggregate over our `brands`, from the server's figure cache when it holds."""
+        ours = self.brand_ids(brands)
+        store = self.store
+        if self._figures is None:
+            return ask(store, ours)
+        return self._figures.answer(store, name, ours, since, until, extra,
+                                    lambda: ask(store, ours))
+
     def counts(self, brands: Sequence[str], since: datetime, until: datetime,
                bucket: timedelta) -> list[CountRow]:
-        return self.store.counts(self.brand_ids(brands), since, until, bucket)
+        return self._figure("counts", brands, since, until, (bucket,),
+                            lambda s, b: s.counts(b, since, until, bucket))
 
     def worst_polarity_counts(self, brands: Sequence[str], since: datetime,
                               until: datetime) -> dict[Polarity, int]:
-        return self.store.worst_polarity_counts(self.brand_ids(brands), since, until)
+        return self._figure("worst", brands, since, until, (),
+                            lambda s, b: s.worst_polarity_counts(b, since, until))
 
     def damage_counts(self, brands: Sequence[str], since: datetime, until: datetime,
                       bucket: timedelta) -> list[DamageCountRow]:
-        return self.store.damage_counts(self.brand_ids(brands), since, until, bucket)
+        return self._figure("damage", brands, since, until, (bucket,),
+                            lambda s, b: s.damage_counts(b, since, until, bucket))
 
     def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
                     limit: int = 10) -> list[tuple[str, int]]:
-        return self.store.top_sources(self.brand_ids(brands), since, until, limit)
+        return self._figure("sources", brands, since, until, (limit,),
+                            lambda s, b: s.top_sources(b, since, until, limit))
 
     def source_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
-        return self.store.source_count(self.brand_ids(brands), since, until)
+        return self._figure("source_count", brands, since, until, (),
+                            lambda s, b: s.source_count(b, since, until))
 
     def repost_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
-        return self.store.repost_count(self.brand_ids(brands), since, until)
+        return self._figure("reposts", brands, since, until, (),
+                            lambda s, b: s.repost_count(b, since, until))
 
     def kind_counts(self, brands: Sequence[str], since: datetime,
                     until: datetime) -> list[tuple[str, int]]:
-        return self.store.kind_counts(self.brand_ids(brands), since, until)
+        return self._figure("kinds", brands, since, until, (),
+                            lambda s, b: s.kind_counts(b, since, until))
 
     def top_keywords(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 30) -> list[tuple[str, int]]:
-        return self.store.top_keywords(self.brand_ids(brands), since, until, limit)
+        return self._figure("keywords", brands, since, until, (limit,),
+                            lambda s, b: s.top_keywords(b, since, until, limit))
 
     def list_stories(self, brands: Sequence[str], since: datetime, until: datetime,
                      limit: int = 20, min_documents: int = 1) -> list[Story]:

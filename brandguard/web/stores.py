@@ -3,6 +3,7 @@
 The web server answers requests on a thread pool. A SQLite connection must not run two
 statements at once, so each thread opens its own (WAL lets readers proceed alongside the
 worker's writes); backends that are thread-safe anyway simply get one handle per thread too.
+The pool also keeps the `FigureCache` its threads share: the dashboard's repeated aggregates.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from brandguard.store.figure_cache import FigureCache
 from brandguard.store.registry import open_store
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ class StorePool:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[Store] = []
+        self.figures = FigureCache(settings.figure_cache)  # shared by the threads
 
     @property
     def local(self) -> bool:
@@ -39,6 +42,10 @@ class StorePool:
             with self._lock:
                 self._opened.append(store)
         return store
+
+    def figure_answers(self) -> tuple[int, int]:
+        """(hits, misses) of the figure cache so far: /metrics' hit ratio."""
+        return self.figures.hits, self.figures.misses
 
     def close(self) -> None:
         with self._lock:

@@ -1,5 +1,6 @@
-"""`bench api` runs end to end on a small store: a real `brandguard serve` process, real
-HTTP clients, and the lines the README quotes, the load generator's share among them.
+"""`bench api` runs end to end on a small store: real `brandguard serve` processes (with and
+without the figure cache), real HTTP clients, and the lines the README quotes, the load
+generator's share among them.
 
 A small run (20 brands, 400 documents, 2 clients for a second): the figures are the
 benchmark's business; this checks that every line is printed and that its numbers parse.
@@ -45,7 +46,12 @@ def test_bench_api_prints_server_and_load_generator_cpu(monkeypatch: pytest.Monk
     server = re.findall(r"server CPU ([\d.]+) ms/request", result.output)
     generator = re.findall(r"load generator CPU ([\d.]+) ms/request; server and generator "
                            r"together ([\d.]+) of (\d+) cores", result.output)
-    assert len(server) == len(generator) == 2, result.output
+    assert len(server) == len(generator) == 4, result.output  # two endpoints, two dashboards
+    dashboards = re.findall(r"^  dashboard, (figure_cache: 0|figure cache), 2 .* ([\d.]+) req/s",
+                            result.output, re.M)
+    assert [label for label, _ in dashboards] == ["figure_cache: 0", "figure cache"]
+    assert re.search(r"with the cache: p95 [\d.]+x, [\d.]+x the requests per second",
+                     result.output), result.output
     assert all(float(ms) > 0 and 0 < float(used) <= int(cores) + 0.5
                for ms, used, cores in generator)
     assert "non-200" not in result.output

@@ -62,3 +62,16 @@ def test_emitting_a_decided_event_twice_keeps_one(make_store: Callable[[], Store
     assert store.has_event(event.key)
     [kept] = store.events()
     assert (kept.key, kept.payload) == (event.key, {"channels": ["hook"]})
+
+
+def test_any_mention_sees_reposts_and_keeps_the_window_half_open(
+        make_store: Callable[[], Store], analyzer: Analyzer, tmp_path: Path) -> None:
+    store = make_store()
+    fill(store, analyzer, story_config(tmp_path))
+    # 八马茶业: d2 11-03, d4 11-05 and its repost d5 11-06, all at 10:00
+    assert store.any_mention([MEMBER], at("2026-11-06", 0), at("2026-11-07", 0))  # d5 only
+    assert not store.any_mention([MEMBER], at("2026-11-06", 11), at("2026-11-30", 0))
+    assert not store.any_mention([REGIONAL], at("2026-11-19", 0), at("2026-11-20", 10))
+    assert store.any_mention([REGIONAL], at("2026-11-20", 10), at("2026-11-20", 11))
+    assert store.any_mention(["yixing", MEMBER], at("2026-11-03", 0), at("2026-11-04", 0))
+    assert not store.any_mention(["yixing"], at("2026-10-01", 0), at("2026-12-01", 0))

@@ -405,6 +405,16 @@ class ElasticsearchStore(StateMixin, StoriesMixin, Store):
                                               "precision_threshold": 40_000}}})
         return int(found["aggregations"]["sources"]["value"])
 
+    def any_mention(self, brands: Sequence[str], since: datetime, until: datetime) -> bool:
+        """`change_mark` stays None here, so the figure cache never asks this of a cluster:
+        the node keeps size-0 aggregation answers itself (the shard request cache) and
+        drops them at the refresh that makes a write visible."""
+        self._fresh()
+        query = bool_query([{"terms": {"brands": list(brands)}}, *time_range(since, until)],
+                           include_duplicates=True)
+        return bool(self.client.search(index=self.alias, size=0, terminate_after=1,
+                                       track_total_hits=1, query=query)["hits"]["total"]["value"])
+
     def repost_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
         self._fresh()
         query = bool_query([{"terms": {"brands": list(brands)}}, *time_range(since, until),

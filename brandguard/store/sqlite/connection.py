@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import tzinfo
 
+    from brandguard.store.sqlite.change_watch import ChangeWatch
+
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class Connection:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._queued = False  # this transaction queued full-text terms
+        self._watch: ChangeWatch | None = None  # opened by the first `change_mark`
         self._migrate()
 
     def _migrate(self) -> None:
@@ -52,7 +55,9 @@ class Connection:
         self.db.executescript(SCHEMA)
         self.text = TextIndex(self.db, self.path)
         self._place_text_index(version)
-        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:  # writing it again would be a commit, and every
+            # server thread's first handle would look like new data to the figure cache
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self.text.current()  # what a process that died left queued
 
     def _add_mention_sources(self) -> None:
@@ -161,4 +166,5 @@ class Connection:
                 self.db.execute("DETACH textindex")  # closing it writes the WAL back
         self.text.close()
         self.db.close()
+        self._watch = None  # the file's watch closes with its last handle
 

@@ -10,6 +10,7 @@ from brandguard.store.base import (
     CountRow,
     DamageCountRow,
 )
+from brandguard.store.sqlite.change_watch import watch
 from brandguard.store.sqlite.connection import Connection
 from brandguard.store.sqlite.schema import POLARITY_ORDER, _epoch
 
@@ -21,6 +22,24 @@ if TYPE_CHECKING:
 
 class FiguresMixin(Connection):
     """The aggregations signals, reports and the dashboard read, from the mention index."""
+
+    def change_mark(self) -> int | None:
+        """The file's data version, as one connection shared by every handle sees it
+        (`change_watch`): any commit, by a serving thread or the ingest process, moves it,
+        for the price of one pragma. None in memory: nothing else can write there."""
+        if self.path is None:
+            return None
+        if self._watch is None:
+            self._watch = watch(self.path)
+        return self._watch.mark()
+
+    def any_mention(self, brands: Sequence[str], since: datetime, until: datetime) -> bool:
+        marks = ",".join("?" * len(brands))
+        row = self.db.execute(
+            f"SELECT 1 FROM mentions WHERE brand IN ({marks}) AND published_at >= ?"  # noqa: S608
+            " AND published_at < ? LIMIT 1",
+            [*brands, _epoch(since), _epoch(until)]).fetchone()
+        return row is not None
 
     def _bucketed(self, group_column: str, join: str, brands: Sequence[str], since: datetime,
                   until: datetime, bucket: timedelta) -> list[tuple[str, datetime, str, int]]:
