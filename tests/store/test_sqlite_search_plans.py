@@ -96,3 +96,29 @@ def test_other_conditions_take_the_general_plan() -> None:
         found = conditions(query)
         assert found is not None
         assert mentions_only(found) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(brands=st.lists(st.sampled_from(BRANDS), min_size=1, max_size=4, unique=True),
+       since=st.integers(0, 240), days=st.integers(0, 10), limit=st.integers(1, 4))
+def test_top_sources_come_from_the_mentions_index_and_count_each_document_once(
+        store: SqliteStore, brands: list[str], since: int, days: int, limit: int) -> None:
+    """The facets index it used to be forced through was read whole, whatever the window:
+    the mention rows carry the source, and a document of several brands counts once."""
+    begin = START + timedelta(hours=since)
+    end = begin + timedelta(days=days)
+    traced: list[str] = []
+    store.db.set_trace_callback(traced.append)
+    found = store.top_sources(brands, begin, end, limit)
+    store.db.set_trace_callback(None)
+    [sql] = traced
+    plan = " | ".join(row[3] for row in store.db.execute(
+        f"EXPLAIN QUERY PLAN {sql}"))
+    assert "documents" not in plan, plan
+    per_doc = {hit.document.id: hit.document.source for hit in store.search(SearchQuery(
+        brands=tuple(brands), since=begin, until=end, limit=100)).hits}
+    counted: dict[str, int] = {}
+    for source in per_doc.values():
+        if source is not None:
+            counted[source] = counted.get(source, 0) + 1
+    assert found == sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

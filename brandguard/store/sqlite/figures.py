@@ -106,11 +106,17 @@ class FiguresMixin(Connection):
 
     def top_sources(self, brands: Sequence[str], since: datetime, until: datetime,
                     limit: int = 10) -> list[tuple[str, int]]:
-        docs, params = self._mentioned(brands, since, until)
-        rows = self.db.execute(  # the facets index covers it: no visit to the wide rows
-            f"SELECT d.source, count(*) AS n FROM documents d INDEXED BY documents_facets"  # noqa: S608
-            f" WHERE d.rowid IN ({docs}) AND d.source IS NOT NULL GROUP BY d.source"
-            f" ORDER BY n DESC, d.source LIMIT ?", [*params, limit]).fetchall()
+        """From the mention rows alone, which carry their document's source: forcing the
+        documents' facets index scanned all of it, whatever the window (97 ms for one
+        brand's month in `bench api`'s store, 0.3 ms this way; a year of 500 brands 4.0
+        s and 3.7 s)."""
+        marks = ",".join("?" * len(brands))
+        rows = self.db.execute(  # a document of several of the brands counts once
+            "SELECT source, count(*) AS n FROM (SELECT DISTINCT doc, source FROM mentions"  # noqa: S608
+            f" WHERE brand IN ({marks}) AND published_at >= ? AND published_at < ?"
+            " AND duplicate=0 AND source IS NOT NULL) GROUP BY source"
+            " ORDER BY n DESC, source LIMIT ?",
+            [*brands, _epoch(since), _epoch(until), limit]).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
 
     def repost_count(self, brands: Sequence[str], since: datetime, until: datetime) -> int:
