@@ -5,9 +5,10 @@ encodings Python has no codec for, and `text/xml` without a charset means us-asc
 3023 although the bytes are GB18030. So the order is: a byte-order mark (or the XML
 spec's UTF-16/32 signature without one), then valid UTF-8, then the HTTP header's charset,
 then the document's own declaration — each believed only if it strictly decodes the bytes
-— then GB18030, and UTF-8 with replacement as the last resort. Label aliases (gb2312, gbk
--> gb18030; latin-1 -> cp1252) follow the WHATWG table w3lib keeps. A declared label
-with no codec at all is said in `note`, so the source's `last_error` explains the choice.
+— then GB18030, and UTF-8 with replacement as the last resort. Label aliases (latin-1 ->
+cp1252) follow the WHATWG table w3lib keeps, except that gb2312 and gbk read as GB18030,
+their superset, and byte-order marks include UTF-32's. A declared label with no codec at
+all is said in `note`, so the source's `last_error` explains the choice.
 """
 
 from __future__ import annotations
@@ -19,9 +20,18 @@ from dataclasses import dataclass
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
-    read_bom,
     resolve_encoding,
 )
+
+# Longest first: a UTF-32-LE mark starts with UTF-16-LE's. Not w3lib's `read_bom`: since
+# 2.6 it follows browsers, which read a UTF-32-LE mark as UTF-16-LE and know no UTF-32,
+# while XML (Appendix F) and the feeds we read use both.
+_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+          (codecs.BOM_UTF16_BE, "utf-16-be"))
+# GB18030 is a superset of both: w3lib 2.6 resolves them to Python's narrower gbk codec,
+# which refuses the characters GB18030 added (and pages labelled gb2312 use them).
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 
 # XML 1.0 Appendix F: how "<?" starts in the wide encodings when there is no mark.
 _WIDE_SIGNATURES = ((b"\x3c\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00\x3c", "utf-32-be"),
@@ -47,7 +57,7 @@ def _codec(label: str | None) -> str | None:
             resolved = codecs.lookup(label).name
         except LookupError:
             return None
-    return resolved
+    return _SUPERSETS.get(resolved, resolved)
 
 
 def _strict(body: bytes, encoding: str) -> str | None:
@@ -58,9 +68,9 @@ def _strict(body: bytes, encoding: str) -> str | None:
 
 
 def _signature(body: bytes) -> tuple[str, bytes] | None:
-    bom = read_bom(body)
-    if bom[0] is not None:
-        return bom[0], bom[1]
+    mark = next(((encoding, bom) for bom, encoding in _MARKS if body.startswith(bom)), None)
+    if mark is not None:
+        return mark
     head = body[:4]
     return next(((enc, b"") for sig, enc in _WIDE_SIGNATURES if head == sig), None)
 
