@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from brandguard.store.base import SearchQuery
 from brandguard.store.fts import index_terms
-from brandguard.store.sqlite import SqliteStore
+from brandguard.store.sqlite import SqliteStore, text_index
 from brandguard.store.sqlite.text_index import index_path, store_files
 from tests.conftest import analyzed, make_doc
 from tests.reports.story import TZ
@@ -248,3 +249,21 @@ def test_a_handle_that_only_reads_takes_no_lock_on_the_index_file(
         holder.execute("ROLLBACK")
         holder.close()
     assert "failed" not in caplog.text
+
+
+def test_a_backlog_is_applied_in_short_steps_and_every_document_is_found(
+        tmp_path: Path, config: Config, analyzer: Analyzer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Steps of at most `STEP_ENTRIES` (each a transaction reading the store's file, which
+    must end for the store's log to start over): a backlog larger than one step, updates
+    (a delete and an insert each) among it, all applied, in order."""
+    monkeypatch.setattr(text_index, "STEP_ENTRIES", 3)
+    path = tmp_path / "s.db"
+    batch = _docs(config, analyzer, 10)
+    with SqliteStore(path, TZ) as store:
+        store.upsert(batch)
+        changed = [replace(doc, text=doc.text.replace("庚丁", "壬癸")) for doc, _ in batch[:4]]
+        store.upsert([analyzed(analyzer, doc) for doc in changed])
+        assert _found(store, "庚丁批次") == {d.id for d, _ in batch[4:]}
+        assert _found(store, "壬癸批次") == {d.id for d, _ in batch[:4]}
+    assert len(_indexed_rowids(path, '"批次"')) == 10

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from brandguard.batching import batches
 from brandguard.document_json import document_from_json
 from brandguard.store.fts import index_terms_many
+from brandguard.store.sqlite import wal_bound
 from brandguard.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 from brandguard.store.sqlite.text_index import TextIndex, file_uri, index_path
 
@@ -39,6 +40,8 @@ class Connection:
         self.db = sqlite3.connect(":memory:" if self.path is None else file_uri(self.path),
                                   uri=True, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
+        if self.path is not None:
+            wal_bound.limit(self.db, "main")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._queued = False  # this transaction queued full-text terms
@@ -149,6 +152,8 @@ class Connection:
             self._queued = False
             raise
         self.db.execute("COMMIT")
+        if self.path is not None:  # the indexer reads on: start the log over (wal_bound)
+            wal_bound.bound(self.db, "main", self.path)
         if self._queued:
             self._queued = False
             self.text.wake()

@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.request import pathname2url
 
+from brandguard.store.sqlite import wal_bound
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 ATTACHED = "textindex"  # the index file's name on every connection (the queue is `main`)
 INSERT, DELETE = 1, 0  # fts_queue.op
+STEP_ENTRIES = 1000  # queue entries per indexing transaction (a fifth of a second or so)
 QUEUE = """
 CREATE TABLE IF NOT EXISTS fts_queue (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL, op INTEGER NOT NULL,
@@ -99,6 +102,8 @@ class TextIndex:
         self._db.execute("ATTACH ? AS textindex", (file_uri(path),))
         self._db.execute("PRAGMA textindex.journal_mode=WAL")
         self._db.execute("PRAGMA textindex.synchronous=NORMAL")
+        wal_bound.limit(self._db, ATTACHED)
+        self._path = path
         if self._db.execute("SELECT 1 FROM textindex.sqlite_master"
                             " WHERE name='fts_applied'").fetchone() is None:
             self._db.executescript(_INDEX)  # a write: only for a new index file
@@ -111,15 +116,25 @@ class TextIndex:
 
     def apply(self) -> None:
         """Move every queue entry the index has not applied into it, in queue order (a
-        document's delete before its new terms), as one transaction."""
+        document's delete before its new terms), `STEP_ENTRIES` per transaction: a step
+        reads the store's file while it lasts, and the writer can start the store's log
+        over only between two (`wal_bound`)."""
+        while self._apply_step():
+            pass
+
+    def _apply_step(self) -> bool:
+        """The next `STEP_ENTRIES` entries at most; whether more are queued."""
         db = self._db
         with self._step():  # a write first: appliers of other processes wait here
             db.execute("UPDATE textindex.fts_applied SET seq = seq")
-            applied = db.execute("SELECT seq FROM textindex.fts_applied").fetchone()[0]
-            top = db.execute("SELECT max(seq) FROM main.fts_queue").fetchone()[0]
-            if top is not None and top > applied:
-                db.execute(_APPLY, (applied, top))
-                db.execute("UPDATE textindex.fts_applied SET seq = ?", (top,))
+            applied: int = db.execute("SELECT seq FROM textindex.fts_applied").fetchone()[0]
+            top: int | None = db.execute("SELECT max(seq) FROM main.fts_queue").fetchone()[0]
+            if top is None or top <= applied:
+                return False
+            end = min(top, applied + STEP_ENTRIES)
+            db.execute(_APPLY, (applied, end))
+            db.execute("UPDATE textindex.fts_applied SET seq = ?", (end,))
+            return end < top
 
     def current(self) -> None:
         """Before a text search: apply what is queued, if anything is (a read, with no
@@ -152,6 +167,8 @@ class TextIndex:
                 return
             try:
                 self.apply()
+                # the writer reads our progress in each transaction: start the log over
+                wal_bound.bound(self._db, ATTACHED, self._path)
             except Exception:  # the queue keeps it; the next step or search applies it
                 log.exception("full-text indexing failed; it is retried on the next write "
                               "or search")
