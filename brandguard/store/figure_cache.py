@@ -34,14 +34,22 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DEFAULT_CAPACITY = 1024
+# Rows (list items) kept in all, and the most one answer may hold to be kept: a year's
+# daily series of a cluster's members is hundreds of thousands of rows, tens of megabytes,
+# and a report asks it once; the dashboard's answers are tens to a few thousand rows.
+ROW_BUDGET = 200_000  # one answer may hold an eighth of it
 
 
 class FigureCache:
-    """The last `capacity` aggregate answers, LRU, shared by the server's threads: each asks
-    through its own store handle, the marks they read come from one place per store."""
+    """The last `capacity` aggregate answers, LRU, holding at most `row_budget` rows in all,
+    shared by the server's threads: each asks through its own store handle, the marks they
+    read come from one place per store."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, row_budget: int = ROW_BUDGET,
+                 ) -> None:
         self.capacity = capacity
+        self.row_budget = row_budget
+        self.rows = 0  # kept in all
         self._answers: OrderedDict[Hashable, _Answer] = OrderedDict()
         self._lock = threading.Lock()  # the answers, not the computing: that runs unlocked
         self.hits = 0
@@ -67,12 +75,16 @@ class FigureCache:
                     self._answers.move_to_end(key)
             return copy.copy(kept.value)  # type: ignore[no-any-return]
         value = compute()
+        rows = len(value) if isinstance(value, list | dict | tuple) else 1
         with self._lock:
             self.misses += 1
-            self._answers[key] = _Answer(mark, since, until, copy.copy(value))
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.capacity:
-                self._answers.popitem(last=False)
+            if rows > self.row_budget // 8:  # not worth what it would push out
+                return value
+            old = self._answers.pop(key, None)
+            self.rows += rows - (old.rows if old is not None else 0)
+            self._answers[key] = _Answer(mark, since, until, copy.copy(value), rows)
+            while len(self._answers) > self.capacity or self.rows > self.row_budget:
+                self.rows -= self._answers.popitem(last=False)[1].rows
         return value
 
 
@@ -91,10 +103,12 @@ def _same_documents(store: Figures, kept: _Answer, brands: Sequence[str], since:
 
 
 class _Answer:
-    __slots__ = ("mark", "since", "until", "value")
+    __slots__ = ("mark", "rows", "since", "until", "value")
 
-    def __init__(self, mark: Hashable, since: datetime, until: datetime, value: Any) -> None:
+    def __init__(self, mark: Hashable, since: datetime, until: datetime, value: Any,
+                 rows: int) -> None:
         self.mark = mark
         self.since = since
         self.until = until
         self.value = value
+        self.rows = rows

@@ -152,3 +152,31 @@ def test_capacity_zero_asks_the_store_every_time(tmp_path: Path) -> None:
                          lambda: calls.append(1) or 0)
         assert len(calls) == 3
         assert cache.hits == 0
+
+
+def test_kept_rows_stay_within_the_budget_and_a_huge_answer_is_not_kept(
+        tmp_path: Path) -> None:
+    """A report's year of daily member series is hundreds of thousands of rows: kept, a
+    few of them would hold the server's memory. Answers of n rows, at random sizes."""
+    with SqliteStore(tmp_path / "s.db", TZ) as store:
+        cache = FigureCache(capacity=1000, row_budget=800)
+        calls: list[str] = []
+
+        def ask(name: str, rows: int) -> list[int]:
+            def compute() -> list[int]:
+                calls.append(name)
+                return list(range(rows))
+            return cache.answer(store, name, ["bama"], T0, T0 + timedelta(days=1), (),
+                                compute)
+
+        for n in range(60):
+            assert ask(f"a{n}", 1 + n * 7 % 100) == list(range(1 + n * 7 % 100))
+            assert cache.rows <= 800
+        assert cache.rows == sum(len(a.value) for a in cache._answers.values())
+        ask("huge", 101)  # more than an eighth of the budget
+        ask("huge", 101)
+        assert calls.count("huge") == 2
+        kept = cache.rows
+        ask("a59", 1 + 59 * 7 % 100)  # the newest small answer is still there
+        assert calls.count("a59") == 1
+        assert cache.rows == kept
