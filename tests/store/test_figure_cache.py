@@ -76,7 +76,7 @@ class Writer:
         store.upsert([(doc, replace(analysis, mentions=marks))])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_cached_answers_equal_the_stores_after_any_writes(
         config: Config, analyzer: Analyzer, plan: list[tuple[str, Any]]) -> None:
@@ -85,23 +85,31 @@ def test_cached_answers_equal_the_stores_after_any_writes(
         path = Path(folder) / "s.db"
         with SqliteStore(path, TZ) as serving, SqliteStore(path, TZ) as ingesting:
             cache = FigureCache(capacity=8)
+            asked: list[tuple[str, tuple[str, ...], datetime, datetime, Store]] = []
+
+            def check(name: str, brands: tuple[str, ...], lo: datetime, hi: datetime,
+                      asking: Store) -> None:
+                ask = QUESTIONS[name]
+                cached = cache.answer(asking, name, brands, lo, hi, (),
+                                      lambda: ask(asking, brands, lo, hi))
+                assert cached == ask(serving, brands, lo, hi), (name, brands)
+
             for kind, step in plan:
                 if kind == "write":
                     text, minutes, mentions, other = step
                     writer.write(ingesting if other else serving, text, minutes, mentions)
+                    for question in asked[-3:]:  # the same questions again, after the write
+                        check(*question)
                     continue
                 name, chosen, start, length, moves, other = step
                 asking = ingesting if other else serving
-                brands = tuple(chosen)
                 lo = T0 + timedelta(minutes=start)
                 hi = lo + timedelta(minutes=length)
-                ask = QUESTIONS[name]
                 for shift in (0, *moves):  # the question, then its window moved (both ends)
-                    lo2, hi2 = lo + timedelta(minutes=shift), hi + timedelta(minutes=shift)
-                    cached = cache.answer(asking, name, brands, lo2, hi2, (),
-                                          lambda a=ask, s=asking, b=brands, x=lo2, y=hi2:
-                                          a(s, b, x, y))
-                    assert cached == ask(serving, brands, lo2, hi2), (name, brands)
+                    moved = (name, tuple(chosen), lo + timedelta(minutes=shift),
+                             hi + timedelta(minutes=shift), asking)
+                    check(*moved)
+                    asked.append(moved)
 
 
 def test_a_moved_window_is_answered_from_the_cache_until_a_write(
