@@ -73,3 +73,37 @@ def test_the_log_starts_over_although_a_reader_never_pauses(
     assert reads[0] > BATCHES  # the reader really read throughout
     assert path.stat().st_size > 4 * LIMIT  # enough written to outgrow the limit many times
     assert max(sizes) <= 3 * LIMIT, sizes  # the limit plus about a batch's own log
+
+
+def test_a_reader_that_never_ends_costs_one_wait_per_limit_of_log_not_one_per_commit(
+        tmp_path: Path, config: Config, analyzer: Analyzer,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long report or `store copy` keeps its read open for minutes: the writer must not
+    wait out `WAIT_MS` after each of its commits meanwhile."""
+    limit = 4 * LIMIT  # several commits' worth of log
+    monkeypatch.setattr(wal_bound, "LIMIT", limit)
+    monkeypatch.setattr(wal_bound, "WAIT_MS", 20)
+    path = tmp_path / "s.db"
+    items = [analyzed(analyzer, make_doc(
+        f"八马茶业第{n}期通报：编号{n * 104729}的批次抽检合格，第{n % 17}号仓库出货。" * 6,
+        config=config, url=f"http://wal.example/r{n}", published_at=f"2026-11-{1 + n % 28:02d}"))
+        for n in range(600)]
+    tried: list[str] = []
+    with SqliteStore(path, TZ) as store:
+        store.upsert(items[:1])
+        reader = sqlite3.connect(file_uri(path, read_only=True), uri=True,
+                                 isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM documents").fetchone()  # held to the end
+        store.db.set_trace_callback(lambda sql: tried.append(sql) if "RESTART" in sql else None)
+        commits = 0
+        for start in range(1, len(items), 10):
+            store.upsert(items[start:start + 10])
+            commits += 1
+        store.db.set_trace_callback(None)
+        size = _wal(path)
+        reader.execute("COMMIT")
+        reader.close()
+    assert size > 4 * limit  # the reader kept the log from starting over
+    assert 0 < len(tried) <= size // limit + 1
+    assert len(tried) < commits / 2

@@ -40,8 +40,7 @@ class Connection:
         self.db = sqlite3.connect(":memory:" if self.path is None else file_uri(self.path),
                                   uri=True, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        if self.path is not None:
-            wal_bound.limit(self.db, "main")
+        self._wal = wal_bound.WalBound(self.db, "main", self.path) if self.path else None
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._queued = False  # this transaction queued full-text terms
@@ -152,8 +151,8 @@ class Connection:
             self._queued = False
             raise
         self.db.execute("COMMIT")
-        if self.path is not None:  # the indexer reads on: start the log over (wal_bound)
-            wal_bound.bound(self.db, "main", self.path)
+        if self._wal is not None:  # the indexer reads on: start the log over (wal_bound)
+            self._wal.after_commit()
         if self._queued:
             self._queued = False
             self.text.wake()

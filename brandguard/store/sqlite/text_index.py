@@ -102,8 +102,7 @@ class TextIndex:
         self._db.execute("ATTACH ? AS textindex", (file_uri(path),))
         self._db.execute("PRAGMA textindex.journal_mode=WAL")
         self._db.execute("PRAGMA textindex.synchronous=NORMAL")
-        wal_bound.limit(self._db, ATTACHED)
-        self._path = path
+        self._wal = wal_bound.WalBound(self._db, ATTACHED, path)
         if self._db.execute("SELECT 1 FROM textindex.sqlite_master"
                             " WHERE name='fts_applied'").fetchone() is None:
             self._db.executescript(_INDEX)  # a write: only for a new index file
@@ -168,7 +167,7 @@ class TextIndex:
             try:
                 self.apply()
                 # the writer reads our progress in each transaction: start the log over
-                wal_bound.bound(self._db, ATTACHED, self._path)
+                self._wal.after_commit()
             except Exception:  # the queue keeps it; the next step or search applies it
                 log.exception("full-text indexing failed; it is retried on the next write "
                               "or search")

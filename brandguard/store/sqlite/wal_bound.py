@@ -9,7 +9,7 @@ beside 555 MB). After a commit that leaves its log above `LIMIT`, the committer 
 it in RESTART mode: SQLite copies every frame into the file and waits, at most `WAIT_MS`,
 for the readers of that moment to finish (new ones read the file, not the log), so the next
 write starts the log over and `journal_size_limit` cuts the file back to `LIMIT`. A reader
-that outlasts the wait is not waited for: the next commit tries again.
+that outlasts the wait is not waited for again before another `LIMIT` of log is written.
 """
 
 from __future__ import annotations
@@ -24,24 +24,31 @@ LIMIT = 64 * 1024 * 1024  # bytes of log kept between checkpoints
 WAIT_MS = 1000  # how long a checkpoint waits for readers; writers elsewhere wait on it
 
 
-def limit(db: sqlite3.Connection, schema: str) -> None:
-    """The log of `schema` on `db` is cut back to `LIMIT` when it starts over."""
-    db.execute(f"PRAGMA {schema}.journal_size_limit={LIMIT}")
+class WalBound:
+    """The log of `schema` on `db` (the file at `path`), kept near `LIMIT` by its writer."""
 
+    def __init__(self, db: sqlite3.Connection, schema: str, path: Path) -> None:
+        self.db, self.schema, self.log = db, schema, Path(f"{path}-wal")
+        self.next_try = LIMIT  # log size at which to checkpoint next
+        db.execute(f"PRAGMA {schema}.journal_size_limit={LIMIT}")  # cut back on restart
 
-def bound(db: sqlite3.Connection, schema: str, path: Path) -> bool:
-    """After a commit by `db` to `schema` (the file at `path`): checkpoint a log grown
-    past `LIMIT` so that it starts over. Returns whether it was checkpointed whole."""
-    try:
-        size = Path(f"{path}-wal").stat().st_size
-    except OSError:
-        return False
-    if size <= LIMIT:
-        return False
-    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
-    db.execute(f"PRAGMA busy_timeout={WAIT_MS}")
-    try:
-        busy, _, _ = db.execute(f"PRAGMA {schema}.wal_checkpoint(RESTART)").fetchone()
-    finally:
-        db.execute(f"PRAGMA busy_timeout={timeout}")
-    return not busy
+    def after_commit(self) -> bool:
+        """Checkpoint a log grown past the next threshold so that it starts over; whether
+        it did. A reader that outlasts the wait (a long report, `store copy`) makes the
+        next try wait for another `LIMIT` of log: one wait per 64 MB written, not one per
+        commit, however long that reader stays."""
+        try:
+            size = self.log.stat().st_size
+        except OSError:
+            return False
+        if size <= self.next_try:
+            return False
+        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.db.execute(f"PRAGMA busy_timeout={WAIT_MS}")
+        try:
+            busy, _, _ = self.db.execute(
+                f"PRAGMA {self.schema}.wal_checkpoint(RESTART)").fetchone()
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={timeout}")
+        self.next_try = size + LIMIT if busy else LIMIT
+        return not busy
