@@ -1,7 +1,7 @@
 """The store's write-ahead logs stay bounded while a reader never pauses (`wal_bound`).
 
 During a long ingest the indexer thread reads the store's file without a break, and SQLite
-then never starts the log over: filling a 1 M-document store left 16.8 GB of log beside
+then never starts the log over: filling a 1 M-document store grew the log past 16.8 GB beside
 4.9 GB of data. Here a real reader thread reads the store back to back, as the indexer
 does, while batches are written; the log must stay near its limit, not grow with the
 batches.

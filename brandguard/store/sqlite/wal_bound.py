@@ -4,7 +4,7 @@ SQLite starts a WAL over from its beginning only when a writer finds no reader u
 The store's two files always have one while documents stream in: the indexer thread reads
 the store's queue as the writer writes, and each of the writer's transactions reads how far
 the index has got. So during a long ingest both logs grew without end: filling `bench api`'s
-1 M-document store left 16.8 GB of WAL beside a 4.9 GB store (100,000 documents: 872 MB
+1 M-document store grew its WAL past 16.8 GB beside a 4.9 GB store (100,000 documents: 872 MB
 beside 555 MB). After a commit that leaves its log above `LIMIT`, the committer checkpoints
 it in RESTART mode: SQLite copies every frame into the file and waits, at most `WAIT_MS`,
 for the readers of that moment to finish (new ones read the file, not the log), so the next
