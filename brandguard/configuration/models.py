@@ -160,8 +160,8 @@ class Settings(Strict):
     stories: StorySettings = Field(default_factory=StorySettings)
     # the dashboard's address as readers reach it, for the link in digests (robots, mails)
     dashboard_url: HttpUrl | None = None
-    # aggregate answers the dashboard and API keep per serving thread until the store is
-    # written (SQLite; `brandguard.store.figure_cache`); 0 turns the cache off
+    # aggregate answers the dashboard and API keep, shared by the serving threads, until
+    # the store is written (SQLite; `brandguard.store.figure_cache`); 0 turns the cache off
     figure_cache: Annotated[int, Field(ge=0, le=1_000_000)] = 1024
 
     @field_validator("timezone")

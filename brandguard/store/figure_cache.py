@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -102,13 +103,10 @@ def _same_documents(store: Figures, kept: _Answer, brands: Sequence[str], since:
     return True
 
 
+@dataclass(frozen=True, slots=True)
 class _Answer:
-    __slots__ = ("mark", "rows", "since", "until", "value")
-
-    def __init__(self, mark: Hashable, since: datetime, until: datetime, value: Any,
-                 rows: int) -> None:
-        self.mark = mark
-        self.since = since
-        self.until = until
-        self.value = value
-        self.rows = rows
+    mark: Hashable
+    since: datetime
+    until: datetime
+    value: Any
+    rows: int

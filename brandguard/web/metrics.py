@@ -47,9 +47,9 @@ class FigureCacheCollector(Collector):
         counter = CounterMetricFamily("brandguard_figure_cache_answers",
                                       "Aggregate answers, by where they came from",
                                       labels=["outcome"])
-        hits, misses = self.ctx.pool.figure_answers()
-        counter.add_metric(["hit"], hits)
-        counter.add_metric(["miss"], misses)
+        cache = self.ctx.pool.figures
+        counter.add_metric(["hit"], cache.hits)
+        counter.add_metric(["miss"], cache.misses)
         yield counter
 
 

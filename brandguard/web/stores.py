@@ -43,10 +43,6 @@ class StorePool:
                 self._opened.append(store)
         return store
 
-    def figure_answers(self) -> tuple[int, int]:
-        """(hits, misses) of the figure cache so far: /metrics' hit ratio."""
-        return self.figures.hits, self.figures.misses
-
     def close(self) -> None:
         with self._lock:
             for store in self._opened:
