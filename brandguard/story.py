@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 ARTICLES = 12
 """Articles a story keeps for display: the first (首发) and each further source's first."""
@@ -23,6 +24,13 @@ CANDIDATES = 5000
 """Stories a batch is compared with at most (the latest): bounds a batch that spans months."""
 TERMS = 24
 """Terms a story keeps as its centroid (what a new document is compared with)."""
+W = TypeVar("W", int, float)
+
+
+def _heaviest_first(weights: dict[str, W]) -> list[tuple[str, W]]:
+    """Largest weight first, ties by key: by key, then stably by weight descending (equal
+    elements keep their order under `reverse=True`)."""
+    return sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)
 
 
 def story_id(brand: str, first_doc: str) -> str:
@@ -85,25 +93,26 @@ class Story:
         """The day with the most documents (the earliest such day on a tie)."""
         if not self.timeline:
             return self.first_at.date().isoformat(), self.documents
-        day = max(sorted(self.timeline), key=lambda d: self.timeline[d])
-        return day, self.timeline[day]
+        return max(sorted(self.timeline.items()), key=itemgetter(1))  # max keeps the first
 
     def to_json(self) -> dict[str, Any]:
+        """The stored and served record. Every story of a batch is written as one (most
+        have a single document), so the orders are sorts with C-level keys, not lambdas."""
         day, count = self.peak
+        articles = [a.to_json() for a in self.articles]
         return {"id": self.id, "brand": self.brand, "title": self.title,
                 "first_at": self.first_at.isoformat(), "last_at": self.last_at.isoformat(),
-                "first": self.first.to_json(),
-                "articles": [a.to_json() for a in self.articles],
+                "first": dict(articles[0]), "articles": articles,
                 "documents": self.documents, "reposts": self.reposts,
                 "negative": self.negative, "source_count": len(self.sources),
                 "sources": [{"source": s, "documents": n} for s, n in self.top_sources()],
                 "peak": {"day": day, "documents": count},
                 "timeline": [{"day": d, "documents": n} for d, n in sorted(self.timeline.items())],
-                "terms": dict(sorted(self.terms.items(), key=lambda t: (-t[1], t[0]))),
+                "terms": dict(_heaviest_first(self.terms)),
                 "categories": list(self.categories)}
 
     def top_sources(self) -> list[tuple[str, int]]:
-        return sorted(self.sources.items(), key=lambda s: (-s[1], s[0]))
+        return _heaviest_first(self.sources)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Story:

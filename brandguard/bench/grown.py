@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from brandguard.batching import batches
 from brandguard.bench.corpus import documents
 from brandguard.bench.runner import Measure
+from brandguard.gc_paused import gc_paused
 from brandguard.store.sqlite import SqliteStore
 from brandguard.store.sqlite.text_index import store_files
 from brandguard.stories.tracker import StoryTracker
@@ -34,13 +35,17 @@ BATCH = 500  # what the pipeline stores at once
 
 def store_batches(path: Path, config: Config, items: Sequence[tuple[Document, Analysis]],
                   stories: bool = True) -> None:
-    """Store `items` batch by batch, grouping each stored batch into stories."""
+    """Store `items` batch by batch, grouping each stored batch into stories, with cyclic
+    collection held off as the pipeline holds it (`brandguard.gc_paused`): without the
+    hold, the figures counted collections that `ingest` never runs (the writes and story
+    grouping of the default sample: 1,189 docs/s against 1,315 held, same run)."""
     store = SqliteStore(path, config.settings.tz)
     tracker = StoryTracker(store, config.settings.stories, config.settings.tz)
     for batch in batches(list(items), BATCH):
-        result = store.upsert(batch)
-        if stories:
-            tracker.group(batch, dict(result.reposts))
+        with gc_paused():
+            result = store.upsert(batch)
+            if stories:
+                tracker.group(batch, dict(result.reposts))
     store.close()
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandguard.stories.grouping import CentroidIndex
+from brandguard.stories.grouping import CentroidIndex, story_ids
 from brandguard.story import Story, StoryArticle
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,7 @@ def _story(number: int, brand: str, terms: dict[str, float]) -> Story:
 
 def _snapshot(index: CentroidIndex) -> tuple[dict[str, dict[str, set[str]]],
                                              dict[str, float], dict[str, Story]]:
-    terms = {brand: {t: set(ids) for t, ids in by_term.items()}
+    terms = {brand: {t: story_ids(ids) for t, ids in by_term.items()}
              for brand, by_term in index.terms.items() if by_term}
     return terms, dict(index.norms), dict(index.held)
 
@@ -59,6 +59,8 @@ def test_held_index_equals_a_fresh_one_after_any_batches(
         wanted = [current[n] for n in dict.fromkeys(chosen) if n in current]
         index.hold(wanted)
         assert _snapshot(index) == _snapshot(_fresh(wanted))
+        assert all(isinstance(ids, str) or len(ids) > 1  # one story: its id, never a set
+                   for by_term in index.terms.values() for ids in by_term.values())
 
 
 def test_an_update_that_moves_the_centroid_reindexes_and_one_that_does_not_keeps_it() -> None:
@@ -67,7 +69,7 @@ def test_an_update_that_moves_the_centroid_reindexes_and_one_that_does_not_keeps
     joined = replace(old, documents=2)  # same terms object: the centroid did not move
     index.update(old, joined)
     assert index.held["s1"] is joined
-    assert index.terms["甲"]["召回"] == {"s1"}
+    assert story_ids(index.terms["甲"]["召回"]) == {"s1"}
     moved = replace(joined, documents=3, terms={"抽检": 1.5, "假冒": 0.5})
     index.update(joined, moved)
     assert _snapshot(index) == _snapshot(_fresh([moved]))
