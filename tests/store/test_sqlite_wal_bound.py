@@ -72,7 +72,12 @@ def test_the_log_starts_over_although_a_reader_never_pauses(
             reader.close()
     assert reads[0] > BATCHES  # the reader really read throughout
     assert path.stat().st_size > 4 * LIMIT  # enough written to outgrow the limit many times
-    assert max(sizes) <= 3 * LIMIT, sizes  # the limit plus about a batch's own log
+    # At most the limit, plus a batch's own log (here up to ~470 KB: a commit rewrites
+    # every page it touches), plus, when the checkpoint found a reader and gave up after
+    # its wait, one more limit and batch: 2 * 256 + 2 * 470 KB, under 6 * LIMIT. A log that
+    # never started over grew to 4.3 MB (16 * LIMIT; measured with the bound off). The bound was
+    # 3 * LIMIT, which one busy checkpoint exceeded in about one run in ten.
+    assert max(sizes) <= 6 * LIMIT, sizes
 
 
 def test_a_reader_that_never_ends_costs_one_wait_per_limit_of_log_not_one_per_commit(
