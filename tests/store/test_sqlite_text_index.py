@@ -268,28 +268,3 @@ def test_a_backlog_is_applied_in_short_steps_and_every_document_is_found(
         assert _found(store, "壬癸批次") == {d.id for d, _ in batch[:4]}
     assert len(_indexed_rowids(path, '"批次"')) == 10
 
-
-def _hash_size(path: Path) -> int | None:
-    db = sqlite3.connect(index_path(path))
-    try:
-        row = db.execute("SELECT v FROM fts_config WHERE k='hashsize'").fetchone()
-    finally:
-        db.close()
-    return None if row is None else int(row[0])
-
-
-def test_the_index_buffers_a_whole_step_also_in_an_index_file_from_before_it(
-        tmp_path: Path, config: Config, analyzer: Analyzer) -> None:
-    path = tmp_path / "s.db"
-    ids = _stored(path, config, analyzer, 3)
-    assert _hash_size(path) == text_index.HASH_BYTES  # set by the first step of a new index
-    db = sqlite3.connect(index_path(path))
-    db.execute("DELETE FROM fts_config WHERE k='hashsize'")  # as an index file of before
-    db.commit()
-    db.close()
-    with SqliteStore(path, TZ) as store:
-        assert _hash_size(path) is None  # opening and reading write nothing
-        assert _found(store, "庚丁批次") == ids
-        store.upsert(_docs(config, analyzer, 2, word="甲乙丙"))
-        assert len(_found(store, "甲乙丙")) == 2
-    assert _hash_size(path) == text_index.HASH_BYTES

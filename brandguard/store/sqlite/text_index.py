@@ -40,12 +40,6 @@ log = logging.getLogger(__name__)
 ATTACHED = "textindex"  # the index file's name on every connection (the queue is `main`)
 INSERT, DELETE = 1, 0  # fts_queue.op
 STEP_ENTRIES = 1000  # queue entries per indexing transaction (a fifth of a second or so)
-HASH_BYTES = 16 * 1024 * 1024
-"""FTS5's buffer of pending terms (its `hashsize`; 1 MB by default). A step holds about
-4 MB of terms (1,000 documents of ~460 each): with the default buffer FTS5 wrote it as
-several small segments that its merges then rewrote. With one segment per step, applying
-the sample of `bench ingest` cost 191-197 µs per document against 236-240 (the sample
-three times into a fresh index, same run); the buffer is only filled within a step."""
 QUEUE = """
 CREATE TABLE IF NOT EXISTS fts_queue (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL, op INTEGER NOT NULL,
@@ -93,7 +87,6 @@ class TextIndex:
 
     def __init__(self, store_db: sqlite3.Connection, store_path: Path | None) -> None:
         self.lock = threading.Lock()
-        self._buffer_sized = False  # see _size_buffer
         self._store_db = store_db
         self._wake = threading.Event()
         self._stopping = False
@@ -138,7 +131,6 @@ class TextIndex:
             if top is None or top <= applied:
                 return False
             end = min(top, applied + STEP_ENTRIES)
-            self._size_buffer()
             db.execute(_APPLY, (applied, end))
             db.execute("UPDATE textindex.fts_applied SET seq = ?", (end,))
             return end < top
@@ -180,20 +172,6 @@ class TextIndex:
                 log.exception("full-text indexing failed; it is retried on the next write "
                               "or search")
 
-    def _size_buffer(self) -> None:
-        """Inside a step, before this connection first writes the index: `HASH_BYTES` in
-        the index's config where it differs (an index file from before it, or one just
-        adopted). Not sooner: FTS5 keeps what it read of an index per connection, and
-        `adopt` replaces the index under it."""
-        if self._buffer_sized:
-            return
-        self._buffer_sized = True
-        row = self._db.execute("SELECT v FROM textindex.fts_config WHERE k='hashsize'"
-                               ).fetchone()
-        if row is None or row[0] != HASH_BYTES:
-            self._db.execute("INSERT INTO textindex.fts (fts, rank) VALUES ('hashsize', ?)",
-                             (HASH_BYTES,))
-
     def belongs_to(self, store: int) -> bool:
         """Whether this index was built for the store identified by `store` (a store file
         replaced or deleted beside its index file must not inherit it)."""
@@ -215,7 +193,6 @@ class TextIndex:
         """Index `rows` (rowid, terms) from nothing, as of queue entry `applied`: a new or
         missing index file, one not built for this store, or terms of an older schema."""
         with self._step():
-            self._size_buffer()
             self._db.execute("INSERT INTO textindex.fts (fts) VALUES ('delete-all')")
             self._db.executemany("INSERT INTO textindex.fts (rowid, body) VALUES (?, ?)", rows)
             self._db.execute("UPDATE textindex.fts_applied SET seq = ?, store = ?",
@@ -234,7 +211,6 @@ class TextIndex:
                 yield
             except BaseException:
                 self._db.execute("ROLLBACK")
-                self._buffer_sized = False  # its write, if it made one, is undone
                 raise
             self._db.execute("COMMIT")
 
