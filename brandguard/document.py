@@ -1,6 +1,9 @@
 """Domain records shared by every stage: documents in, analyses out (ARCHITECTURE §4.2-4.3).
 
-They are frozen dataclasses so a stage cannot mutate what another stage handed it.
+They are frozen dataclasses so a stage cannot mutate what another stage handed it. Each
+pickles as a call of its constructor: analysis workers (`brandguard.analyzing`) hand back
+every document and analysis to the one store writer, and the `__getstate__`/`__setstate__`
+that `dataclass` generates for slots classes loop over the fields in Python.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ class Document:
     author: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Document, (self.id, self.text, self.url, self.title, self.published_at,
+                           self.source, self.kind, self.rating, self.seller, self.author,
+                           self.extra))
+
     @property
     def full_text(self) -> str:
         """Title and body as one text; the title is where a headline names the brand."""
@@ -54,6 +62,9 @@ class Mention:
     spans: tuple[tuple[int, int], ...]
     parent: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Mention, (self.brand, self.polarity, self.score, self.spans, self.parent))
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"brand": self.brand, "polarity": self.polarity,
                                "score": round(self.score, 4),
@@ -68,6 +79,9 @@ class DamageTag:
     category: str
     score: float
     evidence: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DamageTag, (self.category, self.score, self.evidence))
 
     def to_json(self) -> dict[str, Any]:
         return {"category": self.category, "score": round(self.score, 4),
@@ -92,6 +106,16 @@ class Analysis:
     # distinct jieba words of the text, for engines without a Chinese analyzer (Elasticsearch
     # indexes them as keywords); internal, not part of the §4.3 output
     tokens: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """The words travel as one joined string where no word holds the separator: a
+        hundred short strings are most of what pickling an analysis costs."""
+        head = (self.id, self.sentiment, self.polarity, self.mentions, self.damage,
+                self.keywords, self.simhash, self.fingerprint, self.dedup_keys)
+        joined = _WORD_SEPARATOR.join(self.tokens)
+        if self.tokens and joined.count(_WORD_SEPARATOR) == len(self.tokens) - 1:
+            return (_analysis_of_joined_words, (*head, joined))
+        return (Analysis, (*head, self.tokens))
 
     @property
     def brand_ids(self) -> tuple[str, ...]:
@@ -119,3 +143,15 @@ class Analysis:
                          for d in data["damage"]),
             keywords=tuple(data["keywords"]), simhash=int(data["simhash"], 16),
         )
+
+
+_WORD_SEPARATOR = "\x1f"
+
+
+def _analysis_of_joined_words(
+        id: str, sentiment: float, polarity: Polarity, mentions: tuple[Mention, ...],
+        damage: tuple[DamageTag, ...], keywords: tuple[str, ...], simhash: int,
+        fingerprint: bytes, dedup_keys: tuple[int, ...], words: str) -> Analysis:
+    """`Analysis.__reduce__`'s other half: the words split back out of one string."""
+    return Analysis(id, sentiment, polarity, mentions, damage, keywords, simhash, fingerprint,
+                    dedup_keys, tuple(words.split(_WORD_SEPARATOR)))

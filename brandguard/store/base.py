@@ -70,6 +70,11 @@ class WriteForm:
     digest: str
     terms: str
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """By constructor call, as the records are (`brandguard.document`): workers hand
+        one back per document."""
+        return (WriteForm, (self.doc_json, self.analysis_json, self.digest, self.terms))
+
 
 def write_forms(items: Sequence[tuple[Document, Analysis]]) -> list[WriteForm]:
     """Each item's write form, in order (the terms of the whole batch in one pass)."""
