@@ -267,4 +267,3 @@ def test_a_backlog_is_applied_in_short_steps_and_every_document_is_found(
         assert _found(store, "庚丁批次") == {d.id for d, _ in batch[4:]}
         assert _found(store, "壬癸批次") == {d.id for d, _ in batch[:4]}
     assert len(_indexed_rowids(path, '"批次"')) == 10
-
