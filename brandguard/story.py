@@ -96,8 +96,9 @@ class Story:
         return max(sorted(self.timeline.items()), key=itemgetter(1))  # max keeps the first
 
     def to_json(self) -> dict[str, Any]:
-        """The stored and served record. Every story of a batch is written as one (most
-        have a single document), so the orders are sorts with C-level keys, not lambdas."""
+        """The stored and served record. Each story a batch changes is serialised again on
+        every write (most have a single document), so the orders are sorts with C-level
+        keys, not lambdas."""
         day, count = self.peak
         articles = [a.to_json() for a in self.articles]
         return {"id": self.id, "brand": self.brand, "title": self.title,
