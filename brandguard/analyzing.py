@@ -26,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -206,6 +207,10 @@ class Workers:
         self.count, self.window = count, 2 * count
         self.local = InProcess(analyzer, config.settings)
         self.broken = False
+        # what `bench ingest --workers` reports: seconds this process blocked on a batch,
+        # and when the latest batch came back (time.perf_counter)
+        self.waited = 0.0
+        self.last_back: float | None = None
         build: Callable[[], tuple[Analyzer, Settings]]
         context: BaseContext
         if "fork" in multiprocessing.get_all_start_methods():
@@ -250,13 +255,18 @@ class Workers:
     def _collect(self, chunk: list[Item], future: Future[list[Outcome]] | None,
                  here: Callable[[list[Item]], Iterator[Outcome]]) -> Iterable[Outcome]:
         if future is not None:
+            started = time.perf_counter()
             try:
-                return future.result()
+                outcomes = future.result()
             except BrokenProcessPool:
                 self._broke()
             except Exception:
                 log.exception("a batch of %d failed in an analysis worker; analysing it here",
                               len(chunk))
+            else:
+                self.last_back = time.perf_counter()
+                self.waited += self.last_back - started
+                return outcomes
         return list(here(chunk))
 
     def _broke(self) -> None:
