@@ -267,3 +267,30 @@ def test_a_backlog_is_applied_in_short_steps_and_every_document_is_found(
         assert _found(store, "庚丁批次") == {d.id for d, _ in batch[4:]}
         assert _found(store, "壬癸批次") == {d.id for d, _ in batch[:4]}
     assert len(_indexed_rowids(path, '"批次"')) == 10
+
+
+def test_a_batch_holding_two_versions_of_a_document_keeps_only_the_later_ones_rows(
+        tmp_path: Path, config: Config, analyzer: Analyzer) -> None:
+    """A batch's mention, damage and queue rows are written once its documents are in;
+    a document replaced within the batch has its rows written before its delete."""
+    path = tmp_path / "s.db"
+    first = make_doc("八马茶业第1号检验报告显示庚丁批次茶叶农药残留超标。", config=config,
+                     url="http://fts.example/twice")
+    second = replace(first, text="八马茶业第1号检验报告显示壬癸批次茶叶合格，并非假冒。")
+    older, newer = analyzed(analyzer, first), analyzed(analyzer, second)
+    assert older[1].mentions
+    assert older[1].damage
+    assert older[1].damage != newer[1].damage
+    with SqliteStore(path, TZ) as store:
+        result = store.upsert([older, newer])
+        assert (result.inserted, result.updated) == (1, 1)
+        assert _found(store, "庚丁批次") == set()
+        assert _found(store, "壬癸批次") == {first.id}
+        rows = store.db.execute(
+            "SELECT (SELECT count(*) FROM mentions), (SELECT count(*) FROM damage),"
+            " (SELECT count(*) FROM mentions WHERE doc NOT IN (SELECT rowid FROM documents)),"
+            " (SELECT count(*) FROM damage WHERE doc NOT IN (SELECT rowid FROM documents))"
+            ).fetchone()
+        assert rows == (len(newer[1].mentions), len(newer[1].damage), 0, 0)
+    assert _indexed_rowids(path, '"庚丁"') == []
+    assert len(_indexed_rowids(path, '"壬癸"')) == 1

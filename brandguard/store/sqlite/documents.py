@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,18 @@ def _probe(keys: int) -> str:
             f" WHERE d.rowid IN ({union})")  # only placeholders are formatted in
 
 
+@dataclass(slots=True)
+class _IndexRows:
+    """A batch's mention, damage and full-text queue rows, written in one statement per
+    table once its documents are in, not three per document: nothing in the batch reads
+    them back meanwhile (the repost probe reads `dedup`, written at once). A document the
+    batch replaces has them written first, so that its delete finds them."""
+
+    mentions: list[tuple[Any, ...]] = field(default_factory=list)
+    damage: list[tuple[Any, ...]] = field(default_factory=list)
+    terms: list[tuple[Any, ...]] = field(default_factory=list)
+
+
 class DocumentsMixin(Connection):
     """Documents in and out: idempotent upserts, the repost probe, search, copying."""
 
@@ -63,25 +75,29 @@ class DocumentsMixin(Connection):
                forms: Sequence[WriteForm] | None = None) -> UpsertResult:
         forms = write_forms(items) if forms is None else forms
         total = UpsertResult()
+        rows = _IndexRows()
         with self._transaction():
             self.text.prune()
             for doc, analysis, form in in_time_order(
                     [(d, a, f) for (d, a), f in zip(items, forms, strict=True)],
                     datetime.now(UTC)):
-                total = total + self._upsert_one(doc, analysis, form)
+                total = total + self._upsert_one(doc, analysis, form, rows)
+            self._write_rows(rows)
         return total
 
-    def _upsert_one(self, doc: Document, analysis: Analysis, form: WriteForm) -> UpsertResult:
+    def _upsert_one(self, doc: Document, analysis: Analysis, form: WriteForm,
+                    rows: _IndexRows) -> UpsertResult:
         row = self.db.execute("SELECT rowid, content_hash, doc FROM documents WHERE id=?",
                               (doc.id,)).fetchone()
         if row is not None and row[1] == form.digest:
             return UpsertResult(unchanged=1)
         if row is not None:
+            self._write_rows(rows)  # it may be this batch's: its rows go in before its delete
             self._delete(row[0], json.loads(row[2]))
         now = datetime.now(UTC)
         published = doc.published_at or now
         duplicate_of = self._first_copy(doc, analysis, _epoch(published))
-        self._insert(doc, analysis, published, now, duplicate_of, form)
+        self._insert(doc, analysis, published, now, duplicate_of, form, rows)
         near = int(duplicate_of is not None)
         reposts = ((doc.id, duplicate_of),) if duplicate_of else ()
         if row:
@@ -91,7 +107,8 @@ class DocumentsMixin(Connection):
                             reposts=reposts)
 
     def _insert(self, doc: Document, analysis: Analysis, published: datetime,
-                ingested: datetime, duplicate_of: str | None, form: WriteForm) -> None:
+                ingested: datetime, duplicate_of: str | None, form: WriteForm,
+                rows: _IndexRows) -> None:
         cursor = self.db.execute(
             "INSERT INTO documents (id, published_at, ingested_at, source, kind, polarity,"
             " sentiment, simhash, minhash, duplicate_of, content_hash, doc, analysis)"
@@ -100,7 +117,7 @@ class DocumentsMixin(Connection):
              analysis.sentiment, _signed(analysis.simhash), analysis.fingerprint, duplicate_of,
              form.digest, form.doc_json, form.analysis_json))
         self._index(cursor.lastrowid, doc, analysis, _epoch(published), duplicate_of is not None,
-                    form.terms)
+                    form.terms, rows)
 
     def scan(self, batch: int = 500) -> Iterator[StoredDocument]:
         after = 0
@@ -115,6 +132,7 @@ class DocumentsMixin(Connection):
 
     def restore(self, items: Sequence[StoredDocument]) -> None:
         forms = write_forms([(item.document, item.analysis) for item in items])
+        rows = _IndexRows()
         with self._transaction():
             self.text.prune()
             for item, form in zip(items, forms, strict=True):
@@ -122,24 +140,39 @@ class DocumentsMixin(Connection):
                 row = self.db.execute("SELECT rowid, doc FROM documents WHERE id=?",
                                       (doc.id,)).fetchone()
                 if row is not None:
+                    self._write_rows(rows)
                     self._delete(row[0], json.loads(row[1]))
                 self._insert(doc, analysis, doc.published_at or item.ingested_at,
-                             item.ingested_at, item.duplicate_of, form)
+                             item.ingested_at, item.duplicate_of, form, rows)
+            self._write_rows(rows)
 
     def _index(self, rowid: int | None, doc: Document, analysis: Analysis, published: int,
-               duplicate: bool, terms: str) -> None:
-        self.db.executemany(
-            "INSERT OR REPLACE INTO mentions (brand, published_at, doc, polarity, duplicate,"
-            " source) VALUES (?,?,?,?,?,?)",
-            [(m.brand, published, rowid, m.polarity, int(duplicate), doc.source)
-             for m in analysis.mentions])
-        self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score) VALUES (?,?,?)",
-                            [(rowid, d.category, d.score) for d in analysis.damage])
-        self._queue_terms(rowid, INSERT, terms)
+               duplicate: bool, terms: str, rows: _IndexRows) -> None:
+        """The band keys at once (the next document's repost probe reads them); its
+        mention, damage and full-text queue rows into `rows`."""
+        rows.mentions += [(m.brand, published, rowid, m.polarity, int(duplicate), doc.source)
+                          for m in analysis.mentions]
+        rows.damage += [(rowid, d.category, d.score) for d in analysis.damage]
+        rows.terms.append((rowid, INSERT, terms))
         if foldable(doc.full_text, analysis.dedup_keys):
             self.db.executemany("INSERT OR IGNORE INTO dedup (key, published_at, doc)"
                                 " VALUES (?,?,?)",
                                 [(k, published, rowid) for k in analysis.dedup_keys])
+
+    def _write_rows(self, rows: _IndexRows) -> None:
+        """`rows` in one statement per table, then forgotten."""
+        if rows.mentions:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mentions (brand, published_at, doc, polarity,"
+                " duplicate, source) VALUES (?,?,?,?,?,?)", rows.mentions)
+        if rows.damage:
+            self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score)"
+                                " VALUES (?,?,?)", rows.damage)
+        if rows.terms:
+            self.db.executemany("INSERT INTO fts_queue (doc, op, terms) VALUES (?, ?, ?)",
+                                rows.terms)
+            self._queued = True
+        rows.mentions, rows.damage, rows.terms = [], [], []
 
     def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
         old = document_from_json(old_doc, self.tz, stored=True)
