@@ -18,7 +18,7 @@ from brandguard.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 from brandguard.store.sqlite.text_index import TextIndex, file_uri, index_path
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
     from datetime import tzinfo
 
     from brandguard.store.sqlite.change_watch import ChangeWatch
@@ -160,8 +160,11 @@ class Connection:
     def _queue_terms(self, rowid: int | None, op: int, terms: str) -> None:
         """Inside a write: `terms` into (op INSERT) or out of (DELETE) the full-text index
         of document `rowid`, applied by the indexer once this transaction commits."""
-        self.db.execute("INSERT INTO fts_queue (doc, op, terms) VALUES (?, ?, ?)",
-                        (rowid, op, terms))
+        self._queue_many([(rowid, op, terms)])
+
+    def _queue_many(self, entries: Sequence[tuple[int | None, int, str]]) -> None:
+        """`_queue_terms` of each (rowid, op, terms), in order, in one statement."""
+        self.db.executemany("INSERT INTO fts_queue (doc, op, terms) VALUES (?, ?, ?)", entries)
         self._queued = True
 
     def close(self) -> None:

@@ -65,7 +65,7 @@ class _IndexRows:
 
     mentions: list[tuple[Any, ...]] = field(default_factory=list)
     damage: list[tuple[Any, ...]] = field(default_factory=list)
-    terms: list[tuple[Any, ...]] = field(default_factory=list)
+    terms: list[tuple[int | None, int, str]] = field(default_factory=list)
 
 
 class DocumentsMixin(Connection):
@@ -169,9 +169,7 @@ class DocumentsMixin(Connection):
             self.db.executemany("INSERT OR REPLACE INTO damage (doc, category, score)"
                                 " VALUES (?,?,?)", rows.damage)
         if rows.terms:
-            self.db.executemany("INSERT INTO fts_queue (doc, op, terms) VALUES (?, ?, ?)",
-                                rows.terms)
-            self._queued = True
+            self._queue_many(rows.terms)
         rows.mentions, rows.damage, rows.terms = [], [], []
 
     def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
