@@ -264,7 +264,7 @@ def _bench_workers(config: Config, analyzer: Analyzer, sample: list[Document], r
     shares: list[tuple[float, float]] = []  # per run: waited, alone after the last batch
 
     def through_pool() -> None:
-        pool.waited, started = 0.0, time.perf_counter()
+        pool.waited, pool.last_back, started = 0.0, None, time.perf_counter()
         through(pool)
         took = time.perf_counter() - started
         shares.append((pool.waited / took, (time.perf_counter() - (pool.last_back or started))

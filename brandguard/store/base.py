@@ -21,6 +21,7 @@ from abc import ABC
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from brandguard.document import pickled_by_constructor
 from brandguard.document_json import stored_time
 from brandguard.store.fts import index_terms_many
 from brandguard.store.ports import (
@@ -58,6 +59,7 @@ def encoded(doc: Document, analysis: Analysis) -> tuple[str, str, str]:
     return doc_json, analysis_json, content_digest(doc_json, analysis_json)
 
 
+@pickled_by_constructor  # workers hand one back per document
 @dataclass(frozen=True, slots=True)
 class WriteForm:
     """A document as a store writes it, apart from the rows only the store can fill: its
@@ -69,11 +71,6 @@ class WriteForm:
     analysis_json: str
     digest: str
     terms: str
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """By constructor call, as the records are (`brandguard.document`): workers hand
-        one back per document."""
-        return (WriteForm, (self.doc_json, self.analysis_json, self.digest, self.terms))
 
 
 def write_forms(items: Sequence[tuple[Document, Analysis]]) -> list[WriteForm]:

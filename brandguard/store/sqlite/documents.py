@@ -92,8 +92,7 @@ class DocumentsMixin(Connection):
         if row is not None and row[1] == form.digest:
             return UpsertResult(unchanged=1)
         if row is not None:
-            self._write_rows(rows)  # it may be this batch's: its rows go in before its delete
-            self._delete(row[0], json.loads(row[2]))
+            self._delete(row[0], json.loads(row[2]), rows)
         now = datetime.now(UTC)
         published = doc.published_at or now
         duplicate_of = self._first_copy(doc, analysis, _epoch(published))
@@ -140,8 +139,7 @@ class DocumentsMixin(Connection):
                 row = self.db.execute("SELECT rowid, doc FROM documents WHERE id=?",
                                       (doc.id,)).fetchone()
                 if row is not None:
-                    self._write_rows(rows)
-                    self._delete(row[0], json.loads(row[1]))
+                    self._delete(row[0], json.loads(row[1]), rows)
                 self._insert(doc, analysis, doc.published_at or item.ingested_at,
                              item.ingested_at, item.duplicate_of, form, rows)
             self._write_rows(rows)
@@ -172,7 +170,10 @@ class DocumentsMixin(Connection):
             self._queue_many(rows.terms)
         rows.mentions, rows.damage, rows.terms = [], [], []
 
-    def _delete(self, rowid: int, old_doc: dict[str, Any]) -> None:
+    def _delete(self, rowid: int, old_doc: dict[str, Any], rows: _IndexRows) -> None:
+        """Document `rowid` and its rows out; the batch's pending `rows` go in first, since
+        the document may be one this batch wrote."""
+        self._write_rows(rows)
         old = document_from_json(old_doc, self.tz, stored=True)
         # A contentless FTS5 table forgets a row only when given the exact terms it indexed.
         self._queue_terms(rowid, DELETE, index_terms(old.full_text))
